@@ -1,0 +1,83 @@
+import { randomUUID } from 'node:crypto';
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import type pg from 'pg';
+import type { Config } from './config.js';
+import type { VerifyToken } from './auth/verify-token.js';
+import errorsPlugin from './http/plugins/errors.js';
+import authPlugin from './http/plugins/auth.js';
+import openapiPlugin from './http/plugins/openapi.js';
+import healthRoutes from './http/routes/health.js';
+import entitlementsRoutes from './http/routes/entitlements.js';
+import webRoutes from './http/routes/web.js';
+import type { RouteDeps } from './http/route-deps.js';
+
+export interface AppDeps {
+  config: Config;
+  /** The application role's pool (row-level security applies to everything it does). */
+  pool: pg.Pool;
+  verifyToken: VerifyToken;
+  /** Newest migration this build ships, for /readyz. */
+  latestMigration: string;
+  clock?: () => Date;
+  /** A ready logger (main.ts shares its own); otherwise one is made from the config. */
+  logger?: FastifyBaseLogger;
+}
+
+const REQUEST_ID = /^[A-Za-z0-9._:-]{8,128}$/;
+
+/** Logger settings: one JSON line per event, never a token or a cookie. */
+export function loggerOptions(config: Config): FastifyServerOptions['logger'] {
+  return {
+    level: config.logLevel,
+    redact: { paths: ['req.headers.authorization', 'req.headers.cookie', 'req.headers["x-signature"]'], censor: '[redacted]' },
+  };
+}
+
+/**
+ * Builds the whole HTTP application from its dependencies. No I/O of its own: tests build it with
+ * a real pool and call it through `inject()`; main.ts builds it and listens.
+ */
+export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
+  const { config } = deps;
+  const clock = deps.clock ?? (() => new Date());
+  const app = Fastify({
+    ...(deps.logger ? { loggerInstance: deps.logger } : { logger: loggerOptions(config) }),
+    requestIdHeader: 'x-request-id',
+    logController: new LogController({ requestIdLogLabel: 'request_id' }),
+    genReqId: (req) => {
+      const incoming = req.headers['x-request-id'];
+      return typeof incoming === 'string' && REQUEST_ID.test(incoming) ? incoming : randomUUID();
+    },
+    bodyLimit: config.bodyLimitBytes,
+    requestTimeout: 60_000,
+    connectionTimeout: 70_000,
+    keepAliveTimeout: 72_000,
+    return503OnClosing: true,
+    onProtoPoisoning: 'error',
+    onConstructorPoisoning: 'error',
+    ajv: { customOptions: { allErrors: true, coerceTypes: 'array', removeAdditional: false } },
+  }).withTypeProvider<TypeBoxTypeProvider>();
+
+  app.addHook('onSend', async (request, reply) => {
+    reply.header('x-request-id', request.id);
+  });
+
+  const routeDeps: RouteDeps = { config, pool: deps.pool, clock };
+
+  await app.register(errorsPlugin);
+  await app.register(openapiPlugin);
+  await app.register(authPlugin, { pool: deps.pool, verifyToken: deps.verifyToken, promoDays: config.promoDays, clock });
+
+  await app.register(healthRoutes, { ...routeDeps, latestMigration: deps.latestMigration });
+  await app.register(
+    async (api) => {
+      api.addHook('onRequest', api.authenticate);
+      await api.register(entitlementsRoutes, routeDeps);
+    },
+    { prefix: '/api/v1' },
+  );
+  await app.register(webRoutes, routeDeps);
+
+  return app;
+}

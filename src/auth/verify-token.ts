@@ -1,0 +1,136 @@
+import {
+  createRemoteJWKSet,
+  decodeProtectedHeader,
+  errors as joseErrors,
+  jwtVerify,
+  type JWTPayload,
+  type JWTVerifyGetKey,
+} from 'jose';
+import type { AuthConfig } from '../config.js';
+import type { AppRole } from '../db/provisioning.js';
+
+/** What a verified token tells us about the caller. */
+export interface TokenIdentity {
+  orgId: string;
+  userId: string;
+  email: string | undefined;
+  /** Role from `app_metadata.role`, when the marketplace set one. */
+  claimedRole: AppRole | undefined;
+  sessionId: string | undefined;
+  expiresAt: number;
+}
+
+/** Verification failed. `reason` is short and safe to show: it never echoes the token. */
+export class TokenError extends Error {
+  override name = 'TokenError';
+  constructor(readonly reason: string) {
+    super(reason);
+  }
+}
+
+/** The signing keys could not be fetched: the caller is not at fault, so this is a 503, not a 401. */
+export class SigningKeysUnavailableError extends Error {
+  override name = 'SigningKeysUnavailableError';
+}
+
+export type VerifyToken = (token: string) => Promise<TokenIdentity>;
+
+export interface VerifierKeys {
+  /** Symmetric secret for HS256 (Supabase legacy JWT secret, or the development key). */
+  hsSecret?: Uint8Array | undefined;
+  /** JWKS endpoint for ES256/RS256 (Supabase asymmetric signing keys). */
+  jwksUrl?: string | undefined;
+}
+
+const HMAC_ALGORITHMS = ['HS256'] as const;
+const ASYMMETRIC_ALGORITHMS = ['ES256', 'RS256'] as const;
+const MAX_TOKEN_LENGTH = 8192;
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function orgIdFrom(payload: JWTPayload, claim: string): string | undefined {
+  const appMetadata = isRecord(payload.app_metadata) ? payload.app_metadata : {};
+  // Never user_metadata: users can edit it themselves.
+  const value = payload[claim] ?? appMetadata[claim];
+  if (typeof value === 'string' && value.length > 0 && value.length <= 255) return value;
+  if (typeof value === 'number' && Number.isSafeInteger(value)) return String(value);
+  return undefined;
+}
+
+/**
+ * Builds the token verifier: an explicit algorithm allow-list (HS256 only with a secret, ES256 and
+ * RS256 only with a JWKS), `exp` and `sub` required, `aud` always checked, `iss` when configured,
+ * and a small clock tolerance. The JWKS is cached and refetched on an unknown `kid`, which is how
+ * key rotation reaches us without a restart.
+ */
+export function createTokenVerifier(config: AuthConfig, keys: VerifierKeys): VerifyToken {
+  const jwks = keys.jwksUrl
+    ? createRemoteJWKSet(new URL(keys.jwksUrl), {
+        timeoutDuration: 3_000,
+        cooldownDuration: 30_000,
+        cacheMaxAge: 10 * 60_000,
+      })
+    : undefined;
+  const algorithms = [...(keys.hsSecret ? HMAC_ALGORITHMS : []), ...(jwks ? ASYMMETRIC_ALGORITHMS : [])];
+  if (algorithms.length === 0) throw new Error('token verifier needs a secret or a JWKS URL');
+
+  const getKey: JWTVerifyGetKey = async (header, token) => {
+    if (header.alg === 'HS256' && keys.hsSecret) return keys.hsSecret;
+    if (jwks && header.alg !== 'HS256') return jwks(header, token);
+    throw new TokenError('algorithm not accepted');
+  };
+
+  return async (token) => {
+    if (token.length > MAX_TOKEN_LENGTH) throw new TokenError('malformed token');
+    try {
+      decodeProtectedHeader(token);
+    } catch {
+      throw new TokenError('malformed token');
+    }
+    let payload: JWTPayload;
+    try {
+      ({ payload } = await jwtVerify(token, getKey, {
+        algorithms,
+        audience: config.audience,
+        ...(config.issuer ? { issuer: config.issuer } : {}),
+        requiredClaims: ['exp', 'sub'],
+        clockTolerance: config.clockToleranceSec,
+      }));
+    } catch (error) {
+      if (error instanceof joseErrors.JWKSTimeout || error instanceof TypeError) {
+        throw new SigningKeysUnavailableError('signing keys unavailable', { cause: error });
+      }
+      throw new TokenError(reasonFor(error));
+    }
+
+    // Supabase's legacy secret also signs the anon and service_role API keys: only users get in.
+    if (payload.role !== 'authenticated') throw new TokenError('not a user token');
+    const orgId = orgIdFrom(payload, config.tenantClaim);
+    if (!orgId) throw new TokenError('no organisation in token');
+    if (typeof payload.sub !== 'string' || payload.sub.length === 0 || payload.sub.length > 255) {
+      throw new TokenError('invalid subject');
+    }
+    const appMetadata = isRecord(payload.app_metadata) ? payload.app_metadata : {};
+    const role = appMetadata.role;
+    return {
+      orgId,
+      userId: payload.sub,
+      email: typeof payload.email === 'string' && payload.email.length <= 320 ? payload.email : undefined,
+      claimedRole: role === 'admin' || role === 'member' ? role : undefined,
+      sessionId: typeof payload.session_id === 'string' ? payload.session_id : undefined,
+      expiresAt: payload.exp!,
+    };
+  };
+}
+
+function reasonFor(error: unknown): string {
+  if (error instanceof TokenError) return error.reason;
+  if (error instanceof joseErrors.JWTExpired) return 'token expired';
+  if (error instanceof joseErrors.JWTClaimValidationFailed) return `invalid claim: ${error.claim}`;
+  if (error instanceof joseErrors.JWSSignatureVerificationFailed) return 'invalid signature';
+  if (error instanceof joseErrors.JWKSNoMatchingKey) return 'unknown signing key';
+  if (error instanceof joseErrors.JOSEAlgNotAllowed) return 'algorithm not accepted';
+  return 'invalid token';
+}

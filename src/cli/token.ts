@@ -1,0 +1,35 @@
+import { parseArgs } from 'node:util';
+import { loadConfig, usesDevelopmentKey } from '../config.js';
+import { loadOrCreateDevSecret, signUserToken } from '../auth/dev-token.js';
+
+const USAGE = 'usage: npm run token -- --tenant ORG [--role admin|member] [--email E] [--ttl SECONDS]';
+
+/** Prints a development token for the local signing key that `npm start` uses. */
+async function main(): Promise<void> {
+  const { values } = parseArgs({
+    options: {
+      tenant: { type: 'string' },
+      role: { type: 'string' },
+      email: { type: 'string' },
+      ttl: { type: 'string', default: '43200' },
+      help: { type: 'boolean', default: false },
+    },
+  });
+  if (values.help || !values.tenant) throw new Error(USAGE);
+  if (values.role !== undefined && values.role !== 'admin' && values.role !== 'member') throw new Error(USAGE);
+  const ttl = Number(values.ttl);
+  if (!Number.isInteger(ttl) || ttl <= 0) throw new Error('--ttl must be a positive number of seconds');
+
+  const config = loadConfig();
+  if (!usesDevelopmentKey(config)) {
+    throw new Error('An auth provider is configured (AUTH_JWT_SECRET or AUTH_JWKS_URL, or production): tokens come from it, not from here.');
+  }
+  const secret = await loadOrCreateDevSecret(config.dataDir);
+  const token = await signUserToken(secret, { orgId: values.tenant, role: values.role, email: values.email, ttlSeconds: ttl });
+  process.stdout.write(`${token}\n`);
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n`);
+  process.exit(1);
+});

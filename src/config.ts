@@ -1,0 +1,124 @@
+import path from 'node:path';
+
+/**
+ * Every environment variable the service reads, parsed and validated once.
+ * Nothing else in the code base reads `process.env`.
+ */
+export interface Config {
+  env: 'development' | 'production' | 'test';
+  host: string;
+  port: number;
+  /** Owner (migration) connection to an external PostgreSQL; unset means embedded. */
+  databaseUrl: string | undefined;
+  /** How the service connects as the unprivileged application role; derived from the owner URL when unset. */
+  appDatabaseUrl: string | undefined;
+  /** Password given to the application role; derived from the owner URL when unset. */
+  appDatabasePassword: string | undefined;
+  dataDir: string;
+  redisUrl: string | undefined;
+  auth: AuthConfig;
+  marketplaceWebhookSecret: string | undefined;
+  upgradeUrl: string;
+  promoDays: number;
+  bodyLimitBytes: number;
+  logLevel: string;
+  /** Size of the application role's connection pool. */
+  dbPoolSize: number;
+  /** Server-side bound on any one statement, milliseconds. */
+  dbStatementTimeoutMs: number;
+}
+
+export interface AuthConfig {
+  jwtSecret: string | undefined;
+  jwksUrl: string | undefined;
+  audience: string;
+  issuer: string | undefined;
+  tenantClaim: string;
+  /** Seconds of clock skew accepted on exp/nbf/iat. */
+  clockToleranceSec: number;
+}
+
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+type Env = Record<string, string | undefined>;
+
+function text(env: Env, key: string): string | undefined {
+  const value = env[key]?.trim();
+  return value ? value : undefined;
+}
+
+function integer(env: Env, key: string, fallback: number, min: number, max: number): number {
+  const raw = text(env, key);
+  if (raw === undefined) return fallback;
+  if (!/^\d+$/.test(raw)) throw new ConfigError(`${key} must be a whole number, got "${raw}"`);
+  const value = Number(raw);
+  if (value < min || value > max) throw new ConfigError(`${key} must be between ${min} and ${max}, got ${value}`);
+  return value;
+}
+
+function url(env: Env, key: string, protocols: string[]): string | undefined {
+  const raw = text(env, key);
+  if (raw === undefined) return undefined;
+  let parsed: URL;
+  try {
+    parsed = new URL(raw);
+  } catch {
+    throw new ConfigError(`${key} is not a valid URL`);
+  }
+  if (!protocols.includes(parsed.protocol)) {
+    throw new ConfigError(`${key} must use ${protocols.join(' or ')}, got ${parsed.protocol}`);
+  }
+  return raw;
+}
+
+export function loadConfig(env: Env = process.env): Config {
+  const nodeEnv = text(env, 'NODE_ENV') ?? 'development';
+  if (nodeEnv !== 'development' && nodeEnv !== 'production' && nodeEnv !== 'test') {
+    throw new ConfigError(`NODE_ENV must be development, production or test, got "${nodeEnv}"`);
+  }
+  const production = nodeEnv === 'production';
+
+  const auth: AuthConfig = {
+    jwtSecret: text(env, 'AUTH_JWT_SECRET'),
+    jwksUrl: url(env, 'AUTH_JWKS_URL', ['https:', 'http:']),
+    audience: text(env, 'AUTH_AUDIENCE') ?? 'authenticated',
+    issuer: text(env, 'AUTH_ISSUER'),
+    tenantClaim: text(env, 'AUTH_TENANT_CLAIM') ?? 'tenant_id',
+    clockToleranceSec: integer(env, 'AUTH_CLOCK_TOLERANCE_SECONDS', 30, 0, 300),
+  };
+  if (production && !auth.jwtSecret && !auth.jwksUrl) {
+    throw new ConfigError('NODE_ENV=production requires AUTH_JWT_SECRET or AUTH_JWKS_URL');
+  }
+  if (auth.jwtSecret && Buffer.byteLength(auth.jwtSecret) < 32) {
+    throw new ConfigError('AUTH_JWT_SECRET must be at least 32 bytes');
+  }
+
+  const port = integer(env, 'PORT', 8080, 0, 65535);
+  const host = text(env, 'HOST') ?? (production ? '0.0.0.0' : '127.0.0.1');
+
+  return {
+    env: nodeEnv,
+    host,
+    port,
+    databaseUrl: url(env, 'DATABASE_URL', ['postgres:', 'postgresql:']),
+    appDatabaseUrl: url(env, 'APP_DATABASE_URL', ['postgres:', 'postgresql:']),
+    appDatabasePassword: text(env, 'APP_DATABASE_PASSWORD'),
+    dataDir: path.resolve(text(env, 'DATA_DIR') ?? './.data'),
+    redisUrl: url(env, 'REDIS_URL', ['redis:', 'rediss:']),
+    auth,
+    marketplaceWebhookSecret: text(env, 'MARKETPLACE_WEBHOOK_SECRET'),
+    upgradeUrl: text(env, 'UPGRADE_URL') ?? '/upgrade',
+    promoDays: integer(env, 'PROMO_DAYS', 90, 0, 3650),
+    bodyLimitBytes: integer(env, 'BODY_LIMIT_BYTES', 10 * 1024 * 1024, 1024, 512 * 1024 * 1024),
+    logLevel: text(env, 'LOG_LEVEL') ?? (nodeEnv === 'test' ? 'silent' : 'info'),
+    dbPoolSize: integer(env, 'DB_POOL_SIZE', 10, 1, 500),
+    dbStatementTimeoutMs: integer(env, 'DB_STATEMENT_TIMEOUT_MS', 15_000, 100, 600_000),
+  };
+}
+
+/** True when the server signs its own development tokens (no auth provider configured). */
+export function usesDevelopmentKey(config: Config): boolean {
+  return !config.auth.jwtSecret && !config.auth.jwksUrl && config.env !== 'production';
+}

@@ -1,0 +1,79 @@
+import type pg from 'pg';
+import { tenantIdForOrg } from './tenant-id.js';
+import { withTenant } from './tenant.js';
+
+export type AppRole = 'admin' | 'member';
+
+export interface ProvisionRequest {
+  orgId: string;
+  /** The token's `sub`. */
+  userId: string;
+  email: string | undefined;
+  promoDays: number;
+  /** Today's date, injected so promotions can be tested against a clock. */
+  today: Date;
+}
+
+export interface ProvisionedUser {
+  tenantId: string;
+  userId: string;
+  /** Role stored for the user: the first user of a tenant is admin, later ones member. */
+  storedRole: AppRole;
+  tenantCreated: boolean;
+}
+
+function addDays(day: Date, days: number): string {
+  const copy = new Date(Date.UTC(day.getUTCFullYear(), day.getUTCMonth(), day.getUTCDate() + days));
+  return copy.toISOString().slice(0, 10);
+}
+
+/**
+ * Finds or creates the tenant of `orgId` and the user `userId` in it, safely under concurrency:
+ * the tenant insert is idempotent on its primary key, and users of one tenant are provisioned one
+ * at a time (transaction advisory lock) so that exactly one of them becomes the first, admin, user.
+ */
+export async function provisionUser(pool: pg.Pool, request: ProvisionRequest): Promise<ProvisionedUser> {
+  const tenantId = tenantIdForOrg(request.orgId);
+  return withTenant(pool, tenantId, async (tx) => {
+    const inserted = await tx.query(
+      `INSERT INTO tenants (id, name, supabase_org_id) VALUES ($1, $2, $2)
+       ON CONFLICT (id) DO NOTHING RETURNING id`,
+      [tenantId, request.orgId],
+    );
+    const tenantCreated = inserted.rowCount === 1;
+    if (tenantCreated) {
+      await tx.query(
+        `INSERT INTO entitlements (tenant_id, subscription_tier, promo_until, source)
+         VALUES ($1, 'promo', $2, 'provisioning') ON CONFLICT (tenant_id) DO NOTHING`,
+        [tenantId, addDays(request.today, request.promoDays)],
+      );
+    }
+
+    const existing = await tx.query<{ id: string; role: AppRole }>(
+      'SELECT id, role FROM users WHERE tenant_id = $1 AND supabase_user_id = $2',
+      [tenantId, request.userId],
+    );
+    if (existing.rows[0]) {
+      return { tenantId, userId: existing.rows[0].id, storedRole: existing.rows[0].role, tenantCreated };
+    }
+
+    await tx.query('SELECT pg_advisory_xact_lock(hashtextextended($1, 0))', [`provision-users:${tenantId}`]);
+    const created = await tx.query<{ id: string; role: AppRole }>(
+      `INSERT INTO users (tenant_id, supabase_user_id, email, role)
+       VALUES ($1, $2, $3, CASE WHEN EXISTS (SELECT 1 FROM users WHERE tenant_id = $1) THEN 'member' ELSE 'admin' END)
+       ON CONFLICT (tenant_id, supabase_user_id) DO NOTHING
+       RETURNING id, role`,
+      [tenantId, request.userId, request.email ?? null],
+    );
+    const row =
+      created.rows[0] ??
+      (
+        await tx.query<{ id: string; role: AppRole }>(
+          'SELECT id, role FROM users WHERE tenant_id = $1 AND supabase_user_id = $2',
+          [tenantId, request.userId],
+        )
+      ).rows[0];
+    if (!row) throw new Error('user vanished during provisioning');
+    return { tenantId, userId: row.id, storedRole: row.role, tenantCreated };
+  });
+}

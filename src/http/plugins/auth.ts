@@ -1,0 +1,94 @@
+import fp from 'fastify-plugin';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type pg from 'pg';
+import { LRUCache } from 'lru-cache';
+import { SigningKeysUnavailableError, TokenError, type VerifyToken } from '../../auth/verify-token.js';
+import { provisionUser, type AppRole, type ProvisionedUser } from '../../db/provisioning.js';
+import { forbidden, serviceUnavailable, unauthorized } from '../problem.js';
+
+/** Who is calling: established from a verified token, provisioned on first sight. */
+export interface Principal {
+  tenantId: string;
+  orgId: string;
+  userId: string;
+  role: AppRole;
+  sessionId: string | undefined;
+  email: string | undefined;
+}
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    principal: Principal | null;
+  }
+  interface FastifyInstance {
+    /** onRequest hook for routes that need a signed-in user. */
+    authenticate: (request: FastifyRequest, reply: FastifyReply) => Promise<void>;
+    /** preHandler for routes that change data. */
+    requireAdmin: (request: FastifyRequest) => Promise<void>;
+  }
+}
+
+export interface AuthPluginOptions {
+  pool: pg.Pool;
+  verifyToken: VerifyToken;
+  promoDays: number;
+  clock: () => Date;
+}
+
+const BEARER = /^Bearer ([A-Za-z0-9_=-]+\.[A-Za-z0-9_=-]+\.[A-Za-z0-9_=-]*)$/;
+
+async function authPlugin(app: FastifyInstance, options: AuthPluginOptions) {
+  // Provisioning is a write; a user seen in the last minute skips it.
+  const known = new LRUCache<string, ProvisionedUser>({ max: 20_000, ttl: 60_000 });
+
+  app.decorateRequest('principal', null);
+
+  app.decorate('authenticate', async (request: FastifyRequest, reply: FastifyReply) => {
+    const header = request.headers.authorization;
+    if (!header) throw unauthorized('missing bearer token');
+    const token = BEARER.exec(header)?.[1];
+    if (!token) throw unauthorized('malformed authorization header');
+
+    let identity;
+    try {
+      identity = await options.verifyToken(token);
+    } catch (error) {
+      if (error instanceof TokenError) throw unauthorized(error.reason);
+      if (error instanceof SigningKeysUnavailableError) throw serviceUnavailable('cannot verify tokens right now');
+      throw error;
+    }
+
+    const cacheKey = `${identity.orgId}\u0000${identity.userId}`;
+    let user = known.get(cacheKey);
+    if (!user) {
+      user = await provisionUser(options.pool, {
+        orgId: identity.orgId,
+        userId: identity.userId,
+        email: identity.email,
+        promoDays: options.promoDays,
+        today: options.clock(),
+      });
+      known.set(cacheKey, user);
+      if (user.tenantCreated) request.log.info({ tenant_id: user.tenantId, org_id: identity.orgId }, 'tenant provisioned');
+    }
+
+    request.principal = {
+      tenantId: user.tenantId,
+      orgId: identity.orgId,
+      userId: user.userId,
+      role: identity.claimedRole ?? user.storedRole,
+      sessionId: identity.sessionId,
+      email: identity.email,
+    };
+    // Every later log line of this request, including Fastify's "request completed", names the tenant.
+    const log = request.log.child({ tenant_id: user.tenantId, user_id: user.userId });
+    request.log = log;
+    reply.log = log;
+  });
+
+  app.decorate('requireAdmin', async (request: FastifyRequest) => {
+    if (request.principal?.role !== 'admin') throw forbidden('this action needs the admin role');
+  });
+}
+
+export default fp(authPlugin, { name: 'auth', dependencies: ['errors'] });

@@ -1,0 +1,112 @@
+import fp from 'fastify-plugin';
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { HttpProblem, titleFor, problemType, type FieldError, type ProblemBody } from '../problem.js';
+
+const PROBLEM_JSON = 'application/problem+json; charset=utf-8';
+
+/** Fastify's own errors that are the client's fault, by code. */
+const CLIENT_ERRORS: Record<string, { status: number; slug: string; detail?: string }> = {
+  FST_ERR_CTP_INVALID_JSON_BODY: { status: 400, slug: 'malformed-body', detail: 'The body is not valid JSON.' },
+  FST_ERR_CTP_EMPTY_JSON_BODY: { status: 400, slug: 'malformed-body', detail: 'The body is empty but declared as JSON.' },
+  FST_ERR_CTP_BODY_TOO_LARGE: { status: 413, slug: 'body-too-large' },
+  FST_ERR_CTP_INVALID_MEDIA_TYPE: { status: 415, slug: 'unsupported-media-type' },
+  FST_ERR_CTP_INVALID_CONTENT_LENGTH: { status: 400, slug: 'malformed-body' },
+  FST_ERR_CTP_INVALID_TYPE: { status: 415, slug: 'unsupported-media-type' },
+  FST_ERR_BAD_URL: { status: 400, slug: 'bad-url' },
+  FST_ERR_ASYNC_CONSTRAINT: { status: 400, slug: 'bad-request' },
+};
+
+interface ValidationIssue {
+  instancePath: string;
+  message?: string;
+  keyword: string;
+  params: Record<string, unknown>;
+}
+
+function escapePointer(segment: string): string {
+  return segment.replaceAll('~', '~0').replaceAll('/', '~1');
+}
+
+/** Turns Ajv issues into pointers that name the exact field, including missing and unknown ones. */
+export function fieldErrors(issues: ValidationIssue[], context: string): FieldError[] {
+  const prefix = context === 'body' ? '' : `/${context}`;
+  return issues.map((issue) => {
+    let pointer = `${prefix}${issue.instancePath}`;
+    let message = issue.message ?? 'is invalid';
+    if (issue.keyword === 'required' && typeof issue.params.missingProperty === 'string') {
+      pointer += `/${escapePointer(issue.params.missingProperty)}`;
+      message = 'is required';
+    } else if (issue.keyword === 'additionalProperties' && typeof issue.params.additionalProperty === 'string') {
+      pointer += `/${escapePointer(issue.params.additionalProperty)}`;
+      message = 'is not an accepted field';
+    }
+    return { pointer: pointer || '/', message };
+  });
+}
+
+function send(reply: FastifyReply, body: ProblemBody, headers: Record<string, string> = {}): FastifyReply {
+  return reply.code(body.status).headers(headers).type(PROBLEM_JSON).send(body);
+}
+
+/**
+ * One place that turns every failure into RFC 9457 problem+json: our HttpProblems, schema
+ * validation (400 for path/query/headers, 422 for bodies, with a pointer per error), Fastify's
+ * client errors (malformed JSON, size, media type) and, for anything else, a 500 that says nothing
+ * about the internals (the details go to the log with the request id).
+ */
+async function errorsPlugin(app: FastifyInstance) {
+  app.setErrorHandler((error: FastifyError, request: FastifyRequest, reply: FastifyReply) => {
+    const instance = request.url.split('?')[0];
+    if (error instanceof HttpProblem) {
+      if (error.status >= 500) request.log.warn({ err: error }, error.message);
+      return send(reply, error.toBody(instance), error.headers);
+    }
+    if (error.validation) {
+      const context = error.validationContext ?? 'body';
+      const errors = fieldErrors(error.validation as ValidationIssue[], context);
+      const status = context === 'body' ? 422 : 400;
+      return send(reply, {
+        type: problemType('validation'),
+        title: titleFor(status),
+        status,
+        detail: `The request ${context} is invalid: ${errors.length} error${errors.length === 1 ? '' : 's'}.`,
+        instance,
+        errors,
+      });
+    }
+    const known = error.code ? CLIENT_ERRORS[error.code] : undefined;
+    if (known) {
+      return send(reply, {
+        type: problemType(known.slug),
+        title: titleFor(known.status),
+        status: known.status,
+        detail: known.detail ?? error.message,
+        instance,
+      });
+    }
+    const status = typeof error.statusCode === 'number' && error.statusCode >= 400 && error.statusCode < 500 ? error.statusCode : 500;
+    if (status === 500) {
+      request.log.error({ err: error }, 'unhandled error');
+      return send(reply, {
+        type: problemType('internal'),
+        title: titleFor(500),
+        status: 500,
+        detail: `Something went wrong on our side. Quote request id ${request.id} when reporting it.`,
+        instance,
+      });
+    }
+    return send(reply, { type: problemType('bad-request'), title: titleFor(status), status, detail: error.message, instance });
+  });
+
+  app.setNotFoundHandler((request, reply) =>
+    send(reply, {
+      type: problemType('not-found'),
+      title: titleFor(404),
+      status: 404,
+      detail: `No route ${request.method} ${request.url.split('?')[0]}.`,
+      instance: request.url.split('?')[0],
+    }),
+  );
+}
+
+export default fp(errorsPlugin, { name: 'errors' });

@@ -1,0 +1,40 @@
+import fp from 'fastify-plugin';
+import type { FastifyInstance } from 'fastify';
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+
+const DESCRIPTION = `
+The Commission Intelligence API: import and export monthly commission data, analyse pay efficiency,
+and design commission plans. Every \`/api/v1\` route except the marketplace webhook needs a bearer
+token issued by the marketplace (Supabase Auth); the caller's organisation is its tenant, and a
+tenant only ever sees its own rows.
+
+Errors are RFC 9457 \`application/problem+json\` documents. \`type\` is one of:
+\`/problems/validation\` (with \`errors: [{pointer, message}]\`), \`/problems/unauthorized\`,
+\`/problems/forbidden\`, \`/problems/not-found\`, \`/problems/malformed-body\`,
+\`/problems/body-too-large\`, \`/problems/unsupported-media-type\`, \`/problems/unavailable\`,
+\`/problems/internal\`.
+`.trim();
+
+/** OpenAPI 3.1 generated from the route schemas, served at /openapi.json and browsable at /docs. */
+async function openapiPlugin(app: FastifyInstance) {
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: { title: 'Commission Intelligence API', version: '1.0.0', description: DESCRIPTION },
+      components: {
+        securitySchemes: {
+          bearerAuth: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' },
+        },
+      },
+      tags: [
+        { name: 'entitlements', description: 'What the tenant may use' },
+        { name: 'operations', description: 'Health and readiness' },
+      ],
+    },
+  });
+  await app.register(swaggerUi, { routePrefix: '/docs' });
+  app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+}
+
+export default fp(openapiPlugin, { name: 'openapi' });
