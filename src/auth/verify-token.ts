@@ -40,6 +40,8 @@ export interface VerifierKeys {
   hsSecret?: Uint8Array | undefined;
   /** JWKS endpoint for ES256/RS256 (Supabase asymmetric signing keys). */
   jwksUrl?: string | undefined;
+  /** Least time between two JWKS fetches triggered by unknown key ids (default 30 s). */
+  jwksCooldownMs?: number;
 }
 
 const HMAC_ALGORITHMS = ['HS256'] as const;
@@ -69,7 +71,7 @@ export function createTokenVerifier(config: AuthConfig, keys: VerifierKeys): Ver
   const jwks = keys.jwksUrl
     ? createRemoteJWKSet(new URL(keys.jwksUrl), {
         timeoutDuration: 3_000,
-        cooldownDuration: 30_000,
+        cooldownDuration: keys.jwksCooldownMs ?? 30_000,
         cacheMaxAge: 10 * 60_000,
       })
     : undefined;

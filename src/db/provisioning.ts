@@ -35,9 +35,10 @@ function addDays(day: Date, days: number): string {
 export async function provisionUser(pool: pg.Pool, request: ProvisionRequest): Promise<ProvisionedUser> {
   const tenantId = tenantIdForOrg(request.orgId);
   return withTenant(pool, tenantId, async (tx) => {
+    // No conflict target: a concurrent insert may collide on the id or on supabase_org_id first.
     const inserted = await tx.query(
       `INSERT INTO tenants (id, name, supabase_org_id) VALUES ($1, $2, $2)
-       ON CONFLICT (id) DO NOTHING RETURNING id`,
+       ON CONFLICT DO NOTHING RETURNING id`,
       [tenantId, request.orgId],
     );
     const tenantCreated = inserted.rowCount === 1;
@@ -45,7 +46,8 @@ export async function provisionUser(pool: pg.Pool, request: ProvisionRequest): P
       await tx.query(
         `INSERT INTO entitlements (tenant_id, subscription_tier, promo_until, source)
          VALUES ($1, 'promo', $2, 'provisioning') ON CONFLICT (tenant_id) DO NOTHING`,
-        [tenantId, addDays(request.today, request.promoDays)],
+        // promoDays days counting the first one: promo_until is the last day, inclusive.
+        [tenantId, addDays(request.today, request.promoDays - 1)],
       );
     }
 

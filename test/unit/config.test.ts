@@ -1,0 +1,37 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { ConfigError, loadConfig, usesDevelopmentKey } from '../../src/config.js';
+
+const SECRET = 'x'.repeat(32);
+
+test('defaults follow the contract', () => {
+  const config = loadConfig({});
+  assert.equal(config.port, 8080);
+  assert.equal(config.host, '127.0.0.1');
+  assert.equal(config.auth.audience, 'authenticated');
+  assert.equal(config.auth.tenantClaim, 'tenant_id');
+  assert.equal(config.auth.issuer, undefined);
+  assert.equal(config.databaseUrl, undefined);
+  assert.ok(config.dataDir.endsWith('.data'));
+  assert.equal(config.promoDays, 90);
+  assert.equal(config.bodyLimitBytes, 10 * 1024 * 1024);
+  assert.equal(usesDevelopmentKey(config), true);
+});
+
+test('production refuses to start without an auth provider and never uses the development key', () => {
+  assert.throws(() => loadConfig({ NODE_ENV: 'production' }), ConfigError);
+  const withSecret = loadConfig({ NODE_ENV: 'production', AUTH_JWT_SECRET: SECRET });
+  assert.equal(withSecret.host, '0.0.0.0');
+  assert.equal(usesDevelopmentKey(withSecret), false);
+  const withJwks = loadConfig({ NODE_ENV: 'production', AUTH_JWKS_URL: 'https://p.supabase.test/auth/v1/.well-known/jwks.json' });
+  assert.equal(usesDevelopmentKey(withJwks), false);
+});
+
+test('bad values are reported by name', () => {
+  assert.throws(() => loadConfig({ PORT: 'eighty' }), /PORT/);
+  assert.throws(() => loadConfig({ PORT: '70000' }), /PORT/);
+  assert.throws(() => loadConfig({ DATABASE_URL: 'mysql://x' }), /DATABASE_URL/);
+  assert.throws(() => loadConfig({ AUTH_JWKS_URL: 'not a url' }), /AUTH_JWKS_URL/);
+  assert.throws(() => loadConfig({ AUTH_JWT_SECRET: 'short' }), /AUTH_JWT_SECRET/);
+  assert.throws(() => loadConfig({ NODE_ENV: 'staging' }), /NODE_ENV/);
+});
