@@ -10,7 +10,10 @@ import openapiPlugin from './http/plugins/openapi.js';
 import healthRoutes from './http/routes/health.js';
 import entitlementsRoutes from './http/routes/entitlements.js';
 import webRoutes from './http/routes/web.js';
+import commissionRoutes from './http/routes/commissions.js';
+import agentRoutes from './http/routes/agents.js';
 import type { RouteDeps } from './http/route-deps.js';
+import { validatorCompiler } from './http/schemas/validate.js';
 
 export interface AppDeps {
   config: Config;
@@ -57,8 +60,9 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     return503OnClosing: true,
     onProtoPoisoning: 'error',
     onConstructorPoisoning: 'error',
-    ajv: { customOptions: { allErrors: true, coerceTypes: 'array', removeAdditional: false } },
   }).withTypeProvider<TypeBoxTypeProvider>();
+
+  app.setValidatorCompiler(validatorCompiler);
 
   app.addHook('onSend', async (request, reply) => {
     reply.header('x-request-id', request.id);
@@ -75,6 +79,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     async (api) => {
       api.addHook('onRequest', api.authenticate);
       await api.register(entitlementsRoutes, routeDeps);
+      await api.register(commissionRoutes, routeDeps);
+      await api.register(agentRoutes, routeDeps);
     },
     { prefix: '/api/v1' },
   );

@@ -1,6 +1,7 @@
 import fp from 'fastify-plugin';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { HttpProblem, titleFor, problemType, type FieldError, type ProblemBody } from '../problem.js';
+import { HttpProblem, titleFor, problemType, type ProblemBody } from '../problem.js';
+import { fieldErrors, type ValidationIssue } from '../field-errors.js';
 
 const PROBLEM_JSON = 'application/problem+json; charset=utf-8';
 
@@ -15,34 +16,6 @@ const CLIENT_ERRORS: Record<string, { status: number; slug: string; detail?: str
   FST_ERR_BAD_URL: { status: 400, slug: 'bad-url' },
   FST_ERR_ASYNC_CONSTRAINT: { status: 400, slug: 'bad-request' },
 };
-
-interface ValidationIssue {
-  instancePath: string;
-  message?: string;
-  keyword: string;
-  params: Record<string, unknown>;
-}
-
-function escapePointer(segment: string): string {
-  return segment.replaceAll('~', '~0').replaceAll('/', '~1');
-}
-
-/** Turns Ajv issues into pointers that name the exact field, including missing and unknown ones. */
-export function fieldErrors(issues: ValidationIssue[], context: string): FieldError[] {
-  const prefix = context === 'body' ? '' : `/${context}`;
-  return issues.map((issue) => {
-    let pointer = `${prefix}${issue.instancePath}`;
-    let message = issue.message ?? 'is invalid';
-    if (issue.keyword === 'required' && typeof issue.params.missingProperty === 'string') {
-      pointer += `/${escapePointer(issue.params.missingProperty)}`;
-      message = 'is required';
-    } else if (issue.keyword === 'additionalProperties' && typeof issue.params.additionalProperty === 'string') {
-      pointer += `/${escapePointer(issue.params.additionalProperty)}`;
-      message = 'is not an accepted field';
-    }
-    return { pointer: pointer || '/', message };
-  });
-}
 
 function send(reply: FastifyReply, body: ProblemBody, headers: Record<string, string> = {}): FastifyReply {
   return reply.code(body.status).headers(headers).type(PROBLEM_JSON).send(body);

@@ -28,6 +28,8 @@ async function openapiPlugin(app: FastifyInstance) {
         },
       },
       tags: [
+        { name: 'commissions', description: 'Import, export and manage monthly commission data' },
+        { name: 'agents', description: 'The agents of the tenant and their history' },
         { name: 'entitlements', description: 'What the tenant may use' },
         { name: 'operations', description: 'Health and readiness' },
       ],

@@ -1,0 +1,254 @@
+import type { TenantTx } from './tenant.js';
+import type { AgentType, CommissionMonth, DealStatus } from '../domain/imports/format.js';
+
+/** `YYYY-MM` ⇄ the DATE of its first day, as months are keyed in the database. */
+export const monthDate = (month: string) => `${month}-01`;
+export const monthOf = (date: string) => date.slice(0, 7);
+
+/** Serialises writers of one tenant's month: concurrent imports of it apply one after the other, whole. */
+export async function lockMonth(tx: TenantTx, month: string): Promise<void> {
+  await tx.query('SELECT pg_advisory_xact_lock(hashtextextended($1, 0))', [`month:${tx.tenantId}:${month}`]);
+}
+
+/** Deletes a month with its payees and deals; true when there was one. */
+export async function deleteMonth(tx: TenantTx, month: string): Promise<boolean> {
+  const result = await tx.query('DELETE FROM commission_months WHERE tenant_id = $1 AND month = $2', [tx.tenantId, monthDate(month)]);
+  return result.rowCount === 1;
+}
+
+export async function terminationThreshold(tx: TenantTx): Promise<number> {
+  const result = await tx.query<{ termination_threshold: string }>(
+    'SELECT termination_threshold FROM tenant_settings WHERE tenant_id = $1',
+    [tx.tenantId],
+  );
+  return result.rows[0] ? Number(result.rows[0].termination_threshold) : 0.15;
+}
+
+/** Creates the managers that do not exist yet; returns every named manager's id. */
+export async function upsertManagers(tx: TenantTx, names: string[]): Promise<Map<string, string>> {
+  if (names.length === 0) return new Map();
+  await tx.query(
+    `INSERT INTO managers (tenant_id, name) SELECT DISTINCT $1::uuid, unnest($2::text[])
+     ON CONFLICT (tenant_id, name) DO NOTHING`,
+    [tx.tenantId, names],
+  );
+  // A separate statement, so it also sees managers a concurrent import committed meanwhile.
+  const result = await tx.query<{ id: string; name: string }>(
+    'SELECT id, name FROM managers WHERE tenant_id = $1 AND name = ANY($2::text[])',
+    [tx.tenantId, names],
+  );
+  return new Map(result.rows.map((row) => [row.name, row.id]));
+}
+
+export interface AgentUpsert {
+  name: string;
+  type: AgentType;
+  market: string | null;
+  managerId: string | null;
+}
+
+/**
+ * Creates the agents that do not exist yet. Type, market and manager follow the newest month
+ * imported for an agent, so re-importing an old month does not undo later changes.
+ */
+export async function upsertAgents(tx: TenantTx, month: string, agents: AgentUpsert[]): Promise<Map<string, string>> {
+  if (agents.length === 0) return new Map();
+  const result = await tx.query<{ id: string; name: string }>(
+    `INSERT INTO agents (tenant_id, name, type, market, manager_id, last_month)
+     SELECT $1, a.name, a.type, a.market, a.manager_id, $2::date
+       FROM unnest($3::text[], $4::text[], $5::text[], $6::uuid[]) AS a(name, type, market, manager_id)
+     ON CONFLICT (tenant_id, name) DO UPDATE
+       SET type = EXCLUDED.type, market = EXCLUDED.market, manager_id = EXCLUDED.manager_id,
+           last_month = EXCLUDED.last_month, updated_at = now()
+       WHERE agents.last_month <= EXCLUDED.last_month
+     RETURNING id, name`,
+    [
+      tx.tenantId,
+      monthDate(month),
+      agents.map((agent) => agent.name),
+      agents.map((agent) => agent.type),
+      agents.map((agent) => agent.market),
+      agents.map((agent) => agent.managerId),
+    ],
+  );
+  const ids = new Map(result.rows.map((row) => [row.name, row.id]));
+  const missing = agents.filter((agent) => !ids.has(agent.name)).map((agent) => agent.name);
+  if (missing.length > 0) {
+    const rest = await tx.query<{ id: string; name: string }>(
+      'SELECT id, name FROM agents WHERE tenant_id = $1 AND name = ANY($2::text[])',
+      [tx.tenantId, missing],
+    );
+    for (const row of rest.rows) ids.set(row.name, row.id);
+  }
+  return ids;
+}
+
+export async function upsertMarkets(tx: TenantTx, names: string[]): Promise<void> {
+  if (names.length === 0) return;
+  await tx.query(
+    `INSERT INTO markets (tenant_id, name) SELECT DISTINCT $1::uuid, unnest($2::text[])
+     ON CONFLICT (tenant_id, name) DO NOTHING`,
+    [tx.tenantId, names],
+  );
+}
+
+export interface MonthRow {
+  month: string;
+  metadata: CommissionMonth['metadata'] | null;
+  totalGp: string;
+  totalCommission: string;
+  agentCount: number;
+  managerCount: number;
+  transactions: number;
+  terminations: number;
+  document: CommissionMonth;
+  importedBy: string | null;
+}
+
+export async function insertMonth(tx: TenantTx, row: MonthRow): Promise<void> {
+  await tx.query(
+    `INSERT INTO commission_months (tenant_id, month, metadata, total_gp, total_commission, agent_count,
+       manager_count, transactions, terminations, document, imported_by)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`,
+    [
+      tx.tenantId,
+      monthDate(row.month),
+      row.metadata ?? null,
+      row.totalGp,
+      row.totalCommission,
+      row.agentCount,
+      row.managerCount,
+      row.transactions,
+      row.terminations,
+      row.document,
+      row.importedBy,
+    ],
+  );
+}
+
+export interface PayeeRow {
+  payeeType: 'agent' | 'manager';
+  position: number;
+  name: string;
+  agentId: string | null;
+  managerId: string | null;
+  agentType: AgentType | null;
+  gp: string | null;
+  deals: number | null;
+  terminations: number | null;
+  commission: string;
+  market: string | null;
+  manager: string | null;
+}
+
+/** All payees of a month in one statement (unnest), however many there are. */
+export async function insertPayees(tx: TenantTx, month: string, rows: PayeeRow[]): Promise<void> {
+  if (rows.length === 0) return;
+  const column = <K extends keyof PayeeRow>(key: K) => rows.map((row) => row[key]);
+  await tx.query(
+    `INSERT INTO payee_months (tenant_id, month, payee_type, position, name, agent_id, manager_id, agent_type,
+       gp, deals, terminations, commission, market, manager)
+     SELECT $1, $2::date, p.* FROM unnest($3::text[], $4::int[], $5::text[], $6::uuid[], $7::uuid[], $8::text[],
+       $9::numeric[], $10::int[], $11::int[], $12::numeric[], $13::text[], $14::text[]) AS p`,
+    [
+      tx.tenantId,
+      monthDate(month),
+      column('payeeType'),
+      column('position'),
+      column('name'),
+      column('agentId'),
+      column('managerId'),
+      column('agentType'),
+      column('gp'),
+      column('deals'),
+      column('terminations'),
+      column('commission'),
+      column('market'),
+      column('manager'),
+    ],
+  );
+}
+
+export interface DealRow {
+  dealId: string;
+  date: string;
+  agent: string;
+  agentId: string | null;
+  type: AgentType;
+  market: string | null;
+  gp: string;
+  status: DealStatus;
+}
+
+export async function insertDeals(tx: TenantTx, month: string, rows: DealRow[]): Promise<void> {
+  if (rows.length === 0) return;
+  const column = <K extends keyof DealRow>(key: K) => rows.map((row) => row[key]);
+  await tx.query(
+    `INSERT INTO deals (tenant_id, month, deal_id, deal_date, agent, agent_id, type, market, gp, status)
+     SELECT $1, $2::date, d.* FROM unnest($3::text[], $4::date[], $5::text[], $6::uuid[], $7::text[], $8::text[],
+       $9::numeric[], $10::text[]) AS d`,
+    [
+      tx.tenantId,
+      monthDate(month),
+      column('dealId'),
+      column('date'),
+      column('agent'),
+      column('agentId'),
+      column('type'),
+      column('market'),
+      column('gp'),
+      column('status'),
+    ],
+  );
+}
+
+export interface MonthSummaryRow {
+  month: string;
+  total_gp: string;
+  total_commission: string;
+  agent_count: number;
+  manager_count: number;
+  transactions: number;
+  terminations: number;
+  imported_at: Date;
+}
+
+const SUMMARY_COLUMNS = `to_char(month, 'YYYY-MM') AS month, total_gp, total_commission, agent_count, manager_count,
+  transactions, terminations, imported_at`;
+
+export async function listMonths(tx: TenantTx, limit: number, offset: number): Promise<{ rows: MonthSummaryRow[]; total: number }> {
+  const [rows, total] = await Promise.all([
+    tx.query<MonthSummaryRow>(
+      `SELECT ${SUMMARY_COLUMNS} FROM commission_months WHERE tenant_id = $1 ORDER BY month DESC LIMIT $2 OFFSET $3`,
+      [tx.tenantId, limit, offset],
+    ),
+    tx.query<{ n: number }>('SELECT count(*)::int AS n FROM commission_months WHERE tenant_id = $1', [tx.tenantId]),
+  ]);
+  return { rows: rows.rows, total: total.rows[0]?.n ?? 0 };
+}
+
+export async function readMonth(tx: TenantTx, month: string): Promise<(MonthSummaryRow & { document: CommissionMonth }) | undefined> {
+  const result = await tx.query<MonthSummaryRow & { document: CommissionMonth }>(
+    `SELECT ${SUMMARY_COLUMNS}, document FROM commission_months WHERE tenant_id = $1 AND month = $2`,
+    [tx.tenantId, monthDate(month)],
+  );
+  return result.rows[0];
+}
+
+/** Months in [from, to] (YYYY-MM, inclusive), oldest first. */
+export async function monthsBetween(tx: TenantTx, from: string, to: string): Promise<string[]> {
+  const result = await tx.query<{ month: string }>(
+    `SELECT to_char(month, 'YYYY-MM') AS month FROM commission_months
+      WHERE tenant_id = $1 AND month BETWEEN $2 AND $3 ORDER BY month`,
+    [tx.tenantId, monthDate(from), monthDate(to)],
+  );
+  return result.rows.map((row) => row.month);
+}
+
+export async function readDocuments(tx: TenantTx, months: string[]): Promise<CommissionMonth[]> {
+  const result = await tx.query<{ document: CommissionMonth }>(
+    `SELECT document FROM commission_months WHERE tenant_id = $1 AND month = ANY($2::date[]) ORDER BY month`,
+    [tx.tenantId, months.map(monthDate)],
+  );
+  return result.rows.map((row) => row.document);
+}

@@ -1,0 +1,204 @@
+import { createHash } from 'node:crypto';
+import type pg from 'pg';
+import {
+  deleteMonth,
+  insertDeals,
+  insertMonth,
+  insertPayees,
+  lockMonth,
+  terminationThreshold,
+  upsertAgents,
+  upsertManagers,
+  upsertMarkets,
+  type PayeeRow,
+} from '../../db/commissions.js';
+import { claimIdempotencyKey, saveIdempotentResponse } from '../../db/idempotency.js';
+import { withTenant, type TenantTx } from '../../db/tenant.js';
+import { canonicalMonth } from '../../domain/imports/canonical.js';
+import { checkMonth } from '../../domain/imports/check.js';
+import type { CommissionMonth } from '../../domain/imports/format.js';
+import { formatAmount, parseAmount, toAmount, type Cents } from '../../domain/money.js';
+import { HttpProblem, unprocessable } from '../../http/problem.js';
+
+export interface ImportResponse {
+  status: 'success';
+  month: string;
+  imported: { agents: number; managers: number; deals: number; total_commission: number };
+  replaced: boolean;
+  validation_warnings: string[];
+}
+
+export interface ImportOptions {
+  tenantId: string;
+  userId: string | null;
+  today: Date;
+  /** The request's Idempotency-Key header, when it had one. */
+  idempotencyKey?: string | undefined;
+}
+
+export interface ImportOutcome {
+  response: ImportResponse;
+  /** True when an earlier response to the same Idempotency-Key was returned and nothing was applied. */
+  replayed: boolean;
+}
+
+/** Hash of the canonical document: the same month sent twice hashes the same, whatever its key order. */
+export function documentHash(month: CommissionMonth): string {
+  return createHash('sha256').update(JSON.stringify(canonicalMonth(month))).digest('hex');
+}
+
+const cents = (amount: number): Cents => {
+  const value = parseAmount(amount);
+  // checkMonth has rejected every amount parseAmount refuses; reaching here would be a bug.
+  if (value === null) throw new Error(`unchecked amount ${amount}`);
+  return value;
+};
+const money = (amount: number | undefined) => (amount === undefined ? null : formatAmount(cents(amount)));
+
+/**
+ * Imports one month for a tenant, atomically: validation errors reject it whole (422, nothing
+ * written); otherwise the month replaces any earlier import of the same month, and agents,
+ * managers and markets it names are created or refreshed. Concurrent imports of one month apply
+ * one after the other (last write wins, whole). With an Idempotency-Key, a repeat of the same
+ * body returns the first response without applying anything; a different body is a 422.
+ */
+export async function importMonth(pool: pg.Pool, input: CommissionMonth, options: ImportOptions): Promise<ImportOutcome> {
+  const hash = options.idempotencyKey ? documentHash(input) : undefined;
+  return withTenant(pool, options.tenantId, async (tx) => {
+    if (options.idempotencyKey && hash) {
+      const earlier = await claimIdempotencyKey(tx, options.idempotencyKey, hash);
+      if (earlier) {
+        if (earlier.requestHash !== hash) {
+          throw new HttpProblem(422, 'idempotency-key-reused', 'This Idempotency-Key was already used with a different body.', {
+            errors: [{ pointer: '/headers/idempotency-key', message: 'was already used with a different body' }],
+          });
+        }
+        return { response: earlier.response as ImportResponse, replayed: true };
+      }
+    }
+
+    const check = checkMonth(input, { terminationThreshold: await terminationThreshold(tx), today: options.today });
+    if (check.errors.length > 0) {
+      throw unprocessable(`The month has ${check.errors.length} invalid value${check.errors.length === 1 ? '' : 's'}.`, check.errors);
+    }
+
+    const response = await writeMonth(tx, input, check.warnings, check.totals, options.userId);
+    if (options.idempotencyKey) await saveIdempotentResponse(tx, options.idempotencyKey, 201, response);
+    return { response, replayed: false };
+  });
+}
+
+async function writeMonth(
+  tx: TenantTx,
+  input: CommissionMonth,
+  warnings: string[],
+  totals: ReturnType<typeof checkMonth>['totals'],
+  userId: string | null,
+): Promise<ImportResponse> {
+  const { month } = input;
+  const managers = input.managers ?? [];
+  const deals = input.deals ?? [];
+
+  await lockMonth(tx, month);
+  const replaced = await deleteMonth(tx, month);
+
+  const managerIds = await upsertManagers(tx, [
+    ...managers.map((manager) => manager.name),
+    ...input.agents.flatMap((agent) => (agent.manager ? [agent.manager] : [])),
+  ]);
+  // One row per name: a duplicated name (reported as a warning) keeps its last occurrence.
+  const latestByName = new Map(input.agents.map((agent) => [agent.name, agent]));
+  const agentIds = await upsertAgents(
+    tx,
+    month,
+    [...latestByName.values()].map((agent) => ({
+      name: agent.name,
+      type: agent.type,
+      market: agent.market ?? null,
+      managerId: agent.manager ? (managerIds.get(agent.manager) ?? null) : null,
+    })),
+  );
+  await upsertMarkets(tx, [
+    ...input.agents.flatMap((agent) => (agent.market ? [agent.market] : [])),
+    ...deals.flatMap((deal) => (deal.market ? [deal.market] : [])),
+  ]);
+
+  const terminatedDeals = new Map<string, number>();
+  for (const deal of deals) {
+    if (deal.status === 'terminated') terminatedDeals.set(deal.agent, (terminatedDeals.get(deal.agent) ?? 0) + 1);
+  }
+  const terminationsOf = (name: string, given: number | undefined) =>
+    given ?? (input.deals ? (terminatedDeals.get(name) ?? 0) : null);
+
+  const payees: PayeeRow[] = [
+    ...input.agents.map((agent, position) => ({
+      payeeType: 'agent' as const,
+      position,
+      name: agent.name,
+      agentId: agentIds.get(agent.name) ?? null,
+      managerId: null,
+      agentType: agent.type,
+      gp: money(agent.gp),
+      deals: agent.deals,
+      terminations: terminationsOf(agent.name, agent.terminations),
+      commission: money(agent.commission)!,
+      market: agent.market ?? null,
+      manager: agent.manager ?? null,
+    })),
+    ...managers.map((manager, position) => ({
+      payeeType: 'manager' as const,
+      position,
+      name: manager.name,
+      agentId: null,
+      managerId: managerIds.get(manager.name) ?? null,
+      agentType: null,
+      gp: money(manager.gp),
+      deals: null,
+      terminations: null,
+      commission: money(manager.commission)!,
+      market: null,
+      manager: null,
+    })),
+  ];
+
+  await insertMonth(tx, {
+    month,
+    metadata: input.metadata ?? null,
+    totalGp: formatAmount(totals.gpCents),
+    totalCommission: formatAmount(totals.commissionCents),
+    agentCount: totals.agents,
+    managerCount: totals.managers,
+    transactions: totals.transactions,
+    terminations: payees.reduce((sum, payee) => sum + (payee.terminations ?? 0), 0),
+    document: canonicalMonth(input),
+    importedBy: userId,
+  });
+  await insertPayees(tx, month, payees);
+  await insertDeals(
+    tx,
+    month,
+    deals.map((deal) => ({
+      dealId: deal.id,
+      date: deal.date,
+      agent: deal.agent,
+      agentId: agentIds.get(deal.agent) ?? null,
+      type: deal.type,
+      market: deal.market ?? null,
+      gp: formatAmount(cents(deal.gp)),
+      status: deal.status,
+    })),
+  );
+
+  return {
+    status: 'success',
+    month,
+    imported: {
+      agents: totals.agents,
+      managers: totals.managers,
+      deals: deals.length,
+      total_commission: toAmount(totals.commissionCents),
+    },
+    replaced,
+    validation_warnings: warnings,
+  };
+}

@@ -1,0 +1,282 @@
+import { test, type TestContext } from 'node:test';
+import assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
+import type { FastifyInstance } from 'fastify';
+import { appPool, bearer, ownerClient, testApp, tokenFor, uniqueOrg } from '../helpers/env.js';
+import { smallMonth } from '../helpers/fixtures.js';
+import { tenantIdForOrg } from '../../src/db/tenant-id.js';
+import type { CommissionMonth } from '../../src/domain/imports/format.js';
+
+interface Tenant {
+  org: string;
+  admin: Record<string, string>;
+  member: Record<string, string>;
+}
+
+async function tenant(): Promise<Tenant> {
+  const org = uniqueOrg();
+  return {
+    org,
+    admin: bearer(await tokenFor({ orgId: org, role: 'admin', sub: randomUUID() })),
+    member: bearer(await tokenFor({ orgId: org, role: 'member', sub: randomUUID() })),
+  };
+}
+
+function importMonth(app: FastifyInstance, headers: Record<string, string>, body: unknown, extra: Record<string, string> = {}) {
+  return app.inject({ method: 'POST', url: '/api/v1/commissions/import', headers: { ...headers, ...extra }, payload: body as object });
+}
+
+async function setup(t: TestContext, env: Record<string, string> = {}) {
+  const app = await testApp(t, { env, clock: () => new Date('2025-10-15T12:00:00Z') });
+  return { app, a: await tenant() };
+}
+
+test('a JSON import answers its totals and warnings, and the month can be read back', async (t) => {
+  const { app, a } = await setup(t);
+  const response = await importMonth(app, a.admin, smallMonth());
+  assert.equal(response.statusCode, 201, response.body);
+  assert.deepEqual(response.json(), {
+    status: 'success',
+    month: '2025-08',
+    imported: { agents: 2, managers: 1, deals: 10, total_commission: 14600.08 },
+    replaced: false,
+    validation_warnings: ["Agent 'Ada Quill' termination rate (16.7%) above threshold"],
+  });
+
+  const list = (await app.inject({ url: '/api/v1/commissions', headers: a.member })).json();
+  assert.equal(list.total, 1);
+  assert.deepEqual({ ...list.items[0], imported_at: undefined }, {
+    month: '2025-08',
+    total_gp: 100000.5,
+    total_commission: 14600.08,
+    commission_pct: 14.6,
+    agents: 2,
+    managers: 1,
+    transactions: 9,
+    terminations: 1,
+    imported_at: undefined,
+  });
+
+  const one = (await app.inject({ url: '/api/v1/commissions/2025-08', headers: a.member })).json();
+  assert.deepEqual(one.data, smallMonth());
+  assert.equal((await app.inject({ url: '/api/v1/commissions/2025-07', headers: a.member })).statusCode, 404);
+});
+
+test('export gives back what came in; import → export → import is a no-op and exports are byte-identical', async (t) => {
+  const { app, a } = await setup(t);
+  await importMonth(app, a.admin, smallMonth());
+  const first = await app.inject({ url: '/api/v1/commissions/export?month=2025-08&format=json', headers: a.member });
+  assert.equal(first.statusCode, 200);
+  assert.match(String(first.headers['content-disposition']), /attachment; filename="commissions-2025-08.json"/);
+  assert.deepEqual(first.json(), smallMonth());
+
+  const again = await importMonth(app, a.admin, first.json());
+  assert.equal(again.json().replaced, true);
+  const second = await app.inject({ url: '/api/v1/commissions/export?month=2025-08&format=json', headers: a.member });
+  assert.equal(second.body, first.body);
+});
+
+test('CSV export is RFC 4180 with one row per payee; a CSV import reads it back', async (t) => {
+  const { app, a } = await setup(t);
+  const hostile = smallMonth();
+  hostile.agents[0]!.name = '=HYPERLINK("http://evil.test","x")';
+  hostile.agents[0]!.market = '+Phoenix, AZ';
+  hostile.agents[1]!.commission = -250;
+  hostile.managers![0]!.team = [hostile.agents[0]!.name, 'Bo Tran'];
+  hostile.deals = undefined;
+  hostile.metadata = undefined;
+  assert.equal((await importMonth(app, a.admin, hostile)).statusCode, 201);
+
+  const csv = await app.inject({ url: '/api/v1/commissions/export?month=2025-08&format=csv', headers: a.member });
+  assert.equal(csv.statusCode, 200);
+  assert.match(String(csv.headers['content-type']), /^text\/csv/);
+  assert.match(String(csv.headers['content-disposition']), /filename="commissions-2025-08.csv"/);
+  const lines = csv.body.split('\r\n');
+  assert.equal(lines[0], 'month,payee_type,name,agent_type,manager,market,team,gp,deals,terminations,commission');
+  assert.equal(lines.length, 1 + 3 + 1, 'header, three payees, final CRLF');
+  assert.ok(lines[1]!.includes(`"'=HYPERLINK(""http://evil.test"",""x"")"`), lines[1]);
+  assert.ok(lines[1]!.includes(`"'+Phoenix, AZ"`), lines[1]);
+  assert.ok(lines[2]!.endsWith(',-250.00'), 'a clawback stays a plain number');
+
+  const reimport = await app.inject({
+    method: 'POST',
+    url: '/api/v1/commissions/import?month=2025-08',
+    headers: { ...a.admin, 'content-type': 'text/csv' },
+    payload: csv.body,
+  });
+  assert.equal(reimport.statusCode, 201, reimport.body);
+  const back = (await app.inject({ url: '/api/v1/commissions/2025-08', headers: a.member })).json();
+  assert.deepEqual(back.data.agents, hostile.agents);
+  assert.deepEqual(back.data.managers, hostile.managers);
+});
+
+test('invalid months are 422 with a pointer per error, and nothing is written', async (t) => {
+  const { app, a } = await setup(t);
+  const bad = smallMonth();
+  (bad.agents[0] as unknown as Record<string, unknown>).gp = 1.005;
+  (bad.agents[1] as unknown as Record<string, unknown>).name = '';
+  (bad.agents[1] as unknown as Record<string, unknown>).bonus = 5;
+  const schema = await importMonth(app, a.admin, bad);
+  assert.equal(schema.statusCode, 422);
+  assert.match(String(schema.headers['content-type']), /^application\/problem\+json/);
+  const pointers = schema.json().errors.map((error: { pointer: string }) => error.pointer);
+  assert.ok(pointers.includes('/agents/1/name'), pointers.join());
+  assert.ok(pointers.includes('/agents/1/bonus'), pointers.join());
+
+  const semantic = smallMonth();
+  semantic.agents[0]!.gp = 1.005;
+  semantic.deals![0]!.date = '2025-09-31';
+  const response = await importMonth(app, a.admin, semantic);
+  assert.equal(response.statusCode, 422);
+  const errors = response.json().errors as { pointer: string }[];
+  assert.deepEqual(errors.map((error) => error.pointer).sort(), ['/agents/0/gp', '/deals/0/date']);
+
+  const list = (await app.inject({ url: '/api/v1/commissions', headers: a.member })).json();
+  assert.equal(list.total, 0);
+  const agents = (await app.inject({ url: '/api/v1/agents', headers: a.member })).json();
+  assert.equal(agents.total, 0);
+});
+
+test('malformed bodies: 400 for bad JSON, 415 for unknown media types, 413 over the limit, prototype keys refused', async (t) => {
+  const { app, a } = await setup(t, { BODY_LIMIT_BYTES: '4096' });
+  const send = (payload: string, type = 'application/json') =>
+    app.inject({ method: 'POST', url: '/api/v1/commissions/import', headers: { ...a.admin, 'content-type': type }, payload });
+  const cases: [string, string, number][] = [
+    ['{"month": "2025-08", ', 'application/json', 400],
+    ['month=2025-08', 'application/x-www-form-urlencoded', 415],
+    [JSON.stringify({ ...smallMonth(), deals: Array.from({ length: 100 }, () => smallMonth().deals![0]) }), 'application/json', 413],
+    ['{"month":"2025-08","agents":[],"__proto__":{"admin":true}}', 'application/json', 400],
+    ['{"month":"2025-08","agents":[],"constructor":{"prototype":{"admin":true}}}', 'application/json', 400],
+  ];
+  for (const [payload, type, status] of cases) {
+    const response = await send(payload, type);
+    assert.equal(response.statusCode, status, `${type} ${payload.slice(0, 40)} → ${response.body}`);
+    assert.match(String(response.headers['content-type']), /^application\/problem\+json/);
+  }
+  assert.equal((await app.inject({ url: '/api/v1/commissions', headers: a.member })).json().total, 0);
+});
+
+test('members read and export; only admins import, patch and delete', async (t) => {
+  const { app, a } = await setup(t);
+  const forbidden = await importMonth(app, a.member, smallMonth());
+  assert.equal(forbidden.statusCode, 403);
+  assert.equal(forbidden.json().type, '/problems/forbidden');
+  // A member is refused before the body is even looked at.
+  assert.equal((await importMonth(app, a.member, { nonsense: true })).statusCode, 403);
+
+  await importMonth(app, a.admin, smallMonth());
+  assert.equal((await app.inject({ url: '/api/v1/commissions/export?month=2025-08', headers: a.member })).statusCode, 200);
+  assert.equal((await app.inject({ method: 'DELETE', url: '/api/v1/commissions/2025-08', headers: a.member })).statusCode, 403);
+  const agentId = (await app.inject({ url: '/api/v1/agents', headers: a.member })).json().items[0].id;
+  assert.equal(
+    (await app.inject({ method: 'PATCH', url: `/api/v1/agents/${agentId}`, headers: a.member, payload: { active: false } })).statusCode,
+    403,
+  );
+
+  assert.equal((await app.inject({ method: 'DELETE', url: '/api/v1/commissions/2025-08', headers: a.admin })).statusCode, 204);
+  assert.equal((await app.inject({ method: 'DELETE', url: '/api/v1/commissions/2025-08', headers: a.admin })).statusCode, 404);
+  assert.equal((await app.inject({ url: '/api/v1/commissions/2025-08', headers: a.member })).statusCode, 404);
+});
+
+test('Idempotency-Key: a repeat returns the first response without applying; another body is 422', async (t) => {
+  const { app, a } = await setup(t);
+  const key = { 'idempotency-key': randomUUID() };
+  const first = await importMonth(app, a.admin, smallMonth(), key);
+  assert.equal(first.statusCode, 201);
+  const owner = await ownerClient(t);
+  const importedAt = async () =>
+    (await owner.query('SELECT imported_at FROM commission_months WHERE tenant_id = $1', [tenantIdForOrg(a.org)])).rows[0].imported_at.getTime();
+  const before = await importedAt();
+
+  const repeat = await importMonth(app, a.admin, smallMonth(), key);
+  assert.equal(repeat.statusCode, 201);
+  assert.equal(repeat.body, first.body);
+  assert.equal(repeat.headers['idempotent-replayed'], 'true');
+  assert.equal(await importedAt(), before, 'nothing was applied again');
+
+  const changed = smallMonth();
+  changed.agents[0]!.commission = 9000.05;
+  const conflict = await importMonth(app, a.admin, changed, key);
+  assert.equal(conflict.statusCode, 422);
+  assert.equal(conflict.json().type, '/problems/idempotency-key-reused');
+});
+
+test('concurrent imports of one month: last write wins whole, no duplicate rows', async (t) => {
+  const app = await testApp(t, { pool: appPool(t, 12), clock: () => new Date('2025-10-15T12:00:00Z') });
+  const a = await tenant();
+  const versions: CommissionMonth[] = Array.from({ length: 8 }, (_, i) => {
+    const agents = smallMonth().agents.slice(0, 1 + (i % 2));
+    agents[0]!.commission = 9000 + i;
+    return { month: '2025-08', agents };
+  });
+  const responses = await Promise.all(versions.map((version) => importMonth(app, a.admin, version)));
+  assert.ok(responses.every((response) => response.statusCode === 201), responses.map((r) => r.body).join('\n'));
+  assert.equal(responses.filter((response) => !response.json().replaced).length, 1, 'exactly one found the month empty');
+
+  const stored = (await app.inject({ url: '/api/v1/commissions/2025-08', headers: a.member })).json().data as CommissionMonth;
+  const winner = versions.find((version) => version.agents[0]!.commission === stored.agents[0]!.commission)!;
+  assert.deepEqual(stored, winner);
+  const owner = await ownerClient(t);
+  const rows = await owner.query('SELECT count(*)::int AS n FROM payee_months WHERE tenant_id = $1', [tenantIdForOrg(a.org)]);
+  assert.equal(rows.rows[0].n, winner.agents.length);
+});
+
+test('agents: list, history and admin edits', async (t) => {
+  const { app, a } = await setup(t);
+  await importMonth(app, a.admin, smallMonth('2025-07'));
+  await importMonth(app, a.admin, smallMonth('2025-08'));
+  const list = (await app.inject({ url: '/api/v1/agents?type=acq', headers: a.member })).json();
+  assert.equal(list.total, 1);
+  const ada = list.items[0];
+  assert.deepEqual({ ...ada, id: undefined }, {
+    id: undefined,
+    name: 'Ada Quill',
+    type: 'acq',
+    manager: 'Mona Reyes',
+    market: 'Phoenix, AZ',
+    active: true,
+    last_month: '2025-08',
+  });
+
+  const detail = (await app.inject({ url: `/api/v1/agents/${ada.id}`, headers: a.member })).json();
+  assert.deepEqual(detail.history.map((month: { month: string }) => month.month), ['2025-07', '2025-08']);
+  assert.deepEqual(detail.history[1], { month: '2025-08', gp: 60000.25, deals: 5, terminations: 1, commission: 9000.04, commission_pct: 15 });
+
+  const patched = await app.inject({
+    method: 'PATCH',
+    url: `/api/v1/agents/${ada.id}`,
+    headers: a.admin,
+    payload: { manager: 'Nia Park', market: null, active: false },
+  });
+  assert.equal(patched.statusCode, 200, patched.body);
+  assert.deepEqual({ manager: patched.json().manager, market: patched.json().market, active: patched.json().active }, {
+    manager: 'Nia Park',
+    market: null,
+    active: false,
+  });
+  assert.equal((await app.inject({ url: '/api/v1/agents/not-a-uuid', headers: a.member })).statusCode, 400);
+  assert.equal((await app.inject({ url: `/api/v1/agents/${randomUUID()}`, headers: a.member })).statusCode, 404);
+  const empty = await app.inject({ method: 'PATCH', url: `/api/v1/agents/${ada.id}`, headers: a.admin, payload: {} });
+  assert.equal(empty.statusCode, 422);
+});
+
+test('export ranges stream every month in order, JSON as an array and CSV with one header', async (t) => {
+  const { app, a } = await setup(t);
+  for (const month of ['2025-06', '2025-07', '2025-08']) await importMonth(app, a.admin, smallMonth(month));
+  const json = await app.inject({ url: '/api/v1/commissions/export?from=2025-01&to=2025-12&format=json', headers: a.member });
+  assert.equal(json.statusCode, 200);
+  assert.deepEqual(json.json(), [smallMonth('2025-06'), smallMonth('2025-07'), smallMonth('2025-08')]);
+  const csv = await app.inject({ url: '/api/v1/commissions/export?from=2025-07&to=2025-08&format=csv', headers: a.member });
+  const lines = csv.body.trimEnd().split('\r\n');
+  assert.equal(lines.filter((line) => line.startsWith('month,')).length, 1);
+  assert.equal(lines.length, 1 + 2 * 3);
+  const bad = [
+    '/api/v1/commissions/export?format=json',
+    '/api/v1/commissions/export?month=2025-08&from=2025-01&to=2025-02',
+    '/api/v1/commissions/export?from=2025-08&to=2025-01',
+    '/api/v1/commissions/export?month=2025-13',
+    '/api/v1/commissions/export?month=2025-08&format=xml',
+  ];
+  for (const url of bad) assert.equal((await app.inject({ url, headers: a.member })).statusCode, 400, url);
+  assert.equal((await app.inject({ url: '/api/v1/commissions/export?month=2024-01', headers: a.member })).statusCode, 404);
+});
