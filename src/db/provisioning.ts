@@ -1,6 +1,6 @@
 import type pg from 'pg';
 import { tenantIdForOrg } from './tenant-id.js';
-import { withTenant } from './tenant.js';
+import { withTenant, type TenantTx } from './tenant.js';
 
 export type AppRole = 'admin' | 'member';
 
@@ -27,6 +27,31 @@ function addDays(day: Date, days: number): string {
   return copy.toISOString().slice(0, 10);
 }
 
+/** Creates the tenant of `orgId` (on a promotion) unless it exists; true when it was created. */
+async function ensureTenantIn(tx: TenantTx, orgId: string, promo: { promoDays: number; today: Date }): Promise<boolean> {
+  // No conflict target: a concurrent insert may collide on the id or on supabase_org_id first.
+  const inserted = await tx.query(
+    `INSERT INTO tenants (id, name, supabase_org_id) VALUES ($1, $2, $2)
+     ON CONFLICT DO NOTHING RETURNING id`,
+    [tx.tenantId, orgId],
+  );
+  if (inserted.rowCount !== 1) return false;
+  await tx.query(
+    `INSERT INTO entitlements (tenant_id, subscription_tier, promo_until, source)
+     VALUES ($1, 'promo', $2, 'provisioning') ON CONFLICT (tenant_id) DO NOTHING`,
+    // promoDays days counting the first one: promo_until is the last day, inclusive.
+    [tx.tenantId, addDays(promo.today, promo.promoDays - 1)],
+  );
+  return true;
+}
+
+/** The tenant of `orgId`, created when missing (for tools that act for a tenant without a user). */
+export async function ensureTenant(pool: pg.Pool, orgId: string, promo: { promoDays: number; today: Date }) {
+  const tenantId = tenantIdForOrg(orgId);
+  const created = await withTenant(pool, tenantId, (tx) => ensureTenantIn(tx, orgId, promo));
+  return { tenantId, created };
+}
+
 /**
  * Finds or creates the tenant of `orgId` and the user `userId` in it, safely under concurrency:
  * the tenant insert is idempotent on its primary key, and users of one tenant are provisioned one
@@ -35,21 +60,7 @@ function addDays(day: Date, days: number): string {
 export async function provisionUser(pool: pg.Pool, request: ProvisionRequest): Promise<ProvisionedUser> {
   const tenantId = tenantIdForOrg(request.orgId);
   return withTenant(pool, tenantId, async (tx) => {
-    // No conflict target: a concurrent insert may collide on the id or on supabase_org_id first.
-    const inserted = await tx.query(
-      `INSERT INTO tenants (id, name, supabase_org_id) VALUES ($1, $2, $2)
-       ON CONFLICT DO NOTHING RETURNING id`,
-      [tenantId, request.orgId],
-    );
-    const tenantCreated = inserted.rowCount === 1;
-    if (tenantCreated) {
-      await tx.query(
-        `INSERT INTO entitlements (tenant_id, subscription_tier, promo_until, source)
-         VALUES ($1, 'promo', $2, 'provisioning') ON CONFLICT (tenant_id) DO NOTHING`,
-        // promoDays days counting the first one: promo_until is the last day, inclusive.
-        [tenantId, addDays(request.today, request.promoDays - 1)],
-      );
-    }
+    const tenantCreated = await ensureTenantIn(tx, request.orgId, request);
 
     const existing = await tx.query<{ id: string; role: AppRole }>(
       'SELECT id, role FROM users WHERE tenant_id = $1 AND supabase_user_id = $2',

@@ -18,6 +18,12 @@ export async function withTenant<T>(pool: pg.Pool, tenantId: string, fn: (tx: Te
   if (!UUID.test(tenantId)) throw new TypeError('withTenant needs a tenant uuid');
   const client = await pool.connect();
   let broken = false;
+  // A connection lost mid-transaction (server restart, idle timeout) also emits 'error' on the
+  // client; the failing query already rejects, so only note that the client must not be reused.
+  const onError = () => {
+    broken = true;
+  };
+  client.on('error', onError);
   try {
     await client.query('BEGIN');
     await client.query("SELECT set_config('app.current_tenant', $1, true)", [tenantId]);
@@ -36,6 +42,7 @@ export async function withTenant<T>(pool: pg.Pool, tenantId: string, fn: (tx: Te
     }
     throw error;
   } finally {
+    client.off('error', onError);
     client.release(broken);
   }
 }

@@ -1,3 +1,7 @@
+import type { FieldError } from '../domain/field-error.js';
+
+export type { FieldError };
+
 /**
  * RFC 9457 problem details. Handlers and domain code throw `HttpProblem`s (or domain errors the error
  * plugin maps); nothing formats an error response by hand.
@@ -11,11 +15,6 @@ export interface ProblemBody {
   [extension: string]: unknown;
 }
 
-export interface FieldError {
-  /** JSON pointer (RFC 6901) to the offending value, e.g. `/agents/3/gp`. */
-  pointer: string;
-  message: string;
-}
 
 const TITLES: Record<number, string> = {
   400: 'Bad Request',

@@ -5,12 +5,9 @@
  */
 import { MAX_AMOUNT, formatAmount, parseAmount, percentOf, roundDecimal, sumCents, type Cents } from '../money.js';
 import type { CommissionMonth, ImportAgent, ImportDeal } from './format.js';
+import type { FieldError } from '../field-error.js';
 
-/** A problem with one field, addressed by JSON pointer (RFC 6901), e.g. `/agents/3/gp`. */
-export interface FieldError {
-  pointer: string;
-  message: string;
-}
+export type { FieldError } from '../field-error.js';
 
 export interface CheckOptions {
   /** Termination rate (fraction) above which an agent is flagged; 0.15 when omitted. */

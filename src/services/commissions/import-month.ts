@@ -77,15 +77,26 @@ export async function importMonth(pool: pg.Pool, input: CommissionMonth, options
       }
     }
 
-    const check = checkMonth(input, { terminationThreshold: await terminationThreshold(tx), today: options.today });
-    if (check.errors.length > 0) {
-      throw unprocessable(`The month has ${check.errors.length} invalid value${check.errors.length === 1 ? '' : 's'}.`, check.errors);
-    }
-
-    const response = await writeMonth(tx, input, check.warnings, check.totals, options.userId);
+    const response = await importMonthInTransaction(tx, input, options);
     if (options.idempotencyKey) await saveIdempotentResponse(tx, options.idempotencyKey, 201, response);
     return { response, replayed: false };
   });
+}
+
+/**
+ * The import itself, inside a tenant transaction the caller owns: the bulk importer puts many
+ * months in one transaction so that a run either lands whole or not at all.
+ */
+export async function importMonthInTransaction(
+  tx: TenantTx,
+  input: CommissionMonth,
+  options: Pick<ImportOptions, 'userId' | 'today'>,
+): Promise<ImportResponse> {
+  const check = checkMonth(input, { terminationThreshold: await terminationThreshold(tx), today: options.today });
+  if (check.errors.length > 0) {
+    throw unprocessable(`The month has ${check.errors.length} invalid value${check.errors.length === 1 ? '' : 's'}.`, check.errors);
+  }
+  return writeMonth(tx, input, check.warnings, check.totals, options.userId);
 }
 
 async function writeMonth(

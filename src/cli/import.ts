@@ -1,0 +1,97 @@
+import { parseArgs } from 'node:util';
+import { pino } from 'pino';
+import { loadConfig } from '../config.js';
+import { openDatabase } from '../db/open.js';
+import { ensureTenant } from '../db/provisioning.js';
+import { withTenant } from '../db/tenant.js';
+import { HttpProblem, type FieldError } from '../http/problem.js';
+import { importMonthInTransaction } from '../services/commissions/import-month.js';
+import { expandPaths, readMonthFiles } from '../services/commissions/read-month-files.js';
+
+const USAGE = 'usage: npm run import -- --tenant ORG FILE_OR_DIR...';
+
+function progress(done: number, total: number, label: string): void {
+  if (!process.stderr.isTTY) {
+    process.stderr.write(`${done}/${total} ${label}\n`);
+    return;
+  }
+  const width = 30;
+  const filled = Math.round((done / total) * width);
+  process.stderr.write(`\r[${'#'.repeat(filled)}${'-'.repeat(width - filled)}] ${done}/${total} ${label.padEnd(12)}`);
+  if (done === total) process.stderr.write('\n');
+}
+
+/**
+ * Loads an operator's existing month files into a tenant through the same validation as the API.
+ * Everything is checked before anything is written, and the months are written in one
+ * transaction: a run lands whole or not at all.
+ */
+async function main(): Promise<number> {
+  const { values, positionals } = parseArgs({ options: { tenant: { type: 'string' } }, allowPositionals: true });
+  if (!values.tenant || positionals.length === 0) throw new Error(USAGE);
+
+  const files = await expandPaths(positionals);
+  const { months, errors } = await readMonthFiles(files);
+  if (errors.length > 0) {
+    for (const error of errors) process.stderr.write(`${error.source}${error.pointer ? ` ${error.pointer}` : ''}: ${error.message}\n`);
+    process.stderr.write(`Nothing imported: ${errors.length} error(s).\n`);
+    return 1;
+  }
+  if (months.length === 0) {
+    process.stderr.write('No months found in the given files.\n');
+    return 1;
+  }
+  const seen = new Map<string, string>();
+  for (const { source, month } of months) {
+    const earlier = seen.get(month.month);
+    if (earlier) {
+      process.stderr.write(`${source}: month ${month.month} also comes from ${earlier}; import each month once.\n`);
+      return 1;
+    }
+    seen.set(month.month, source);
+  }
+
+  const config = loadConfig();
+  const log = pino({ level: config.logLevel === 'info' ? 'warn' : config.logLevel });
+  const database = await openDatabase(config, log);
+  try {
+    const { tenantId } = await ensureTenant(database.pool, values.tenant, { promoDays: config.promoDays, today: new Date() });
+    const ordered = [...months].sort((a, b) => a.month.month.localeCompare(b.month.month));
+    const results = await withTenant(database.pool, tenantId, async (tx) => {
+      const out = [];
+      for (const [index, { source, month }] of ordered.entries()) {
+        try {
+          out.push(await importMonthInTransaction(tx, month, { userId: null, today: new Date() }));
+        } catch (error) {
+          if (error instanceof HttpProblem) {
+            const fieldErrors = (error.extensions.errors ?? []) as FieldError[];
+            for (const fieldError of fieldErrors) process.stderr.write(`\n${source} ${fieldError.pointer}: ${fieldError.message}`);
+            throw new Error(`\n${source} (${month.month}): ${error.message} Nothing imported.`);
+          }
+          throw error;
+        }
+        progress(index + 1, ordered.length, month.month);
+      }
+      return out;
+    });
+
+    const warnings = results.flatMap((result) => result.validation_warnings.map((warning) => `${result.month}: ${warning}`));
+    const replaced = results.filter((result) => result.replaced).length;
+    process.stdout.write(
+      `Imported ${results.length} month(s) into tenant ${values.tenant}` +
+        `${replaced > 0 ? ` (${replaced} replaced)` : ''}, ${warnings.length} warning(s).\n` +
+        warnings.map((warning) => `  warning ${warning}\n`).join(''),
+    );
+    return 0;
+  } finally {
+    await database.close();
+  }
+}
+
+main().then(
+  (code) => process.exit(code),
+  (error: unknown) => {
+    process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n`);
+    process.exit(1);
+  },
+);

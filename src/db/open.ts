@@ -1,0 +1,71 @@
+import type pg from 'pg';
+import type { Config } from '../config.js';
+import { ensureDatabase, prepareDatabase, withDatabase } from './bootstrap.js';
+import { startEmbeddedPostgres } from './embedded.js';
+import { createPool } from './pool.js';
+
+const EMBEDDED_DATABASE = 'commission_intelligence';
+
+export interface Log {
+  info: (object: object, message: string) => void;
+  warn: (object: object, message: string) => void;
+  debug: (object: object, message: string) => void;
+}
+
+export interface OpenDatabase {
+  /** The application role's pool: row-level security applies to everything it does. */
+  pool: pg.Pool;
+  migrationsApplied: string[];
+  /** Ends the pool and, for the embedded database, stops the cluster. */
+  close(): Promise<void>;
+}
+
+/**
+ * The database the configuration names, migrated and ready: the external one at DATABASE_URL, or
+ * the embedded cluster in $DATA_DIR/postgres (started here, stopped by close()).
+ */
+export async function openDatabase(config: Config, log: Log): Promise<OpenDatabase> {
+  let ownerUrl = config.databaseUrl;
+  let stopEmbedded = async () => {};
+  if (!ownerUrl) {
+    log.info({ dir: `${config.dataDir}/postgres` }, 'starting embedded PostgreSQL');
+    const embedded = await startEmbeddedPostgres({
+      dir: `${config.dataDir}/postgres`,
+      persistent: true,
+      log: (line) => log.debug({ postgres: line.trim() }, 'embedded postgres'),
+    });
+    stopEmbedded = () => embedded.stop();
+    try {
+      await ensureDatabase(embedded.url, EMBEDDED_DATABASE);
+    } catch (error) {
+      await embedded.stop();
+      throw error;
+    }
+    ownerUrl = withDatabase(embedded.url, EMBEDDED_DATABASE);
+  }
+  try {
+    const prepared = await prepareDatabase(ownerUrl, {
+      appUrl: config.appDatabaseUrl,
+      appPassword: config.appDatabasePassword,
+      log: (message) => log.debug({ migration: message }, 'migrate'),
+    });
+    if (prepared.migrationsApplied.length > 0) log.info({ applied: prepared.migrationsApplied }, 'migrations applied');
+    const pool = createPool({
+      url: prepared.appUrl,
+      max: config.dbPoolSize,
+      statementTimeoutMs: config.dbStatementTimeoutMs,
+      onIdleError: (error) => log.warn({ err: error }, 'idle database connection failed'),
+    });
+    return {
+      pool,
+      migrationsApplied: prepared.migrationsApplied,
+      async close() {
+        await pool.end();
+        await stopEmbedded();
+      },
+    };
+  } catch (error) {
+    await stopEmbedded();
+    throw error;
+  }
+}

@@ -1,0 +1,73 @@
+/**
+ * Tenant isolation seen from outside: every tenant route of the OpenAPI document, called with
+ * tenant A's admin token and tenant B's ids, answers 404 or an empty result and never B's rows,
+ * and leaves B's data as it was. New routes are covered as soon as they are documented; a route
+ * with a path parameter this test cannot fill fails it, so the test grows with the API.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
+import { bearer, testApp, tokenFor, uniqueOrg } from '../helpers/env.js';
+import { smallMonth } from '../helpers/fixtures.js';
+
+type Method = 'get' | 'post' | 'put' | 'patch' | 'delete';
+const METHODS: Method[] = ['get', 'post', 'put', 'patch', 'delete'];
+/** Routes that are not about tenant data. */
+const NOT_TENANT_DATA = new Set(['/api/v1/entitlements']);
+
+test("tenant A's token never reaches tenant B's rows, on any route", async (t) => {
+  const app = await testApp(t, { clock: () => new Date('2025-10-15T12:00:00Z') });
+  const a = bearer(await tokenFor({ orgId: uniqueOrg('a'), role: 'admin', sub: randomUUID() }));
+  const b = bearer(await tokenFor({ orgId: uniqueOrg('b'), role: 'admin', sub: randomUUID() }));
+  const bMonth = smallMonth('2025-08');
+  bMonth.agents[0]!.name = 'Secret B Agent';
+  bMonth.managers![0]!.team = ['Secret B Agent', 'Bo Tran'];
+  bMonth.deals = undefined;
+  assert.equal((await app.inject({ method: 'POST', url: '/api/v1/commissions/import', headers: b, payload: bMonth })).statusCode, 201);
+  assert.equal((await app.inject({ method: 'POST', url: '/api/v1/commissions/import', headers: a, payload: smallMonth('2025-07') })).statusCode, 201);
+
+  const bAgentId = (await app.inject({ url: '/api/v1/agents', headers: b })).json().items.find((agent: { name: string }) => agent.name === 'Secret B Agent').id as string;
+  const bSnapshot = async () => ({
+    month: (await app.inject({ url: '/api/v1/commissions/2025-08', headers: b })).body,
+    agent: (await app.inject({ url: `/api/v1/agents/${bAgentId}`, headers: b })).body,
+  });
+  const before = await bSnapshot();
+
+  const params: Record<string, string> = { month: '2025-08', id: bAgentId };
+  const query: Record<string, string> = { month: '2025-08', from: '2025-01', to: '2025-12' };
+  const document = (await app.inject('/openapi.json')).json() as { paths: Record<string, Record<string, { parameters?: { in: string; name: string; required?: boolean }[] }>> };
+
+  let checked = 0;
+  for (const [path, operations] of Object.entries(document.paths)) {
+    if (!path.startsWith('/api/v1/') || NOT_TENANT_DATA.has(path)) continue;
+    for (const method of METHODS) {
+      const operation = operations[method];
+      if (!operation) continue;
+      const url = path.replace(/\{(\w+)\}/g, (_, name: string) => {
+        assert.ok(params[name], `${method.toUpperCase()} ${path}: this test has no tenant-B value for {${name}}; add one`);
+        return params[name]!;
+      });
+      const required = (operation.parameters ?? []).filter((parameter) => parameter.in === 'query' && parameter.required);
+      const search = new URLSearchParams(required.map((parameter) => [parameter.name, query[parameter.name] ?? '']));
+      const isExport = path.endsWith('/export');
+      const target = isExport ? `${url}?month=2025-08` : search.size > 0 ? `${url}?${search}` : url;
+      const response = await app.inject({
+        method: method.toUpperCase() as 'GET',
+        url: target,
+        headers: a,
+        ...(method === 'get' || method === 'delete' ? {} : { payload: method === 'patch' ? { active: false } : smallMonth('2025-06') }),
+      });
+      checked += 1;
+      const label = `${method.toUpperCase()} ${target} → ${response.statusCode}`;
+      assert.ok(response.statusCode < 500, label);
+      // A problem's `instance` echoes the URL A asked for, B's id included: that tells A nothing.
+      const { instance: _echo, ...shown } = (response.headers['content-type'] ?? '').toString().includes('json') ? (response.json() as Record<string, unknown>) : { body: response.body };
+      const body = JSON.stringify(shown);
+      assert.ok(!body.includes('Secret B Agent'), `${label} leaked B's agent`);
+      assert.ok(!body.includes(bAgentId), `${label} leaked B's agent id`);
+      if (path.includes('{')) assert.ok([404, 400, 422].includes(response.statusCode) || method === 'post', label);
+    }
+  }
+  assert.ok(checked >= 6, `only ${checked} operations checked`);
+  assert.deepEqual(await bSnapshot(), before, "B's data is unchanged");
+});
