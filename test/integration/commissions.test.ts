@@ -280,3 +280,19 @@ test('export ranges stream every month in order, JSON as an array and CSV with o
   for (const url of bad) assert.equal((await app.inject({ url, headers: a.member })).statusCode, 400, url);
   assert.equal((await app.inject({ url: '/api/v1/commissions/export?month=2024-01', headers: a.member })).statusCode, 404);
 });
+
+test("the demo tenant's September 2025 imports as the plan's example: 30 agents, 8 managers, 97,539.31", async (t) => {
+  const { generateDemoMonths } = await import('../../src/demo/generate.js');
+  const { app, a } = await setup(t);
+  const september = generateDemoMonths().at(-1)!;
+  const response = await importMonth(app, a.admin, september);
+  assert.equal(response.statusCode, 201, response.body);
+  const body = response.json();
+  assert.deepEqual(body.imported, { agents: 30, managers: 8, deals: september.deals!.length, total_commission: 97539.31 });
+  assert.ok(body.validation_warnings.every((warning: string) => /termination rate \(\d+\.\d%\) above threshold$/.test(warning)), body.validation_warnings.join('\n'));
+  const summary = (await app.inject({ url: '/api/v1/commissions/2025-09', headers: a.member })).json().summary;
+  assert.deepEqual(
+    { gp: summary.total_gp, transactions: summary.transactions, pct: summary.commission_pct },
+    { gp: 682043, transactions: 59, pct: 14.3 },
+  );
+});
