@@ -6,12 +6,21 @@ import type { Config } from './config.js';
 import type { VerifyToken } from './auth/verify-token.js';
 import errorsPlugin from './http/plugins/errors.js';
 import authPlugin from './http/plugins/auth.js';
+import entitlementsPlugin from './http/plugins/entitlements.js';
 import openapiPlugin from './http/plugins/openapi.js';
 import healthRoutes from './http/routes/health.js';
 import entitlementsRoutes from './http/routes/entitlements.js';
 import webRoutes from './http/routes/web.js';
 import commissionRoutes from './http/routes/commissions.js';
 import agentRoutes from './http/routes/agents.js';
+import brandingRoutes from './http/routes/branding.js';
+import marketplaceRoutes from './http/routes/marketplace.js';
+import analyticsRoutes from './http/routes/analytics.js';
+import settingsRoutes from './http/routes/settings.js';
+import planRoutes from './http/routes/plans.js';
+import type { TenantCache } from './cache/cache.js';
+import type { ChangeFeed } from './realtime/change-feed.js';
+import eventsRoutes from './http/routes/events.js';
 import type { RouteDeps } from './http/route-deps.js';
 import { validatorCompiler } from './http/schemas/validate.js';
 
@@ -23,6 +32,10 @@ export interface AppDeps {
   /** Newest migration this build ships, for /readyz. */
   latestMigration: string;
   clock?: () => Date;
+  /** Cache of computed analytics, per tenant; none means every read computes. */
+  cache?: TenantCache;
+  /** Tenant change notifications across instances (cache invalidation, live dashboards). */
+  feed?: ChangeFeed;
   /** A ready logger (main.ts shares its own); otherwise one is made from the config. */
   logger?: FastifyBaseLogger;
 }
@@ -68,11 +81,22 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     reply.header('x-request-id', request.id);
   });
 
-  const routeDeps: RouteDeps = { config, pool: deps.pool, clock };
+  const routeDeps: RouteDeps = {
+    config,
+    pool: deps.pool,
+    clock,
+    // After a committed write: drop the tenant's cached results (everywhere, with Redis) and tell
+    // every instance and open dashboard. Neither half throws for an infrastructure failure.
+    tenantChanged: async (tenantId, event = { type: 'change' }) => {
+      await deps.cache?.invalidateTenant(tenantId);
+      await deps.feed?.publish(tenantId, event);
+    },
+  };
 
   await app.register(errorsPlugin);
   await app.register(openapiPlugin);
   await app.register(authPlugin, { pool: deps.pool, verifyToken: deps.verifyToken, promoDays: config.promoDays, clock });
+  await app.register(entitlementsPlugin, { pool: deps.pool, config, clock });
 
   await app.register(healthRoutes, { ...routeDeps, latestMigration: deps.latestMigration });
   await app.register(
@@ -81,9 +105,16 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       await api.register(entitlementsRoutes, routeDeps);
       await api.register(commissionRoutes, routeDeps);
       await api.register(agentRoutes, routeDeps);
+      await api.register(brandingRoutes, routeDeps);
+      await api.register(analyticsRoutes, { ...routeDeps, cache: deps.cache });
+      await api.register(settingsRoutes, routeDeps);
+      await api.register(planRoutes, routeDeps);
+      if (deps.feed) await api.register(eventsRoutes, { feed: deps.feed });
     },
     { prefix: '/api/v1' },
   );
+  // Signed by the marketplace, not by a user: outside the bearer-token context.
+  await app.register(marketplaceRoutes, { ...routeDeps, prefix: '/api/v1' });
   await app.register(webRoutes, routeDeps);
 
   return app;

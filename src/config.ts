@@ -18,6 +18,8 @@ export interface Config {
   redisUrl: string | undefined;
   auth: AuthConfig;
   marketplaceWebhookSecret: string | undefined;
+  /** Optional pull source of entitlements (GET <url>?tenant_id=<org id>); unset: no pull. */
+  marketplaceEntitlementsUrl: string | undefined;
   upgradeUrl: string;
   promoDays: number;
   bodyLimitBytes: number;
@@ -109,6 +111,7 @@ export function loadConfig(env: Env = process.env): Config {
     redisUrl: url(env, 'REDIS_URL', ['redis:', 'rediss:']),
     auth,
     marketplaceWebhookSecret: text(env, 'MARKETPLACE_WEBHOOK_SECRET'),
+    marketplaceEntitlementsUrl: url(env, 'MARKETPLACE_ENTITLEMENTS_URL', ['https:', 'http:']),
     upgradeUrl: text(env, 'UPGRADE_URL') ?? '/upgrade',
     promoDays: integer(env, 'PROMO_DAYS', 90, 0, 3650),
     bodyLimitBytes: integer(env, 'BODY_LIMIT_BYTES', 10 * 1024 * 1024, 1024, 512 * 1024 * 1024),

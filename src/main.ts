@@ -6,6 +6,8 @@ import { createTokenVerifier } from './auth/verify-token.js';
 import { loadOrCreateDevSecret, signUserToken } from './auth/dev-token.js';
 import { latestMigration } from './db/bootstrap.js';
 import { openDatabase } from './db/open.js';
+import { createTenantCache } from './cache/create-cache.js';
+import { createChangeFeed } from './realtime/change-feed.js';
 import { DEMO_ORG_ID, DEMO_OWNER, seedDemoTenant } from './demo/demo-tenant.js';
 
 async function main(): Promise<void> {
@@ -19,13 +21,17 @@ async function main(): Promise<void> {
   const hsSecret = config.auth.jwtSecret ? new TextEncoder().encode(config.auth.jwtSecret) : devSecret;
   const verifyToken = createTokenVerifier(config.auth, { hsSecret, jwksUrl: config.auth.jwksUrl });
 
-  const app = await buildApp({ config, pool, verifyToken, latestMigration: await latestMigration(), logger: log });
+  const feed = createChangeFeed({ redisUrl: config.redisUrl, databaseUrl: database.appUrl, pool, log });
+  const cache = createTenantCache({ redisUrl: config.redisUrl, feed, log });
+  const app = await buildApp({ config, pool, verifyToken, latestMigration: await latestMigration(), logger: log, cache, feed });
   await seedDemoTenant(pool, { promoDays: config.promoDays, today: new Date(), log });
 
   closeWithGrace({ delay: 10_000 }, async ({ signal, err }) => {
     if (err) log.error({ err }, 'shutting down after an error');
     else log.info({ signal }, 'shutting down: draining requests');
     await app.close();
+    await cache.close();
+    await feed.close();
     await database.close();
     log.info('stopped');
   });

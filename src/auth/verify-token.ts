@@ -8,6 +8,7 @@ import {
 } from 'jose';
 import type { AuthConfig } from '../config.js';
 import type { AppRole } from '../db/provisioning.js';
+import { claimedEntitlements, type ClaimedEntitlements } from '../domain/entitlements.js';
 
 /** What a verified token tells us about the caller. */
 export interface TokenIdentity {
@@ -18,6 +19,8 @@ export interface TokenIdentity {
   claimedRole: AppRole | undefined;
   sessionId: string | undefined;
   expiresAt: number;
+  /** `app_metadata.entitlements` when the marketplace put them there (a malformed one is ignored). */
+  entitlements?: ClaimedEntitlements | undefined;
 }
 
 /** Verification failed. `reason` is short and safe to show: it never echoes the token. */
@@ -123,6 +126,7 @@ export function createTokenVerifier(config: AuthConfig, keys: VerifierKeys): Ver
       claimedRole: role === 'admin' || role === 'member' ? role : undefined,
       sessionId: typeof payload.session_id === 'string' ? payload.session_id : undefined,
       expiresAt: payload.exp!,
+      entitlements: claimedEntitlements(appMetadata, payload.iat),
     };
   };
 }

@@ -1,5 +1,6 @@
 import type { TenantTx } from './tenant.js';
 import type { AgentType, CommissionMonth, DealStatus } from '../domain/imports/format.js';
+import type { MonthRollup } from '../domain/analytics/rollups.js';
 
 /** `YYYY-MM` ⇄ the DATE of its first day, as months are keyed in the database. */
 export const monthDate = (month: string) => `${month}-01`;
@@ -14,14 +15,6 @@ export async function lockMonth(tx: TenantTx, month: string): Promise<void> {
 export async function deleteMonth(tx: TenantTx, month: string): Promise<boolean> {
   const result = await tx.query('DELETE FROM commission_months WHERE tenant_id = $1 AND month = $2', [tx.tenantId, monthDate(month)]);
   return result.rowCount === 1;
-}
-
-export async function terminationThreshold(tx: TenantTx): Promise<number> {
-  const result = await tx.query<{ termination_threshold: string }>(
-    'SELECT termination_threshold FROM tenant_settings WHERE tenant_id = $1',
-    [tx.tenantId],
-  );
-  return result.rows[0] ? Number(result.rows[0].termination_threshold) : 0.15;
 }
 
 /** Creates the managers that do not exist yet; returns every named manager's id. */
@@ -102,14 +95,16 @@ export interface MonthRow {
   transactions: number;
   terminations: number;
   document: CommissionMonth;
+  /** The month's analytics roll-up (see domain/analytics/rollups.ts). */
+  rollup: MonthRollup;
   importedBy: string | null;
 }
 
 export async function insertMonth(tx: TenantTx, row: MonthRow): Promise<void> {
   await tx.query(
     `INSERT INTO commission_months (tenant_id, month, metadata, total_gp, total_commission, agent_count,
-       manager_count, transactions, terminations, document, imported_by)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`,
+       manager_count, transactions, terminations, document, rollup, imported_by)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)`,
     [
       tx.tenantId,
       monthDate(row.month),
@@ -121,6 +116,7 @@ export async function insertMonth(tx: TenantTx, row: MonthRow): Promise<void> {
       row.transactions,
       row.terminations,
       row.document,
+      row.rollup,
       row.importedBy,
     ],
   );

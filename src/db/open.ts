@@ -15,6 +15,10 @@ export interface Log {
 export interface OpenDatabase {
   /** The application role's pool: row-level security applies to everything it does. */
   pool: pg.Pool;
+  /** The owner (migration) connection: for work that needs it (the job queue's schema, the benchmark's loader). */
+  ownerUrl: string;
+  /** The application role's connection string (for dedicated connections such as LISTEN). */
+  appUrl: string;
   migrationsApplied: string[];
   /** Ends the pool and, for the embedded database, stops the cluster. */
   close(): Promise<void>;
@@ -58,6 +62,8 @@ export async function openDatabase(config: Config, log: Log): Promise<OpenDataba
     });
     return {
       pool,
+      ownerUrl,
+      appUrl: prepared.appUrl,
       migrationsApplied: prepared.migrationsApplied,
       async close() {
         await pool.end();

@@ -8,6 +8,8 @@ import { createTokenVerifier, type VerifierKeys } from '../../src/auth/verify-to
 import { signUserToken, type TokenClaims } from '../../src/auth/dev-token.js';
 import { latestMigration } from '../../src/db/bootstrap.js';
 import { createPool } from '../../src/db/pool.js';
+import type { TenantCache } from '../../src/cache/cache.js';
+import type { ChangeFeed } from '../../src/realtime/change-feed.js';
 
 /** The HS256 secret every test app accepts. */
 export const TEST_SECRET = 'test-secret-that-is-at-least-32-bytes-long!!';
@@ -61,6 +63,8 @@ export interface TestAppOptions {
   keys?: VerifierKeys;
   clock?: () => Date;
   pool?: pg.Pool;
+  cache?: TenantCache;
+  feed?: ChangeFeed;
 }
 
 /** The real application on this run's database, closed when the test ends. */
@@ -73,6 +77,8 @@ export async function testApp(t: TestContext, options: TestAppOptions = {}): Pro
     verifyToken: createTokenVerifier(config.auth, options.keys ?? { hsSecret: SECRET_BYTES }),
     latestMigration: await latestMigration(),
     ...(options.clock ? { clock: options.clock } : {}),
+    ...(options.cache ? { cache: options.cache } : {}),
+    ...(options.feed ? { feed: options.feed } : {}),
   });
   t.after(() => app.close());
   return app;

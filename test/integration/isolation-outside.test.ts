@@ -12,8 +12,11 @@ import { smallMonth } from '../helpers/fixtures.js';
 
 type Method = 'get' | 'post' | 'put' | 'patch' | 'delete';
 const METHODS: Method[] = ['get', 'post', 'put', 'patch', 'delete'];
-/** Routes that are not about tenant data. */
-const NOT_TENANT_DATA = new Set(['/api/v1/entitlements']);
+/**
+ * Routes that are not about tenant data, or that never end (the event stream, whose tenant scoping
+ * is tested in change-feed-sse.test.ts).
+ */
+const NOT_TENANT_DATA = new Set(['/api/v1/entitlements', '/api/v1/events']);
 
 test("tenant A's token never reaches tenant B's rows, on any route", async (t) => {
   const app = await testApp(t, { clock: () => new Date('2025-10-15T12:00:00Z') });

@@ -4,6 +4,7 @@ import type pg from 'pg';
 import { LRUCache } from 'lru-cache';
 import { SigningKeysUnavailableError, TokenError, type VerifyToken } from '../../auth/verify-token.js';
 import { provisionUser, type AppRole, type ProvisionedUser } from '../../db/provisioning.js';
+import type { ClaimedEntitlements } from '../../domain/entitlements.js';
 import { forbidden, serviceUnavailable, unauthorized } from '../problem.js';
 
 /** Who is calling: established from a verified token, provisioned on first sight. */
@@ -14,6 +15,8 @@ export interface Principal {
   role: AppRole;
   sessionId: string | undefined;
   email: string | undefined;
+  /** Entitlements claimed by the token (`app_metadata.entitlements`), if any. */
+  entitlementClaims?: ClaimedEntitlements | undefined;
 }
 
 declare module 'fastify' {
@@ -79,6 +82,7 @@ async function authPlugin(app: FastifyInstance, options: AuthPluginOptions) {
       role: identity.claimedRole ?? user.storedRole,
       sessionId: identity.sessionId,
       email: identity.email,
+      entitlementClaims: identity.entitlements,
     };
     // Every later log line of this request, including Fastify's "request completed", names the tenant.
     const log = request.log.child({ tenant_id: user.tenantId, user_id: user.userId });

@@ -30,6 +30,9 @@ async function openapiPlugin(app: FastifyInstance) {
       tags: [
         { name: 'commissions', description: 'Import, export and manage monthly commission data' },
         { name: 'agents', description: 'The agents of the tenant and their history' },
+        { name: 'analytics', description: 'Efficiency, problem agents, markets and forecasts, computed from monthly roll-ups' },
+        { name: 'settings', description: "The tenant's thresholds" },
+        { name: 'plans', description: 'Commission plans: versions, statements, what-if simulation and the optimiser' },
         { name: 'entitlements', description: 'What the tenant may use' },
         { name: 'operations', description: 'Health and readiness' },
       ],

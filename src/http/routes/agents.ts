@@ -30,10 +30,11 @@ const IdParams = Type.Object({ id: Type.String({ format: 'uuid' }) });
 
 const agent = (row: AgentRow) => ({ ...row });
 
-const agentRoutes: FastifyPluginAsyncTypebox<RouteDeps> = async (app, { pool }) => {
+const agentRoutes: FastifyPluginAsyncTypebox<RouteDeps> = async (app, { pool, tenantChanged }) => {
   app.get(
     '/agents',
     {
+      onRequest: app.requireFeature('commission_data'),
       schema: {
         tags: ['agents'],
         summary: 'Agents of the tenant, by name',
@@ -47,7 +48,7 @@ const agentRoutes: FastifyPluginAsyncTypebox<RouteDeps> = async (app, { pool }) 
           },
           { additionalProperties: false },
         ),
-        response: { 200: Type.Object({ items: Type.Array(Agent), total: Type.Integer(), limit: Type.Integer(), offset: Type.Integer() }) },
+        response: { 200: Type.Object({ items: Type.Array(Agent), total: Type.Integer(), limit: Type.Integer(), offset: Type.Integer() }), 402: Problem },
       },
     },
     async (request) => {
@@ -60,12 +61,13 @@ const agentRoutes: FastifyPluginAsyncTypebox<RouteDeps> = async (app, { pool }) 
   app.get(
     '/agents/:id',
     {
+      onRequest: app.requireFeature('commission_data'),
       schema: {
         tags: ['agents'],
         summary: 'One agent with its monthly history',
         security: [{ bearerAuth: [] }],
         params: IdParams,
-        response: { 200: Type.Object({ agent: Agent, history: Type.Array(AgentMonth) }), 404: Problem },
+        response: { 200: Type.Object({ agent: Agent, history: Type.Array(AgentMonth) }), 402: Problem, 404: Problem },
       },
     },
     async (request) => {
@@ -95,7 +97,7 @@ const agentRoutes: FastifyPluginAsyncTypebox<RouteDeps> = async (app, { pool }) 
   app.patch(
     '/agents/:id',
     {
-      onRequest: app.requireAdmin,
+      onRequest: [app.requireFeature('commission_data'), app.requireAdmin],
       schema: {
         tags: ['agents'],
         summary: "Change an agent's type, manager, market or active flag (admin)",
@@ -111,7 +113,7 @@ const agentRoutes: FastifyPluginAsyncTypebox<RouteDeps> = async (app, { pool }) 
           },
           { additionalProperties: false, minProperties: 1, examples: [{ manager: 'Dana Whitfield', active: true }] },
         ),
-        response: { 200: Agent, 403: Problem, 404: Problem, 422: Problem },
+        response: { 200: Agent, 402: Problem, 403: Problem, 404: Problem, 422: Problem },
       },
     },
     async (request) => {
@@ -122,6 +124,7 @@ const agentRoutes: FastifyPluginAsyncTypebox<RouteDeps> = async (app, { pool }) 
         return readAgent(tx, request.params.id);
       });
       if (!updated) throw notFound('No such agent.');
+      await tenantChanged(request.principal!.tenantId, { type: 'agent' });
       return agent(updated);
     },
   );

@@ -62,7 +62,7 @@ function monthIndex(month: string): number {
   return Number(month.slice(0, 4)) * 12 + Number(month.slice(5, 7)) - 1;
 }
 
-const commissionRoutes: FastifyPluginAsyncTypebox<RouteDeps> = async (app, { pool, clock }) => {
+const commissionRoutes: FastifyPluginAsyncTypebox<RouteDeps> = async (app, { pool, clock, tenantChanged }) => {
   // Spreadsheet users upload CSV: it is read into the same document the JSON import takes, and
   // then validated by the same schema and checks.
   app.addContentTypeParser('text/csv', { parseAs: 'string' }, (request, body, done) => {
@@ -83,7 +83,7 @@ const commissionRoutes: FastifyPluginAsyncTypebox<RouteDeps> = async (app, { poo
   app.post(
     '/commissions/import',
     {
-      onRequest: app.requireAdmin,
+      onRequest: [app.requireFeature('commission_data'), app.requireAdmin],
       schema: {
         tags: ['commissions'],
         summary: 'Import one month of commission data (JSON or CSV)',
@@ -97,7 +97,7 @@ const commissionRoutes: FastifyPluginAsyncTypebox<RouteDeps> = async (app, { poo
         querystring: Type.Object({ month: Type.Optional(MonthString) }, { additionalProperties: false }),
         headers: Type.Object({ 'idempotency-key': Type.Optional(Type.String({ minLength: 1, maxLength: 255 })) }),
         body: CommissionMonthSchema,
-        response: { 201: ImportResponse, 403: Problem, 422: Problem },
+        response: { 201: ImportResponse, 402: Problem, 403: Problem, 422: Problem },
       },
     },
     async (request, reply) => {
@@ -115,6 +115,7 @@ const commissionRoutes: FastifyPluginAsyncTypebox<RouteDeps> = async (app, { poo
         idempotencyKey: request.headers['idempotency-key'],
       });
       if (outcome.replayed) reply.header('idempotent-replayed', 'true');
+      else await tenantChanged(principal.tenantId, { type: 'import', month: body.month });
       return reply.code(201).send(outcome.response);
     },
   );
@@ -122,6 +123,7 @@ const commissionRoutes: FastifyPluginAsyncTypebox<RouteDeps> = async (app, { poo
   app.get(
     '/commissions/export',
     {
+      onRequest: app.requireFeature('exports'),
       schema: {
         tags: ['commissions'],
         summary: 'Export a month (or a range of months) as JSON or CSV',
@@ -140,7 +142,7 @@ const commissionRoutes: FastifyPluginAsyncTypebox<RouteDeps> = async (app, { poo
           { additionalProperties: false },
         ),
         produces: ['application/json', 'text/csv'],
-        response: { 200: Type.Unknown({ description: 'The export' }), 400: Problem, 404: Problem },
+        response: { 200: Type.Unknown({ description: 'The export' }), 400: Problem, 402: Problem, 404: Problem },
       },
     },
     async (request, reply) => {
@@ -171,6 +173,7 @@ const commissionRoutes: FastifyPluginAsyncTypebox<RouteDeps> = async (app, { poo
   app.get(
     '/commissions',
     {
+      onRequest: app.requireFeature('commission_data'),
       schema: {
         tags: ['commissions'],
         summary: 'Imported months with their totals, newest first',
@@ -189,6 +192,7 @@ const commissionRoutes: FastifyPluginAsyncTypebox<RouteDeps> = async (app, { poo
             limit: Type.Integer(),
             offset: Type.Integer(),
           }),
+          402: Problem,
         },
       },
     },
@@ -202,6 +206,7 @@ const commissionRoutes: FastifyPluginAsyncTypebox<RouteDeps> = async (app, { poo
   app.get(
     '/commissions/:month',
     {
+      onRequest: app.requireFeature('commission_data'),
       schema: {
         tags: ['commissions'],
         summary: 'One month: its totals and the imported document',
@@ -209,6 +214,7 @@ const commissionRoutes: FastifyPluginAsyncTypebox<RouteDeps> = async (app, { poo
         params: MonthParams,
         response: {
           200: Type.Object({ summary: MonthSummary, data: CommissionMonthSchema }),
+          402: Problem,
           404: Problem,
         },
       },
@@ -223,18 +229,19 @@ const commissionRoutes: FastifyPluginAsyncTypebox<RouteDeps> = async (app, { poo
   app.delete(
     '/commissions/:month',
     {
-      onRequest: app.requireAdmin,
+      onRequest: [app.requireFeature('commission_data'), app.requireAdmin],
       schema: {
         tags: ['commissions'],
         summary: 'Delete one month with its payees and deals (admin)',
         security: [{ bearerAuth: [] }],
         params: MonthParams,
-        response: { 204: Type.Null(), 403: Problem, 404: Problem },
+        response: { 204: Type.Null(), 402: Problem, 403: Problem, 404: Problem },
       },
     },
     async (request, reply) => {
       const deleted = await withTenant(pool, request.principal!.tenantId, (tx) => deleteMonth(tx, request.params.month));
       if (!deleted) throw notFound(`No commission data for ${request.params.month}.`);
+      await tenantChanged(request.principal!.tenantId, { type: 'delete', month: request.params.month });
       return reply.code(204).send(null);
     },
   );

@@ -1,8 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
-import { readEntitlements } from '../../db/entitlements.js';
-import { withTenant } from '../../db/tenant.js';
-import { accessOn } from '../../domain/entitlements.js';
+import { FEATURES, SOURCES, accessOn, featuresOn } from '../../domain/entitlements.js';
 import type { RouteDeps } from '../route-deps.js';
 
 const EntitlementsResponse = Type.Object(
@@ -15,14 +13,32 @@ const EntitlementsResponse = Type.Object(
     promo_days_left: Type.Union([Type.Integer({ minimum: 0 }), Type.Null()], {
       description: 'Days of promotion left counting today; null when not on a promotion.',
     }),
+    features: Type.Array(Type.Enum(FEATURES), {
+      description: 'What the tenant may use today (see the feature matrix in the README).',
+    }),
+    source: Type.Enum(SOURCES, {
+      description: 'Where the entitlements came from: push > claims > pull > provisioning.',
+    }),
+    upgrade_url: Type.String({ description: 'Where the paywall sends people (UPGRADE_URL).' }),
   },
   {
     additionalProperties: false,
-    examples: [{ commission_intelligence: true, subscription_tier: 'promo', promo_until: '2026-03-31', promo_days_left: 42 }],
+    examples: [
+      {
+        commission_intelligence: true,
+        subscription_tier: 'promo',
+        promo_until: '2026-03-31',
+        promo_days_left: 42,
+        features: ['commission_data', 'exports', 'analytics', 'plans', 'plan_simulation'],
+        source: 'provisioning',
+        upgrade_url: '/upgrade',
+      },
+    ],
   },
 );
 
-const entitlementsRoutes: FastifyPluginAsyncTypebox<RouteDeps> = async (app, { pool, clock }) => {
+/** Never gated: the web app asks it to decide between the dashboard and the upgrade page. */
+const entitlementsRoutes: FastifyPluginAsyncTypebox<RouteDeps> = async (app, { config, clock }) => {
   app.get(
     '/entitlements',
     {
@@ -34,13 +50,17 @@ const entitlementsRoutes: FastifyPluginAsyncTypebox<RouteDeps> = async (app, { p
       },
     },
     async (request) => {
-      const record = await withTenant(pool, request.principal!.tenantId, readEntitlements);
-      const access = accessOn(record, clock());
+      const record = await app.loadEntitlements(request);
+      const today = clock();
+      const access = accessOn(record, today);
       return {
         commission_intelligence: access.commissionIntelligence,
         subscription_tier: access.tier,
         promo_until: access.promoUntil,
         promo_days_left: access.promoDaysLeft,
+        features: featuresOn(record, today),
+        source: record.source,
+        upgrade_url: config.upgradeUrl,
       };
     },
   );

@@ -6,16 +6,18 @@ import {
   insertMonth,
   insertPayees,
   lockMonth,
-  terminationThreshold,
   upsertAgents,
   upsertManagers,
   upsertMarkets,
   type PayeeRow,
 } from '../../db/commissions.js';
 import { claimIdempotencyKey, saveIdempotentResponse } from '../../db/idempotency.js';
+import { readSettings } from '../../db/settings.js';
 import { withTenant, type TenantTx } from '../../db/tenant.js';
 import { canonicalMonth } from '../../domain/imports/canonical.js';
 import { checkMonth } from '../../domain/imports/check.js';
+import { historyMonthFromImport } from '../../domain/imports/to-history.js';
+import { rollupFromHistory } from '../../domain/analytics/rollups.js';
 import type { CommissionMonth } from '../../domain/imports/format.js';
 import { formatAmount, parseAmount, toAmount, type Cents } from '../../domain/money.js';
 import { HttpProblem, unprocessable } from '../../http/problem.js';
@@ -92,7 +94,8 @@ export async function importMonthInTransaction(
   input: CommissionMonth,
   options: Pick<ImportOptions, 'userId' | 'today'>,
 ): Promise<ImportResponse> {
-  const check = checkMonth(input, { terminationThreshold: await terminationThreshold(tx), today: options.today });
+  const settings = await readSettings(tx);
+  const check = checkMonth(input, { terminationThreshold: settings.termination_threshold, today: options.today });
   if (check.errors.length > 0) {
     throw unprocessable(`The month has ${check.errors.length} invalid value${check.errors.length === 1 ? '' : 's'}.`, check.errors);
   }
@@ -182,6 +185,7 @@ async function writeMonth(
     transactions: totals.transactions,
     terminations: payees.reduce((sum, payee) => sum + (payee.terminations ?? 0), 0),
     document: canonicalMonth(input),
+    rollup: rollupFromHistory([historyMonthFromImport(input)])[0]!,
     importedBy: userId,
   });
   await insertPayees(tx, month, payees);

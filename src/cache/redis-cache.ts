@@ -1,0 +1,199 @@
+import type { Redis } from 'ioredis';
+import { ConnectionStatus, type StatusLog } from '../observability/connection-status.js';
+import { closeRedisClient, createRedisClient } from '../redis/client.js';
+import {
+  CacheCounters,
+  SingleFlight,
+  effectiveTtlSeconds,
+  entryKey,
+  generationKey,
+  serialise,
+  type CacheStats,
+  type TenantCache,
+} from './cache.js';
+
+export interface RedisCacheOptions {
+  url: string;
+  /** First segment of every key; tests use their own so they never see each other's keys. */
+  prefix?: string;
+  log?: StatusLog | undefined;
+  /** Largest single value cached, bytes of JSON; larger values are computed every time. */
+  maxValueBytes?: number;
+  commandTimeoutMs?: number;
+  connectTimeoutMs?: number;
+  /** Connection name in CLIENT LIST: `cip-<name>`. */
+  name?: string;
+}
+
+type PipelineResults = [error: Error | null, result: unknown][] | null;
+
+function resultsOf(results: PipelineResults): unknown[] {
+  if (!results) throw new Error('Redis pipeline was discarded');
+  return results.map(([error, result]) => {
+    if (error) throw error;
+    return result;
+  });
+}
+
+/**
+ * The shared cache: every instance using the same Redis sees the same entries and the same
+ * generation numbers, so an invalidation (INCR of the tenant's generation) through one instance
+ * is seen by the next read through any other, with no message passing.
+ *
+ * A tenant's generation starts from the clock in microseconds (SET NX), not from 0: if Redis
+ * evicts the generation key (an `allkeys-*` maxmemory policy), starting over at 0 would bring back
+ * entries that an earlier invalidation had killed; starting from "now" cannot, unless a tenant was
+ * invalidated more than a thousand times a millisecond.
+ *
+ * Every Redis failure is a miss or a no-op, counted in `errors`, logged once per outage. An
+ * invalidation that fails is remembered: the tenant is not served from the cache by this instance
+ * until the invalidation has been retried successfully (at the next use, and when Redis is back).
+ */
+export class RedisTenantCache implements TenantCache {
+  readonly kind = 'redis' as const;
+  private readonly redis: Redis;
+  private readonly prefix: string;
+  private readonly maxValueBytes: number;
+  private readonly counters = new CacheCounters();
+  private readonly status: ConnectionStatus;
+  private readonly loads = new SingleFlight();
+  private readonly pendingInvalidations = new Set<string>();
+
+  constructor(options: RedisCacheOptions) {
+    this.prefix = options.prefix ?? 'cip';
+    this.maxValueBytes = options.maxValueBytes ?? 2 * 1024 * 1024;
+    this.status = new ConnectionStatus('Redis cache', options.log);
+    this.redis = createRedisClient(options.url, {
+      name: options.name ?? 'cache',
+      ...(options.commandTimeoutMs === undefined ? {} : { commandTimeoutMs: options.commandTimeoutMs }),
+      ...(options.connectTimeoutMs === undefined ? {} : { connectTimeoutMs: options.connectTimeoutMs }),
+    });
+    this.redis.on('error', (error: Error) => this.status.failed(error, 'answers are computed uncached until it returns'));
+    this.redis.on('ready', () => {
+      this.status.recovered();
+      void this.retryInvalidations();
+    });
+  }
+
+  /** True while connected; false means every call is a miss or a no-op. */
+  get connected(): boolean {
+    return this.redis.status === 'ready';
+  }
+
+  async get<T>(tenantId: string, key: string): Promise<T | undefined> {
+    const generation = await this.currentGeneration(tenantId);
+    if (generation === undefined) {
+      this.counters.misses += 1;
+      return undefined;
+    }
+    return this.read<T>(tenantId, key, generation);
+  }
+
+  async set<T>(tenantId: string, key: string, value: T, ttlSeconds: number): Promise<void> {
+    if (effectiveTtlSeconds(ttlSeconds) === undefined) return;
+    const generation = await this.currentGeneration(tenantId);
+    if (generation !== undefined) await this.write(tenantId, key, generation, value, ttlSeconds);
+  }
+
+  async getOrLoad<T>(tenantId: string, key: string, ttlSeconds: number, load: () => Promise<T>): Promise<T> {
+    const generation = await this.currentGeneration(tenantId);
+    if (generation === undefined) {
+      this.counters.misses += 1;
+      return load();
+    }
+    const cached = await this.read<T>(tenantId, key, generation);
+    if (cached !== undefined) return cached;
+    return this.loads.run(entryKey(this.prefix, tenantId, generation, key), async () => {
+      const value = await load();
+      await this.write(tenantId, key, generation, value, ttlSeconds);
+      return value;
+    });
+  }
+
+  async invalidateTenant(tenantId: string): Promise<void> {
+    this.counters.invalidations += 1;
+    if (!(await this.bumpGeneration(tenantId))) this.pendingInvalidations.add(tenantId);
+  }
+
+  stats(): CacheStats {
+    return this.counters.snapshot();
+  }
+
+  async close(): Promise<void> {
+    await closeRedisClient(this.redis);
+  }
+
+  private failed(error: unknown): void {
+    this.counters.errors += 1;
+    this.status.failed(error, 'answers are computed uncached until it returns');
+  }
+
+  /** The tenant's generation, or undefined when it cannot be trusted (Redis down, invalidation pending). */
+  private async currentGeneration(tenantId: string): Promise<string | undefined> {
+    if (this.pendingInvalidations.has(tenantId)) {
+      if (!(await this.bumpGeneration(tenantId))) return undefined;
+      this.pendingInvalidations.delete(tenantId);
+    }
+    const key = generationKey(this.prefix, tenantId);
+    try {
+      const generation = await this.redis.get(key);
+      if (generation !== null) return generation;
+      const [, initialised] = resultsOf(await this.redis.pipeline().set(key, this.initialGeneration(), 'NX').get(key).exec());
+      if (typeof initialised !== 'string') throw new Error('generation key vanished');
+      return initialised;
+    } catch (error) {
+      this.failed(error);
+      return undefined;
+    }
+  }
+
+  private async bumpGeneration(tenantId: string): Promise<boolean> {
+    const key = generationKey(this.prefix, tenantId);
+    try {
+      resultsOf(await this.redis.pipeline().set(key, this.initialGeneration(), 'NX').incr(key).exec());
+      return true;
+    } catch (error) {
+      this.failed(error);
+      return false;
+    }
+  }
+
+  private async retryInvalidations(): Promise<void> {
+    for (const tenantId of [...this.pendingInvalidations]) {
+      if (await this.bumpGeneration(tenantId)) this.pendingInvalidations.delete(tenantId);
+    }
+  }
+
+  private initialGeneration(): string {
+    return String(Date.now() * 1000);
+  }
+
+  private async read<T>(tenantId: string, key: string, generation: string): Promise<T | undefined> {
+    try {
+      const text = await this.redis.get(entryKey(this.prefix, tenantId, generation, key));
+      if (text === null) {
+        this.counters.misses += 1;
+        return undefined;
+      }
+      this.counters.hits += 1;
+      return JSON.parse(text) as T;
+    } catch (error) {
+      this.failed(error);
+      this.counters.misses += 1;
+      return undefined;
+    }
+  }
+
+  private async write(tenantId: string, key: string, generation: string, value: unknown, ttlSeconds: number): Promise<void> {
+    const ttl = effectiveTtlSeconds(ttlSeconds);
+    if (ttl === undefined) return;
+    const text = serialise(value, this.maxValueBytes);
+    if (text === undefined) return;
+    try {
+      await this.redis.set(entryKey(this.prefix, tenantId, generation, key), text, 'EX', ttl);
+      this.counters.sets += 1;
+    } catch (error) {
+      this.failed(error);
+    }
+  }
+}

@@ -1,0 +1,244 @@
+/**
+ * Statements for a month under the plan in force: per payee, the earning lines of the basis window
+ * (incremental for quarter/year), then clawbacks of deals terminated this month, then the draw.
+ * A pure function of (plans, history, month): recalculating gives the same statements, to the line.
+ *
+ * Draw balances depend on every earlier month, so when a plan in force has a draw the calculation
+ * walks the history from its first month; a month whose plan has no draw forgives open balances.
+ */
+import type { History } from '../history.js';
+import { planInForce, type PlanDefinition, type PlanVersion } from './definition.js';
+import { compilePlan, coversPayee, type CompiledPlan } from './compiled.js';
+import { differenceLines, earnWindow, sumExact, type Window } from './earnings.js';
+import {
+  addFacts,
+  HistoryIndex,
+  NO_FACTS,
+  payeeKey,
+  periodOf,
+  withoutDeal,
+  type Facts,
+  type PayeeRef,
+} from './measures.js';
+import { assembleStatement, type ExactLine, type Statement } from './statement.js';
+import { formatCents, formatRate, MICRO, roundMicroCents } from './units.js';
+
+/** One plan for every month, or versions effective from a month on. */
+export type PlanSource = PlanDefinition | readonly PlanVersion[];
+
+/**
+ * The engine over one history and one plan source: compiles each definition once and caches the
+ * monthly measures it reads, so a simulation over many months does not repeat work.
+ */
+export class PlanCalculator {
+  readonly index: HistoryIndex;
+  private readonly versions: readonly { effective_from: string; plan: CompiledPlan }[];
+  private readonly factsCache = new Map<string, Facts | null>();
+
+  constructor(source: PlanSource, history: History | HistoryIndex) {
+    this.index = history instanceof HistoryIndex ? history : new HistoryIndex(history);
+    const versions: readonly PlanVersion[] = isVersionList(source)
+      ? source
+      : [{ effective_from: '0000-01', definition: source }];
+    const compiled = new Map<PlanDefinition, CompiledPlan>();
+    this.versions = versions.map((version) => {
+      let plan = compiled.get(version.definition);
+      if (!plan) {
+        plan = compilePlan(version.definition);
+        compiled.set(version.definition, plan);
+      }
+      return { effective_from: version.effective_from, plan };
+    });
+  }
+
+  planFor(month: string): CompiledPlan | null {
+    return planInForce(this.versions, month)?.plan ?? null;
+  }
+
+  /** Statements for every history month in [from, to], oldest first. */
+  range(from: string, to: string): Map<string, Statement[]> {
+    const out = new Map<string, Statement[]>();
+    const needsWalk = this.versions.some((version) => version.plan.draw !== null);
+    const balances = new Map<string, bigint>();
+    for (const month of this.index.months) {
+      if (month > to) break;
+      if (month < from && !needsWalk) continue;
+      const plan = this.planFor(month);
+      if (!plan) {
+        balances.clear();
+        continue;
+      }
+      if (!plan.draw) balances.clear();
+      const statements: Statement[] = [];
+      for (const payee of this.index.payees(month)) {
+        if (coversPayee(plan, payee)) statements.push(this.statement(plan, month, payee, balances));
+      }
+      if (month >= from) out.set(month, statements);
+    }
+    return out;
+  }
+
+  private facts(month: string, payee: PayeeRef, plan: CompiledPlan): Facts | null {
+    const key = `${month}|${payeeKey(payee)}|${plan.split ? `${plan.split.acq}/${plan.split.dispo}` : ''}`;
+    if (this.factsCache.has(key)) return this.factsCache.get(key) ?? null;
+    const facts = this.index.facts(month, payee, plan.split);
+    this.factsCache.set(key, facts);
+    return facts;
+  }
+
+  /** Sum of the payee's facts over history months up to `last` that `keep` accepts. */
+  private sumFacts(payee: PayeeRef, plan: CompiledPlan, last: string, keep: (month: string) => boolean): Facts {
+    let total = NO_FACTS;
+    for (const month of this.index.months) {
+      if (month > last) break;
+      if (!keep(month)) continue;
+      const facts = this.facts(month, payee, plan);
+      if (facts) total = addFacts(total, facts);
+    }
+    return total;
+  }
+
+  /** The window a plan evaluates for a payee in a month: the month, or the period to date. */
+  window(plan: CompiledPlan, month: string, payee: PayeeRef): Window {
+    const monthFacts = this.facts(month, payee, plan) ?? NO_FACTS;
+    const quarter = periodOf(month, 'quarter');
+    const year = periodOf(month, 'year');
+    const qtd = this.sumFacts(payee, plan, month, (m) => periodOf(m, 'quarter') === quarter);
+    const ytd = this.sumFacts(payee, plan, month, (m) => periodOf(m, 'year') === year);
+    if (plan.basis === 'quarter') return { month, span: 'QTD', facts: qtd, monthFacts, qtd, ytd };
+    if (plan.basis === 'year') return { month, span: 'YTD', facts: ytd, monthFacts, qtd, ytd };
+    return { month, span: 'month', facts: monthFacts, monthFacts, qtd, ytd };
+  }
+
+  /** The history month before `month` in the same basis period, if any. */
+  private previousInPeriod(plan: CompiledPlan, month: string): string | null {
+    if (plan.basis !== 'quarter' && plan.basis !== 'year') return null;
+    const period = periodOf(month, plan.basis);
+    let previous: string | null = null;
+    for (const candidate of this.index.months) {
+      if (candidate >= month) break;
+      if (periodOf(candidate, plan.basis) === period) previous = candidate;
+    }
+    return previous;
+  }
+
+  /** What the plan pays the payee for the month before clawbacks and draws (exact lines). */
+  earningLines(plan: CompiledPlan, month: string, payee: PayeeRef, warnings: string[]): ExactLine[] {
+    const current = earnWindow(plan, this.window(plan, month, payee), warnings);
+    const previousMonth = this.previousInPeriod(plan, month);
+    if (previousMonth === null) return current;
+    // Warnings of the earlier window were reported in its own month's statement.
+    const previous = earnWindow(plan, this.window(plan, previousMonth, payee), []);
+    return differenceLines(current, previous, periodOf(month, plan.basis === 'year' ? 'year' : 'quarter'));
+  }
+
+  /**
+   * Commission the closing month's earnings owed to a deal: f(window) − f(window without the deal),
+   * under the plan in force when it closed.
+   */
+  private dealCommission(plan: CompiledPlan, month: string, payee: PayeeRef, dealId: string): bigint {
+    const window = this.window(plan, month, payee);
+    const without: Window = {
+      ...window,
+      facts: withoutDeal(window.facts, dealId),
+      monthFacts: withoutDeal(window.monthFacts, dealId),
+      qtd: withoutDeal(window.qtd, dealId),
+      ytd: withoutDeal(window.ytd, dealId),
+    };
+    return sumExact(earnWindow(plan, window, [])) - sumExact(earnWindow(plan, without, []));
+  }
+
+  private clawbackLines(plan: CompiledPlan, month: string, payee: PayeeRef): ExactLine[] {
+    const clawback = plan.clawback;
+    const index = this.index.month(month);
+    if (!clawback || !index) return [];
+    const lines: ExactLine[] = [];
+    for (const reversal of index.clawbacks) {
+      const closedIndex = this.index.month(reversal.closedIn);
+      if (!closedIndex) continue;
+      const owner =
+        payee.type === 'manager'
+          ? closedIndex.managerOf.get(reversal.record.agent) === payee.name
+          : reversal.record.agent === payee.name;
+      if (!owner) continue;
+      const then = this.planFor(reversal.closedIn);
+      const paidAs = this.index.presence(reversal.closedIn, payee);
+      if (!then || !paidAs || !coversPayee(then, paidAs)) continue;
+      const facts = this.facts(reversal.closedIn, paidAs, then);
+      const deal = facts?.dealList.find((candidate) => candidate.id === reversal.id);
+      if (!deal) continue;
+      const amount =
+        clawback.method === 'rate'
+          ? deal.credited * clawback.rate
+          : this.dealCommission(then, reversal.closedIn, paidAs, reversal.id);
+      if (amount === 0n) continue;
+      lines.push({
+        key: `${clawback.key}:${reversal.id}`,
+        component: 'clawback',
+        label: clawback.label,
+        description:
+          clawback.method === 'rate'
+            ? `Deal ${reversal.id} (closed ${reversal.closedIn}, GP ${formatCents(deal.credited)}) terminated: ${formatRate(clawback.rate)} reversed`
+            : `Deal ${reversal.id} (closed ${reversal.closedIn}, GP ${formatCents(deal.credited)}) terminated: the ${formatCents(roundMicroCents(amount))} it earned is reversed`,
+        base: -deal.credited,
+        unit: 'money',
+        exact: -amount,
+      });
+    }
+    return lines;
+  }
+
+  private statement(plan: CompiledPlan, month: string, payee: PayeeRef, balances: Map<string, bigint>): Statement {
+    const warnings: string[] = [];
+    const lines = [...this.earningLines(plan, month, payee, warnings), ...this.clawbackLines(plan, month, payee)];
+    let drawBalance: bigint | undefined;
+    if (plan.draw) {
+      const key = payeeKey(payee);
+      const owed = balances.get(key) ?? 0n;
+      const draw = plan.draw.amount * MICRO;
+      const earned = sumExact(lines);
+      const fields = { key: plan.draw.key, component: 'draw' as const, label: plan.draw.label, unit: 'money' as const };
+      if (earned - owed >= draw) {
+        if (owed > 0n) {
+          lines.push({ ...fields, description: `Draw balance of ${formatCents(roundMicroCents(owed))} recovered`, base: BigInt(roundMicroCents(owed)), exact: -owed });
+        }
+        drawBalance = 0n;
+      } else {
+        drawBalance = owed + draw - earned;
+        lines.push({
+          ...fields,
+          description:
+            draw >= earned
+              ? `Draw of ${formatCents(plan.draw.amount)}: ${formatCents(roundMicroCents(draw - earned))} advanced against future commission`
+              : `Draw of ${formatCents(plan.draw.amount)}: ${formatCents(roundMicroCents(earned - draw))} of earnings above the draw recovered`,
+          base: plan.draw.amount,
+          exact: draw - earned,
+        });
+      }
+      balances.set(key, drawBalance);
+    }
+    const head = {
+      payee: payee.name,
+      payee_type: payee.type,
+      period: month,
+      accumulation: plan.basis === 'quarter' || plan.basis === 'year' ? periodOf(month, plan.basis) : month,
+      plan: plan.name,
+      warnings,
+    };
+    return assembleStatement(drawBalance === undefined ? head : { ...head, draw_balance: drawBalance }, lines);
+  }
+}
+
+function isVersionList(source: PlanSource): source is readonly PlanVersion[] {
+  return Array.isArray(source);
+}
+
+/** The statements of one month: one per payee the plan in force covers. */
+export function calculateStatements(source: PlanSource, history: History, month: string): Statement[] {
+  return new PlanCalculator(source, history).range(month, month).get(month) ?? [];
+}
+
+/** Statements of every history month in [from, to], by month. */
+export function calculateRange(source: PlanSource, history: History, from: string, to: string): Map<string, Statement[]> {
+  return new PlanCalculator(source, history).range(from, to);
+}

@@ -1,0 +1,291 @@
+/**
+ * What a plan's earning components pay on one window of measures, as exact lines: brackets, flat
+ * rates, per-deal amounts, bonuses, overrides and formulas, then the per-deal and per-period limits.
+ * This is the period function f of the basis: for basis quarter/year the caller pays
+ * f(to date) − f(to the previous month) line by line (see {@link differenceLines}).
+ * Clawbacks and draws are cash mechanics of a month, not of the measure, and live in ./calculate.ts.
+ */
+import type { Measure } from './definition.js';
+import { bracketSlices, type Bracket } from './brackets.js';
+import type { CompiledLimit, CompiledPlan, Earning } from './compiled.js';
+import type { FormulaVariables } from './formula.js';
+import type { Facts } from './measures.js';
+import type { ExactLine } from './statement.js';
+import { currencyToMicroCents, formatCents, formatRate, MICRO, roundMicroCents } from './units.js';
+
+/** The measures one evaluation of the plan sees. */
+export interface Window {
+  month: string;
+  /** "month", "QTD" or "YTD": how descriptions name the window. */
+  span: 'month' | 'QTD' | 'YTD';
+  facts: Facts;
+  /** Facts of the month alone, the quarter and the year to date (for formula variables). */
+  monthFacts: Facts;
+  qtd: Facts;
+  ytd: Facts;
+}
+
+const MEASURE_NAMES: Readonly<Record<Measure, string>> = { gp: 'GP', deals: 'deals', team_gp: 'team GP' };
+
+function measureOf(facts: Facts, measure: Measure): bigint {
+  if (measure === 'deals') return facts.deals;
+  if (measure === 'team_gp') return facts.teamGp;
+  return facts.gp;
+}
+
+function quantityText(value: bigint, measure: Measure): string {
+  return measure === 'deals' ? `${value} deal${value === 1n ? '' : 's'}` : formatCents(value);
+}
+
+function countOrAmount(value: bigint, measure: Measure): string {
+  return measure === 'deals' ? `${value}` : formatCents(value);
+}
+
+function rangeText(brackets: readonly Bracket[], index: number, measure: Measure): string {
+  const upper = brackets[index]?.upTo ?? null;
+  const lower = index === 0 ? null : (brackets[index - 1]?.upTo ?? null);
+  if (lower === null && upper === null) return 'all';
+  if (lower === null) return `up to ${quantityText(upper ?? 0n, measure)}`;
+  if (upper === null) return `above ${quantityText(lower, measure)}`;
+  return `above ${quantityText(lower, measure)} up to ${quantityText(upper, measure)}`;
+}
+
+function rateText(rate: bigint, measure: Measure): string {
+  return measure === 'deals' ? `${formatCents(rate / MICRO)} per deal` : formatRate(rate);
+}
+
+/** Where an earning is evaluated: the whole window, or one deal of it (basis deal). */
+interface Scope {
+  facts: Facts;
+  /** Appended to line keys; "" for the window. */
+  key: string;
+  /** Prefix for descriptions, e.g. "Deal D-1001: ". */
+  prefix: string;
+  /** Prefix for the measure's name, e.g. "QTD ". */
+  span: string;
+}
+
+function rateFields(rate: bigint, measure: Measure): Pick<ExactLine, 'rate' | 'unitAmount'> {
+  return measure === 'deals' ? { unitAmount: rate / MICRO } : { rate };
+}
+
+function formulaVariables(window: Window, facts: Facts): FormulaVariables {
+  const money = (cents: bigint) => Number(cents) / 100;
+  const month = Number(window.month.slice(5, 7));
+  return {
+    gp: money(facts.gp),
+    deals: Number(facts.deals),
+    terminations: Number(facts.terminations),
+    team_gp: money(facts.teamGp),
+    team_deals: Number(facts.teamDeals),
+    team_commission: money(facts.teamCommission),
+    month_gp: money(window.monthFacts.gp),
+    month_deals: Number(window.monthFacts.deals),
+    month_terminations: Number(window.monthFacts.terminations),
+    qtd_gp: money(window.qtd.gp),
+    qtd_deals: Number(window.qtd.deals),
+    ytd_gp: money(window.ytd.gp),
+    ytd_deals: Number(window.ytd.deals),
+    month_index: month,
+    quarter: Math.floor((month - 1) / 3) + 1,
+  };
+}
+
+function earn(earning: Earning, scope: Scope, window: Window, warnings: string[]): ExactLine[] {
+  const { facts, prefix, span } = scope;
+  const key = `${earning.key}${scope.key}`;
+  const base = { label: earning.label };
+  switch (earning.kind) {
+    case 'tiers': {
+      const measure = measureOf(facts, earning.measure);
+      const name = `${span}${MEASURE_NAMES[earning.measure]}`;
+      const unit = earning.measure === 'deals' ? 'count' : 'money';
+      return bracketSlices(measure, earning.brackets, earning.mode).map((slice) => ({
+        ...base,
+        key: `${key}:b${slice.index}`,
+        component: 'tiers',
+        description:
+          earning.mode === 'graduated'
+            ? `${prefix}Bracket ${slice.index + 1} (${rangeText(earning.brackets, slice.index, earning.measure)}): ${rateText(slice.rate, earning.measure)} on ${quantityText(slice.base, earning.measure)} of ${name}`
+            : `${prefix}Bracket ${slice.index + 1} (${rangeText(earning.brackets, slice.index, earning.measure)}) reached: ${rateText(slice.rate, earning.measure)} on all ${quantityText(slice.base, earning.measure)} of ${name}`,
+        bracket: slice.index + 1,
+        ...rateFields(slice.rate, earning.measure),
+        base: slice.base,
+        unit,
+        exact: slice.amount,
+      }));
+    }
+    case 'rate': {
+      const measure = measureOf(facts, earning.measure);
+      if (measure === 0n) return [];
+      return [{
+        ...base,
+        key,
+        component: 'rate',
+        description: `${prefix}${rateText(earning.rate, earning.measure)} on ${quantityText(measure, earning.measure)} of ${span}${MEASURE_NAMES[earning.measure]}`,
+        ...rateFields(earning.rate, earning.measure),
+        base: measure,
+        unit: earning.measure === 'deals' ? 'count' : 'money',
+        exact: measure * earning.rate,
+      }];
+    }
+    case 'per_deal': {
+      if (facts.deals === 0n) return [];
+      return [{
+        ...base,
+        key,
+        component: 'per_deal',
+        description: `${prefix}${formatCents(earning.amount)} per deal × ${facts.deals}`,
+        unitAmount: earning.amount,
+        base: facts.deals,
+        unit: 'count',
+        exact: facts.deals * earning.amount * MICRO,
+      }];
+    }
+    case 'bonus': {
+      const measure = measureOf(facts, earning.measure);
+      if (measure < earning.atLeast) return [];
+      return [{
+        ...base,
+        key,
+        component: 'bonus',
+        description: `${prefix}Threshold reached: ${span}${MEASURE_NAMES[earning.measure]} ${countOrAmount(measure, earning.measure)} ≥ ${countOrAmount(earning.atLeast, earning.measure)}`,
+        base: measure,
+        unit: earning.measure === 'deals' ? 'count' : 'money',
+        exact: earning.amount * MICRO,
+      }];
+    }
+    case 'override': {
+      const measure = earning.of === 'team_gp' ? facts.teamGp : facts.teamCommission;
+      if (measure === 0n) return [];
+      return [{
+        ...base,
+        key,
+        component: 'override',
+        description: `${prefix}${formatRate(earning.rate)} of ${span}team ${earning.of === 'team_gp' ? 'GP' : 'commission'} ${formatCents(measure)}`,
+        rate: earning.rate,
+        base: measure,
+        unit: 'money',
+        exact: measure * earning.rate,
+      }];
+    }
+    case 'formula': {
+      const result = earning.formula.evaluate(formulaVariables(window, facts));
+      const exact = result.ok ? currencyToMicroCents(result.value) : null;
+      if (!result.ok || exact === null) {
+        warnings.push(`${earning.label}: ${result.ok ? 'not a finite number' : result.message}; counted as 0 for ${window.month}`);
+        return [];
+      }
+      if (exact === 0n) return [];
+      return [{
+        ...base,
+        key,
+        component: 'formula',
+        description: `${prefix}${earning.formula.text} = ${formatCents(roundMicroCents(exact))}`,
+        base: 0n,
+        unit: 'money',
+        exact,
+      }];
+    }
+  }
+}
+
+/** The adjustment that brings `lines` within a floor/cap, if any. */
+function limitLine(limit: CompiledLimit, lines: readonly ExactLine[], key: string, prefix: string): ExactLine | null {
+  let earned = 0n;
+  for (const line of lines) earned += line.exact;
+  const fields = { key: `${limit.key}${key}`, component: 'limit' as const, label: limit.label, base: BigInt(roundMicroCents(earned)), unit: 'money' as const };
+  if (limit.max !== null && earned > limit.max * MICRO) {
+    return { ...fields, description: `${prefix}Capped at ${formatCents(limit.max)}`, exact: limit.max * MICRO - earned };
+  }
+  if (limit.min !== null && earned < limit.min * MICRO) {
+    return { ...fields, description: `${prefix}Raised to the minimum of ${formatCents(limit.min)}`, exact: limit.min * MICRO - earned };
+  }
+  return null;
+}
+
+/** Earnings evaluated per deal under basis deal: GP brackets and rates, and per-deal amounts. */
+function perDeal(earning: Earning, hasDealData: boolean): boolean {
+  if (earning.kind === 'per_deal') return hasDealData;
+  return (earning.kind === 'tiers' || earning.kind === 'rate') && earning.measure === 'gp';
+}
+
+/** The period function: every earning line for the window, limits applied. */
+export function earnWindow(plan: CompiledPlan, window: Window, warnings: string[]): ExactLine[] {
+  const lines: ExactLine[] = [];
+  const span = window.span === 'month' ? '' : `${window.span} `;
+  const facts = window.facts;
+  const byDeal = plan.basis === 'deal';
+  if (byDeal) {
+    let deals = facts.dealList;
+    if (!facts.hasDealData && facts.gp !== 0n) {
+      warnings.push(`${window.month}: no deal-level data; the month's GP is paid as one deal`);
+      deals = [...deals, { id: 'month total', date: window.month, gp: facts.gp, credited: facts.gp - deals.reduce((sum, deal) => sum + deal.credited, 0n) }];
+    }
+    for (const deal of deals) {
+      const dealFacts: Facts = { ...facts, gp: deal.credited, deals: 1n, dealList: [deal] };
+      const scope: Scope = { facts: dealFacts, key: `:d${deal.id}`, prefix: `Deal ${deal.id}: `, span: '' };
+      const dealLines: ExactLine[] = [];
+      for (const earning of plan.earnings) {
+        if (perDeal(earning, facts.hasDealData)) dealLines.push(...earn(earning, scope, window, warnings));
+      }
+      if (plan.dealLimit) {
+        const adjustment = limitLine(plan.dealLimit, dealLines, scope.key, scope.prefix);
+        if (adjustment) dealLines.push(adjustment);
+      }
+      lines.push(...dealLines);
+    }
+  }
+  const scope: Scope = { facts, key: '', prefix: '', span };
+  for (const earning of plan.earnings) {
+    if (!(byDeal && perDeal(earning, facts.hasDealData))) lines.push(...earn(earning, scope, window, warnings));
+  }
+  if (plan.periodLimit) {
+    const adjustment = limitLine(plan.periodLimit, lines, '', span ? `${span}` : '');
+    if (adjustment) lines.push(adjustment);
+  }
+  return lines;
+}
+
+export function sumExact(lines: readonly ExactLine[]): bigint {
+  let total = 0n;
+  for (const line of lines) total += line.exact;
+  return total;
+}
+
+/**
+ * Lines of f(to date) − f(to the previous month), matched by key: what this month adds to the
+ * period's pay. A bracket left behind (retroactive mode) appears as a reversal of what earlier months
+ * were paid on it.
+ */
+export function differenceLines(current: readonly ExactLine[], previous: readonly ExactLine[], period: string): ExactLine[] {
+  const before = new Map(previous.map((line) => [line.key, line]));
+  const out: ExactLine[] = [];
+  for (const line of current) {
+    const earlier = before.get(line.key);
+    before.delete(line.key);
+    if (!earlier) {
+      out.push(line);
+      continue;
+    }
+    const exact = line.exact - earlier.exact;
+    const base = line.base - earlier.base;
+    if (exact === 0n && base === 0n) continue;
+    out.push({
+      ...line,
+      description: `${line.description}, less ${formatCents(roundMicroCents(earlier.exact))} paid on it earlier in ${period}`,
+      base,
+      exact,
+    });
+  }
+  for (const earlier of before.values()) {
+    if (earlier.exact === 0n && earlier.base === 0n) continue;
+    out.push({
+      ...earlier,
+      description: `Reversal of earlier months in ${period}: ${earlier.description}`,
+      base: -earlier.base,
+      exact: -earlier.exact,
+    });
+  }
+  return out;
+}

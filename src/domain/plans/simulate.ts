@@ -1,0 +1,194 @@
+/**
+ * What-if: what a plan would have paid over a stretch of history, against what was actually paid
+ * to the same payees (CONTRACT.md, `POST /plans/simulate`). "Actual" is the imported commission of
+ * the payees the plan covers, month by month; commission % is over the company's GP (every agent's
+ * GP in those months), so plans for different payee types add up.
+ */
+import type { History } from '../history.js';
+import { percentOf, type Cents } from '../money.js';
+import type { PayeeType } from './definition.js';
+import { PlanCalculator, type PlanSource } from './calculate.js';
+import { HistoryIndex, payeeKey } from './measures.js';
+
+export interface AgentComparison {
+  agent: string;
+  payee_type: PayeeType;
+  /** The payee's GP measure over the range (a manager's: the team's). */
+  gp: Cents;
+  simulated: Cents;
+  actual: Cents;
+  /** simulated − actual. */
+  delta: Cents;
+  /** delta as a % of actual (1 decimal); null when nothing was actually paid. */
+  delta_pct: number | null;
+}
+
+export interface MonthComparison {
+  month: string;
+  /** Company GP of the month. */
+  gp: Cents;
+  simulated: Cents;
+  actual: Cents;
+  commission_pct: number | null;
+  actual_commission_pct: number | null;
+}
+
+export interface Simulation {
+  plan: string;
+  from: string;
+  to: string;
+  /** History months in the range. */
+  months: string[];
+  total_gp: Cents;
+  total_commission: Cents;
+  actual_commission: Cents;
+  /** Simulated commission as a % of GP, 2 decimals. */
+  commission_pct: number | null;
+  actual_commission_pct: number | null;
+  by_agent: AgentComparison[];
+  by_month: MonthComparison[];
+  /** Payees paid more than actually, biggest gain first. */
+  winners: AgentComparison[];
+  /** Payees paid less than actually, biggest loss first. */
+  losers: AgentComparison[];
+  warnings: string[];
+}
+
+export interface SimulateOptions {
+  /** How many winners and losers to list (default 5). */
+  top?: number;
+}
+
+const MAX_WARNINGS = 50;
+
+function safe(value: bigint): Cents {
+  const number = Number(value);
+  if (!Number.isSafeInteger(number)) throw new RangeError('Simulated amount exceeds the exact range');
+  return number;
+}
+
+export function simulatePlan(
+  source: PlanSource,
+  history: History | HistoryIndex,
+  from: string,
+  to: string,
+  options: SimulateOptions = {},
+): Simulation {
+  const calculator = new PlanCalculator(source, history);
+  const index = calculator.index;
+  const statements = calculator.range(from, to);
+  const agents = new Map<string, { agent: string; payee_type: PayeeType; gp: bigint; simulated: bigint; actual: bigint }>();
+  const byMonth: MonthComparison[] = [];
+  const warnings: string[] = [];
+  let totalGp = 0n;
+  let totalSimulated = 0n;
+  let totalActual = 0n;
+  for (const [month, monthStatements] of statements) {
+    const monthIndex = index.month(month);
+    if (!monthIndex) continue;
+    let gp = 0n;
+    for (const agent of monthIndex.agents.values()) gp += BigInt(agent.gp);
+    let simulated = 0n;
+    let actual = 0n;
+    for (const statement of monthStatements) {
+      const payee = { name: statement.payee, type: statement.payee_type };
+      const facts = index.facts(month, payee, null);
+      const paid = facts?.actual ?? 0n;
+      simulated += BigInt(statement.total);
+      actual += paid;
+      const key = payeeKey(payee);
+      const entry = agents.get(key) ?? { agent: payee.name, payee_type: payee.type, gp: 0n, simulated: 0n, actual: 0n };
+      entry.payee_type = payee.type;
+      entry.gp += facts?.gp ?? 0n;
+      entry.simulated += BigInt(statement.total);
+      entry.actual += paid;
+      agents.set(key, entry);
+      for (const warning of statement.warnings) {
+        if (warnings.length < MAX_WARNINGS) warnings.push(`${statement.payee}: ${warning}`);
+      }
+    }
+    totalGp += gp;
+    totalSimulated += simulated;
+    totalActual += actual;
+    byMonth.push({
+      month,
+      gp: safe(gp),
+      simulated: safe(simulated),
+      actual: safe(actual),
+      commission_pct: percentOf(safe(simulated), safe(gp), 2),
+      actual_commission_pct: percentOf(safe(actual), safe(gp), 2),
+    });
+  }
+  const byAgent: AgentComparison[] = [...agents.values()]
+    .map((entry) => {
+      const delta = entry.simulated - entry.actual;
+      return {
+        agent: entry.agent,
+        payee_type: entry.payee_type,
+        gp: safe(entry.gp),
+        simulated: safe(entry.simulated),
+        actual: safe(entry.actual),
+        delta: safe(delta),
+        delta_pct: percentOf(safe(delta), safe(entry.actual), 1),
+      };
+    })
+    .sort((a, b) => b.gp - a.gp || (a.agent < b.agent ? -1 : a.agent > b.agent ? 1 : 0));
+  const top = options.top ?? 5;
+  const plan = calculator.planFor(to)?.name ?? calculator.planFor(from)?.name ?? '';
+  return {
+    plan,
+    from,
+    to,
+    months: byMonth.map((entry) => entry.month),
+    total_gp: safe(totalGp),
+    total_commission: safe(totalSimulated),
+    actual_commission: safe(totalActual),
+    commission_pct: percentOf(safe(totalSimulated), safe(totalGp), 2),
+    actual_commission_pct: percentOf(safe(totalActual), safe(totalGp), 2),
+    by_agent: byAgent,
+    by_month: byMonth,
+    winners: byAgent.filter((entry) => entry.delta > 0).sort((a, b) => b.delta - a.delta).slice(0, top),
+    losers: byAgent.filter((entry) => entry.delta < 0).sort((a, b) => a.delta - b.delta).slice(0, top),
+    warnings,
+  };
+}
+
+/** The simulation as the contract's JSON: the same shape, every amount in currency units (2 decimals). */
+export interface SimulationJson {
+  plan: string;
+  from: string;
+  to: string;
+  months: string[];
+  total_gp: number;
+  total_commission: number;
+  actual_commission: number;
+  commission_pct: number | null;
+  actual_commission_pct: number | null;
+  by_agent: AgentComparison[];
+  by_month: MonthComparison[];
+  winners: AgentComparison[];
+  losers: AgentComparison[];
+  warnings: string[];
+}
+
+function agentJson(entry: AgentComparison): AgentComparison {
+  return { ...entry, gp: entry.gp / 100, simulated: entry.simulated / 100, actual: entry.actual / 100, delta: entry.delta / 100 };
+}
+
+export function simulationToJson(simulation: Simulation): SimulationJson {
+  return {
+    ...simulation,
+    total_gp: simulation.total_gp / 100,
+    total_commission: simulation.total_commission / 100,
+    actual_commission: simulation.actual_commission / 100,
+    by_agent: simulation.by_agent.map(agentJson),
+    by_month: simulation.by_month.map((entry) => ({
+      ...entry,
+      gp: entry.gp / 100,
+      simulated: entry.simulated / 100,
+      actual: entry.actual / 100,
+    })),
+    winners: simulation.winners.map(agentJson),
+    losers: simulation.losers.map(agentJson),
+  };
+}

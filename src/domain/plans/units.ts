@@ -1,0 +1,131 @@
+/**
+ * The exact units the plan engine computes in. Money measures are integer cents (../money.ts);
+ * rates are integer micro-units (0.08 = 80,000 micro); a cents amount times a micro-rate is an
+ * amount in micro-cents (10^-6 cent), which is exact for every rate a plan can state. Amounts stay
+ * in micro-cents until the statement total is rounded half-up to the cent, once per payee per period.
+ * Floats are never multiplied with money: a rate is read through its decimal text, like amounts.
+ */
+import { formatAmount, parseAmount, roundHalfUpDiv, type Cents } from '../money.js';
+
+/** Micro-units per unit: the scale of rates and of micro-cents per cent. */
+export const MICRO = 1_000_000n;
+
+/** Rates and shares carry at most this many decimals (0.123456). */
+export const RATE_DECIMALS = 6;
+
+/** Digits, optional fraction, optional exponent: the text of a JSON number or a decimal string. */
+const DECIMAL_TEXT = /^(-?)(\d+)(?:\.(\d+))?(?:e([+-]?\d+))?$/i;
+
+interface Decimal {
+  /** value = units / 10^scale */
+  units: bigint;
+  scale: number;
+}
+
+/**
+ * The exact decimal a number or decimal string stands for. Numbers are read through their shortest
+ * round-tripping text, so 0.1 is exactly one tenth; strings let a caller state a rate without ever
+ * making it a float.
+ */
+function decimalOf(value: unknown): Decimal | null {
+  let text: string;
+  if (typeof value === 'number') {
+    if (!Number.isFinite(value)) return null;
+    text = String(value);
+  } else if (typeof value === 'string') {
+    text = value.trim();
+    if (text.length === 0 || text.length > 40) return null;
+  } else {
+    return null;
+  }
+  const match = DECIMAL_TEXT.exec(text);
+  if (!match) return null;
+  const [, sign = '', whole = '0', fraction = '', exponentText = '0'] = match;
+  const exponent = Number(exponentText);
+  if (!Number.isSafeInteger(exponent) || Math.abs(exponent) > 400) return null;
+  const units = BigInt(whole + fraction);
+  return { units: sign === '-' ? -units : units, scale: fraction.length - exponent };
+}
+
+function rescale(decimal: Decimal, decimals: number): { exact: boolean; units: bigint } {
+  const shift = decimals - decimal.scale;
+  if (shift >= 0) return { exact: true, units: decimal.units * 10n ** BigInt(shift) };
+  const divisor = 10n ** BigInt(-shift);
+  return { exact: decimal.units % divisor === 0n, units: roundHalfUpDiv(decimal.units, divisor) };
+}
+
+/**
+ * `value` scaled by 10^decimals as an exact integer, or null when it is not a finite decimal with at
+ * most `decimals` places (trailing zeros do not count: 0.10000000 is 0.1).
+ */
+export function parseScaled(value: unknown, decimals: number): bigint | null {
+  const decimal = decimalOf(value);
+  if (!decimal) return null;
+  const { exact, units } = rescale(decimal, decimals);
+  return exact ? units : null;
+}
+
+/**
+ * A computed float (a formula's value, in currency) as micro-cents, rounded half-up at the 8th
+ * decimal of its decimal text; null when not finite. The float is the formula's own arithmetic, so
+ * its shortest text (7000.000000000001) is the most faithful reading there is.
+ */
+export function currencyToMicroCents(value: number): bigint | null {
+  const decimal = decimalOf(value);
+  return decimal ? rescale(decimal, 8).units : null;
+}
+
+/** A rate or share (0.08 or "0.08") in micro-units; null beyond 6 decimals. */
+export function parseRate(value: unknown): bigint | null {
+  return parseScaled(value, RATE_DECIMALS);
+}
+
+/** A definition amount (JSON number, at most 2 decimals) in cents; null otherwise. */
+export function parseCents(value: unknown): bigint | null {
+  if (typeof value !== 'number') return null;
+  const cents = parseAmount(value);
+  return cents === null ? null : BigInt(cents);
+}
+
+/** A count (deals): a non-negative safe integer. */
+export function parseCount(value: unknown): bigint | null {
+  return typeof value === 'number' && Number.isSafeInteger(value) && value >= 0 ? BigInt(value) : null;
+}
+
+/** Micro-cents to cents, half away from zero: the one rounding a statement total goes through. */
+export function roundMicroCents(microCents: bigint): Cents {
+  return Number(roundHalfUpDiv(microCents, MICRO));
+}
+
+/** A rate as a JSON number (80,000 micro → 0.08); exact because the division is correctly rounded. */
+export function rateNumber(micro: bigint): number {
+  return Number(micro) / 1e6;
+}
+
+/** A rate as a percentage for descriptions: 80,000 → "8%", 125,000 → "12.5%". */
+export function formatRate(micro: bigint): string {
+  const negative = micro < 0n;
+  const magnitude = negative ? -micro : micro;
+  // percent = micro / 10^4; print with up to four decimals, trailing zeros dropped.
+  const whole = magnitude / 10_000n;
+  const rest = (magnitude % 10_000n).toString().padStart(4, '0').replace(/0+$/, '');
+  return `${negative ? '-' : ''}${whole}${rest ? `.${rest}` : ''}%`;
+}
+
+/** Cents for descriptions, two decimals (the import's own format). */
+export function formatCents(cents: bigint | Cents): string {
+  return formatAmount(Number(cents));
+}
+
+/**
+ * Micro-cents as currency text with 8 decimals (`-0.00000150`), for audit fields that must show a
+ * sub-cent amount without losing it.
+ */
+export function formatMicroCents(microCents: bigint): string {
+  const negative = microCents < 0n;
+  const magnitude = negative ? -microCents : microCents;
+  const scale = 100n * MICRO;
+  const whole = magnitude / scale;
+  const rest = (magnitude % scale).toString().padStart(8, '0');
+  return `${negative ? '-' : ''}${whole}.${rest}`;
+}

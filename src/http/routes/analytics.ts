@@ -1,0 +1,84 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { Type } from 'typebox';
+import { analyticsView, type ViewName } from '../../services/analytics/analytics-views.js';
+import type { TenantCache } from '../../cache/cache.js';
+import type { RouteDeps } from '../route-deps.js';
+import { Problem } from '../schemas/problem.js';
+
+const PeriodQuery = Type.Object(
+  {
+    period: Type.Optional(
+      Type.String({
+        maxLength: 20,
+        description: 'mtd, qtd, ytd, last_12m (default), all, YYYY, YYYY-Qn or YYYY-MM. "Now" is the latest month with data unless as_of is given.',
+        examples: ['ytd', '2025', '2025-Q3', '2025-09'],
+      }),
+    ),
+    from: Type.Optional(Type.String({ maxLength: 7, description: 'YYYY-MM, inclusive; with `to` instead of `period`.' })),
+    to: Type.Optional(Type.String({ maxLength: 7, description: 'YYYY-MM, inclusive.' })),
+    as_of: Type.Optional(Type.String({ maxLength: 10, description: 'YYYY-MM or YYYY-MM-DD: the month that counts as now.' })),
+  },
+  { additionalProperties: false },
+);
+
+const SUMMARY_DESCRIPTION = `
+Definitions (all over the period's months):
+- \`commission_pct\`: all commission (agents and managers) over agents' GP, percent with one decimal (14.3).
+- \`termination_rate\`: terminated contracts over closed plus terminated, a fraction with three decimals (0.138).
+- \`efficiency_gain\`: change in GP earned per commission dollar against the same months a year earlier, or the
+  preceding period of equal length when the year earlier has no data; signed string ("+18.4%") and \`efficiency_gain_pct\`.
+- \`problem_agents\`: agents breaking a rule, with \`problem_agent_details\` naming the rule and the figure:
+  termination rate above the tenant threshold (needs 10+ contracts and 2+ terminations, so one bad deal flags nobody);
+  commission % of GP above max(1.5 × the median agent, median + 5 points); GP per deal below min(10th percentile, half the median)
+  (both need 5+ closed deals and 3+ peers).
+- \`forecast_next_month\`: total commission of the month after "now", by the method with the lowest one-step backtest MAPE over
+  the last 6 months among naive, seasonal naive (18+ months), Holt's linear trend and additive Holt-Winters (24+ months);
+  \`forecast\` gives the 80% interval, the MAPE and every candidate.
+`.trim();
+
+const Summary = Type.Object(
+  {
+    commission_pct: Type.Union([Type.Number(), Type.Null()]),
+    efficiency_gain: Type.Union([Type.String(), Type.Null()]),
+    problem_agents: Type.Array(Type.String()),
+    forecast_next_month: Type.Union([Type.Number(), Type.Null()]),
+    termination_rate: Type.Union([Type.Number(), Type.Null()]),
+  },
+  { additionalProperties: true },
+);
+const Detail = Type.Object({}, { additionalProperties: true });
+
+const VIEW_ROUTES: { path: string; view: ViewName; summary: string; description?: string; response: typeof Summary | typeof Detail }[] = [
+  { path: '/analytics/summary', view: 'summary', summary: 'Pay efficiency, problem agents, termination rate and forecast', description: SUMMARY_DESCRIPTION, response: Summary },
+  { path: '/analytics/agents', view: 'agents', summary: 'Per agent monthly GP, deals, commission, termination rate and commission %', response: Detail },
+  { path: '/analytics/teams', view: 'teams', summary: 'Per manager team monthly figures, with the manager’s own commission', response: Detail },
+  { path: '/analytics/terminations', view: 'terminations', summary: 'Terminations by agent', response: Detail },
+  { path: '/analytics/markets', view: 'markets', summary: 'Per market volume, GP and termination risk (shrunk toward the tenant rate, k = 20) with coordinates', response: Detail },
+  { path: '/analytics/predictive', view: 'predictive', summary: 'Monthly history with the commission and GP forecast and its interval', response: Detail },
+];
+
+export interface AnalyticsRouteDeps extends RouteDeps {
+  cache: TenantCache | undefined;
+}
+
+const analyticsRoutes: FastifyPluginAsyncTypebox<AnalyticsRouteDeps> = async (app, { pool, cache }) => {
+  for (const route of VIEW_ROUTES) {
+    app.get(
+      route.path,
+      {
+        onRequest: app.requireFeature('analytics'),
+        schema: {
+          tags: ['analytics'],
+          summary: route.summary,
+          ...(route.description ? { description: route.description } : {}),
+          security: [{ bearerAuth: [] }],
+          querystring: PeriodQuery,
+          response: { 200: route.response, 400: Problem, 402: Problem, 404: Problem },
+        },
+      },
+      async (request) => analyticsView({ pool, cache }, request.principal!.tenantId, route.view, request.query),
+    );
+  }
+};
+
+export default analyticsRoutes;

@@ -1,0 +1,46 @@
+import { Redis, type RedisOptions } from 'ioredis';
+import { reconnectDelayMs } from '../observability/connection-status.js';
+
+export interface RedisClientOptions {
+  /** Shown in CLIENT LIST (`cip-<name>`), so an operator can tell the connections apart. */
+  name: string;
+  /** A command with no reply within this long fails (ioredis default: wait forever). */
+  commandTimeoutMs?: number;
+  /** A connection attempt that has not succeeded within this long is abandoned and retried. */
+  connectTimeoutMs?: number;
+}
+
+/**
+ * A Redis connection that never makes a request wait for Redis. ioredis's defaults queue commands
+ * while disconnected, retry each 20 times and have no command timeout, so a dead Redis hangs
+ * every request; here a command fails at once when the connection is down (no offline queue),
+ * is retried at most once, and fails after `commandTimeoutMs` when Redis hangs. Reconnection goes
+ * on in the background forever (the strategy never returns null), so Redis coming back is picked
+ * up without a restart. The caller must listen for 'error' (ioredis prints unhandled ones).
+ */
+export function createRedisClient(url: string, options: RedisClientOptions): Redis {
+  const settings: RedisOptions = {
+    connectionName: `cip-${options.name}`,
+    enableOfflineQueue: false,
+    maxRetriesPerRequest: 1,
+    commandTimeout: options.commandTimeoutMs ?? 200,
+    connectTimeout: options.connectTimeoutMs ?? 1_000,
+    retryStrategy: reconnectDelayMs,
+    // Subscriptions are re-established by their owner on 'ready' (see redis-change-feed.ts).
+    autoResubscribe: false,
+  };
+  return new Redis(url, settings);
+}
+
+/** Ends a connection: politely when it is up, at once when it is not (QUIT would wait or fail). */
+export async function closeRedisClient(redis: Redis): Promise<void> {
+  if (redis.status === 'ready') {
+    try {
+      await redis.quit();
+      return;
+    } catch {
+      // fall through to a hard disconnect
+    }
+  }
+  redis.disconnect(false);
+}

@@ -1,0 +1,383 @@
+/**
+ * The web app in a real browser (Debian's Chromium through playwright-core) against the real
+ * service on this run's database: a tenant seeded with the demo's 24 months through the import API,
+ * signed in with a token in the URL fragment. Every view must draw what the API returns; imports go
+ * through the page's file input and drop zone; the map draws with every non-local request blocked;
+ * nothing scrolls sideways at 375 px. Screenshots land in test-artifacts/.
+ *
+ * Waits are on states the app publishes (`data-state` on each panel, `data-rendered` on each chart),
+ * never fixed sleeps, with generous limits for a busy 2-core machine.
+ */
+import { spawnSync } from 'node:child_process';
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import type { AddressInfo } from 'node:net';
+import { fileURLToPath } from 'node:url';
+import type { Page } from 'playwright-core';
+import { generateDemoMonths } from '../../src/demo/generate.js';
+import { testApp, tokenFor, uniqueOrg } from '../helpers/env.js';
+import { chromiumMissing, launch, openView, paintedPixels, screenshot, type Browser } from './browser.js';
+
+const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+const VIEWS = ['dashboard', 'timeline', 'deals', 'predictive', 'markets', 'plans', 'data'] as const;
+const PERIOD = 'last_12m';
+
+interface Agent {
+  name: string;
+  totals: { gp: number; closed: number; terminated: number };
+  points: unknown[];
+}
+
+test('the web app in Chromium', { skip: chromiumMissing, timeout: 20 * 60_000 }, async (t) => {
+  const build = spawnSync(process.execPath, ['web/scripts/ensure-built.mjs'], { cwd: ROOT, encoding: 'utf8' });
+  assert.equal(build.status, 0, `building the web app failed:\n${build.stdout}\n${build.stderr}`);
+
+  const app = await testApp(t);
+  await app.listen({ host: '127.0.0.1', port: 0 });
+  const base = `http://localhost:${(app.server.address() as AddressInfo).port}`;
+
+  const org = uniqueOrg('web');
+  const token = await tokenFor({ orgId: org, role: 'admin', email: `owner@${org}.example` });
+  const api = async <T>(path: string, init: RequestInit = {}): Promise<{ status: number; body: T }> => {
+    const response = await fetch(`${base}/api/v1${path}`, {
+      ...init,
+      headers: { authorization: `Bearer ${token}`, ...(init.body ? { 'content-type': 'application/json' } : {}), ...(init.headers as Record<string, string>) },
+    });
+    const text = await response.text();
+    return { status: response.status, body: (text ? JSON.parse(text) : null) as T };
+  };
+
+  for (const month of generateDemoMonths()) {
+    const imported = await api('/commissions/import', { method: 'POST', body: JSON.stringify(month) });
+    assert.equal(imported.status, 201, `seeding ${month.month}: ${JSON.stringify(imported.body)}`);
+  }
+
+  const browser: Browser = await launch();
+  t.after(() => browser.close());
+  const page = await browser.context.newPage();
+  const pageErrors: string[] = [];
+  page.on('pageerror', (error) => pageErrors.push(error.message));
+
+  const expectChart = async (id: string, points: number) => {
+    const canvas = page.locator(`canvas#${id}`);
+    await canvas.and(page.locator('[data-rendered=true]')).waitFor({ timeout: 60_000 });
+    assert.equal(Number(await canvas.getAttribute('data-points')), points, `${id}: data points drawn vs the API`);
+    const painted = await paintedPixels(page, `canvas#${id}`);
+    assert.ok(painted > 500, `${id}: the canvas is blank (${painted} painted pixels)`);
+  };
+
+  await t.test('signs in from the #access_token fragment and removes it from the address bar', async () => {
+    await page.goto(`${base}/#access_token=${token}`);
+    await page.locator('#panel-dashboard[data-state=ready]').waitFor({ timeout: 90_000 });
+    assert.ok(!page.url().includes('access_token'), `token still in ${page.url()}`);
+    assert.equal(await page.evaluate(() => sessionStorage.getItem('cip.access_token')), token);
+    const promo = await page.locator('#promo').textContent();
+    assert.match(promo ?? '', /^\d+ days? of promo left$/);
+  });
+
+  await t.test('Dashboard: KPI cards and four bar charts with the API’s data points', async () => {
+    const [agents, teams, months] = await Promise.all([
+      api<{ agents: Agent[]; period: { from: string; to: string } }>(`/analytics/agents?period=${PERIOD}`),
+      api<{ teams: unknown[] }>(`/analytics/teams?period=${PERIOD}`),
+      api<{ items: Array<{ month: string }> }>('/commissions?limit=200'),
+    ]);
+    const { from, to } = agents.body.period;
+    await expectChart('chart-by-agent', agents.body.agents.length);
+    await expectChart('chart-by-type', 3);
+    await expectChart('chart-by-manager', teams.body.teams.length);
+    await expectChart('chart-by-month', months.body.items.filter((m) => m.month >= from && m.month <= to).length);
+    assert.equal(await page.locator('#panel-dashboard .kpi').count(), 5);
+    await screenshot(page, 'dashboard');
+  });
+
+  await t.test('tabs are an ARIA tablist driven by the keyboard', async () => {
+    await page.focus('#tab-dashboard');
+    await page.keyboard.press('ArrowRight');
+    assert.equal(await page.getAttribute('#tab-timeline', 'aria-selected'), 'true');
+    assert.equal(await page.evaluate(() => document.activeElement?.id), 'tab-timeline');
+    assert.equal(await page.isVisible('#panel-timeline'), true);
+    assert.equal(await page.isVisible('#panel-dashboard'), false);
+    await page.keyboard.press('End');
+    assert.equal(await page.getAttribute('#tab-data', 'aria-selected'), 'true');
+    await page.keyboard.press('Home');
+    assert.equal(await page.getAttribute('#tab-dashboard', 'aria-selected'), 'true');
+    assert.equal(await page.getAttribute('#tab-dashboard', 'tabindex'), '0');
+    assert.equal(await page.getAttribute('#tab-timeline', 'tabindex'), '-1');
+    assert.equal(await page.getAttribute('#panel-dashboard', 'role'), 'tabpanel');
+  });
+
+  await t.test('Timeline: four line charts comparing the top three agents by GP', async () => {
+    assert.equal(await openView(page, 'timeline'), 'ready');
+    const agents = (await api<{ agents: Agent[] }>(`/analytics/agents?period=${PERIOD}`)).body.agents;
+    const top = [...agents].sort((a, b) => b.totals.gp - a.totals.gp).slice(0, 3);
+    const points = top.reduce((sum, agent) => sum + agent.points.length, 0);
+    for (const metric of ['gp', 'deals', 'commission', 'termination-rate']) await expectChart(`chart-timeline-${metric}`, points);
+    // Adding an agent redraws with its points too.
+    const fourth = [...agents].sort((a, b) => b.totals.gp - a.totals.gp)[3]!;
+    await page.locator(`#panel-timeline input[type=checkbox][value="${fourth.name}"]`).check();
+    await expectChart('chart-timeline-gp', points + fourth.points.length);
+    await screenshot(page, 'timeline');
+  });
+
+  await t.test('Deals: terminations by agent, and a searchable, paged deal table', async () => {
+    assert.equal(await openView(page, 'deals'), 'ready');
+    const terminations = (await api<{ agents: Array<{ closed: number; terminated: number }>; period: { from: string; to: string } }>(`/analytics/terminations?period=${PERIOD}`)).body;
+    await expectChart('chart-terminations', terminations.agents.filter((a) => a.closed + a.terminated > 0).length);
+    const { from, to } = terminations.period;
+    const exported = await api<Array<{ deals?: Array<{ agent: string }> }>>(`/commissions/export?from=${from}&to=${to}&format=json`);
+    const deals = exported.body.flatMap((month) => month.deals ?? []);
+    assert.equal(await page.locator('#deal-table tbody tr').count(), Math.min(20, deals.length));
+    assert.match((await page.locator('#panel-deals .pager').textContent()) ?? '', new RegExp(`${deals.length} deals · page 1 of ${Math.ceil(deals.length / 20)}`));
+    const agent = deals[0]!.agent;
+    await page.fill('#panel-deals input[type=search]', agent);
+    const matching = deals.filter((deal) => deal.agent === agent).length;
+    await page.locator('#panel-deals .pager', { hasText: `${matching} deals` }).waitFor();
+    for (const cell of await page.locator('#deal-table tbody tr td:nth-child(3)').allTextContents()) assert.equal(cell, agent);
+    await page.selectOption('#panel-deals select', 'rate');
+    await expectChart('chart-terminations', terminations.agents.filter((a) => a.closed + a.terminated > 0).length);
+    await page.fill('#panel-deals input[type=search]', '');
+    await screenshot(page, 'deals');
+  });
+
+  await t.test('Predictive: history bars plus the forecast and its interval, and the backtest error', async () => {
+    assert.equal(await openView(page, 'predictive'), 'ready');
+    const predictive = (await api<{ history: unknown[]; forecast: { commission: { points: unknown[]; mape: number | null } | null } }>(`/analytics/predictive?period=${PERIOD}`)).body;
+    await expectChart('chart-predictive', predictive.history.length + (predictive.forecast.commission?.points.length ?? 0));
+    const mape = predictive.forecast.commission?.mape;
+    if (mape !== null && mape !== undefined) {
+      assert.ok(((await page.locator('#panel-predictive .kpis').textContent()) ?? '').includes(`${mape.toFixed(1)}%`), 'the backtest MAPE is shown');
+    }
+    await screenshot(page, 'predictive');
+  });
+
+  await t.test('Plans: the simulation of the edited plan against actual pay', async (st) => {
+    const probe = await api('/plans/simulate', { method: 'POST', body: '{}' });
+    const simulated = page.waitForResponse((response) => response.url().endsWith('/api/v1/plans/simulate'), { timeout: 90_000 });
+    await openView(page, 'plans');
+    const response = await simulated;
+    if (probe.status === 404 && response.status() === 404) {
+      await page.locator('#panel-plans [data-not-available]').first().waitFor();
+      assert.match((await page.locator('#panel-plans').textContent()) ?? '', /not available yet/);
+      await screenshot(page, 'plans');
+      const reason = 'POST /api/v1/plans/simulate does not exist on this server yet: checked the "not available yet" state instead of the chart';
+      process.stdout.write(`# skip: ${reason}\n`);
+      st.skip(reason);
+      return;
+    }
+    assert.equal(response.status(), 200, `simulate answered ${response.status()}`);
+    const simulation = (await response.json()) as { by_agent: unknown[] };
+    await page.locator('#panel-plans .plan-result[data-state=ready]').waitFor({ timeout: 90_000 });
+    await expectChart('chart-simulation', simulation.by_agent.length);
+    // Editing a bracket and simulating again draws the new result.
+    await page.fill('#panel-plans input[aria-label="Bracket 1 rate in percent"]', '10');
+    const again = page.waitForResponse((r) => r.url().endsWith('/api/v1/plans/simulate'), { timeout: 90_000 });
+    await page.click('#panel-plans button[type=submit]:has-text("Simulate")');
+    const second = (await (await again).json()) as { total_commission: number; by_agent: unknown[] };
+    await page.locator('#panel-plans .plan-result[data-state=ready]').waitFor({ timeout: 90_000 });
+    await expectChart('chart-simulation', second.by_agent.length);
+    await screenshot(page, 'plans');
+  });
+
+  await t.test('Markets: the Plotly map draws with every non-local request blocked', async () => {
+    const offline = await browser.context.newPage();
+    const blocked: string[] = [];
+    const requested: string[] = [];
+    await offline.route('**/*', (route) => {
+      const url = new URL(route.request().url());
+      requested.push(url.pathname);
+      if (url.hostname === 'localhost' || url.hostname === '127.0.0.1') return route.continue();
+      blocked.push(url.href);
+      return route.abort('internetdisconnected');
+    });
+    await offline.goto(`${base}/#access_token=${token}`);
+    await offline.locator('#panel-dashboard[data-state=ready]').waitFor({ timeout: 90_000 });
+    assert.ok(!requested.some((path) => path.includes('plotly')), 'Plotly is not loaded before the Markets view opens');
+    assert.equal(await openView(offline, 'markets'), 'ready');
+    await offline.locator('#market-map[data-rendered=true]').waitFor({ timeout: 90_000 });
+    const markets = (await api<{ markets: Array<{ coordinates: unknown }> }>(`/analytics/markets?period=${PERIOD}`)).body.markets;
+    const placed = markets.filter((m) => m.coordinates !== null).length;
+    assert.equal(await offline.locator('#market-map .trace.scattergeo path.point').count(), placed, 'one bubble per market with coordinates');
+    assert.equal(await offline.locator('#market-map .layer.land path').count(), 1, 'the US land outline (shipped topojson) is drawn');
+    assert.ok((await offline.locator('#market-map .layer.subunits path').count()) >= 1, 'state borders are drawn');
+    assert.ok(requested.includes('/topojson/usa_110m.json'), 'the topology came from the app itself');
+    assert.deepEqual(blocked, [], 'nothing outside the app was requested');
+    await screenshot(offline, 'markets');
+    await offline.close();
+  });
+
+  await t.test('Import: a JSON file through the file input shows its warning; a bad one its pointers; a CSV dropped on the zone imports', async () => {
+    assert.equal(await openView(page, 'data'), 'ready');
+    const month = {
+      month: '2023-09',
+      metadata: { total_gp: 92000, total_transactions: 7, commission_pct: 8 },
+      agents: [{ name: 'Kyle Singer', type: 'acq', gp: 92000, deals: 7, commission: 7360, terminations: 3, market: 'Phoenix, AZ' }],
+    };
+    await page.setInputFiles('#import-file', { name: '2023-09.json', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify(month)) });
+    const outcome = page.locator('#import-outcome [data-outcome]');
+    await outcome.waitFor({ timeout: 60_000 });
+    assert.equal(await outcome.getAttribute('data-outcome'), 'success', (await outcome.textContent()) ?? '');
+    assert.match((await page.locator('#import-outcome .warnings').textContent()) ?? '', /Agent 'Kyle Singer' termination rate \(30\.0%\) above threshold/);
+    assert.equal(await page.locator('#panel-data progress').evaluate((p) => (p as HTMLProgressElement).value), 100);
+    await screenshot(page, 'data-import-warning');
+
+    const bad = { ...month, agents: [{ ...month.agents[0], gp: 'lots' }] };
+    await page.setInputFiles('#import-file', { name: 'bad.json', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify(bad)) });
+    await page.locator('#import-outcome [data-outcome=error]').waitFor({ timeout: 60_000 });
+    assert.ok((await page.locator('#import-outcome .pointers code').allTextContents()).includes('/agents/0/gp'), 'the error names its pointer');
+    await screenshot(page, 'data-import-error');
+
+    const csv = await fetch(`${base}/api/v1/commissions/export?month=2025-09&format=csv`, { headers: { authorization: `Bearer ${token}` } });
+    assert.equal(csv.status, 200);
+    const dataTransfer = await page.evaluateHandle((text) => {
+      const transfer = new DataTransfer();
+      transfer.items.add(new File([text], 'commissions-2025-09.csv', { type: 'text/csv' }));
+      return transfer;
+    }, await csv.text());
+    await page.dispatchEvent('#dropzone', 'drop', { dataTransfer });
+    await page.locator('#import-outcome [data-outcome=success]').waitFor({ timeout: 60_000 });
+    assert.match((await page.locator('#import-outcome').textContent()) ?? '', /Sep 2025 replaced/);
+  });
+
+  await t.test('every view fits a 375 px wide screen without horizontal scrolling', async () => {
+    const phone = await browser.context.newPage();
+    await phone.setViewportSize({ width: 375, height: 812 });
+    await phone.goto(`${base}/#access_token=${token}`);
+    await phone.locator('#panel-dashboard[data-state=ready]').waitFor({ timeout: 90_000 });
+    // Dark theme here, so the screenshots show both.
+    await phone.click('#theme');
+    await phone.locator('#panel-dashboard[data-state=ready]').waitFor({ timeout: 90_000 });
+    assert.equal(await phone.evaluate(() => document.documentElement.dataset.theme), 'dark');
+    for (const view of VIEWS) {
+      await openView(phone, view);
+      if (view === 'markets') await phone.locator('#market-map[data-rendered=true]').waitFor({ timeout: 90_000 });
+      const width = await phone.evaluate(() => document.scrollingElement!.scrollWidth);
+      assert.ok(width <= 375, `${view}: the page is ${width} px wide at a 375 px viewport`);
+      await screenshot(phone, `375-dark-${view}`);
+    }
+    await phone.close();
+  });
+
+  await t.test('a new organisation with no data sees empty states with a next step', async () => {
+    const fresh = uniqueOrg('empty');
+    const freshToken = await tokenFor({ orgId: fresh, role: 'admin' });
+    const other = await browser.context.newPage();
+    await other.goto(`${base}/#access_token=${freshToken}`);
+    await other.locator('#panel-dashboard[data-state=empty]').waitFor({ timeout: 90_000 });
+    assert.match((await other.locator('#panel-dashboard').textContent()) ?? '', /No commission data yet/);
+    await screenshot(other, 'empty-dashboard');
+    await other.click('#panel-dashboard button:has-text("Import data")');
+    assert.equal(await other.getAttribute('#tab-data', 'aria-selected'), 'true');
+    await other.locator('#panel-data[data-state=ready]').waitFor({ timeout: 60_000 });
+    assert.match((await other.locator('#panel-data').textContent()) ?? '', /No commission data yet/);
+    await other.close();
+  });
+
+  await t.test('an organisation without a subscription lands on the upgrade page', async (st) => {
+    const unpaid = uniqueOrg('unpaid');
+    const unpaidToken = await tokenFor({
+      orgId: unpaid,
+      extra: { app_metadata: { provider: 'email', role: 'admin', entitlements: { subscription_tier: 'none', promo_until: null } } },
+    });
+    const gated = await fetch(`${base}/api/v1/commissions`, { headers: { authorization: `Bearer ${unpaidToken}` } });
+    if (gated.status !== 402) {
+      const reason = `the API does not refuse an unentitled tenant with 402 yet (GET /commissions answered ${gated.status})`;
+      process.stdout.write(`# skip: ${reason}\n`);
+      st.skip(reason);
+      return;
+    }
+    const problem = (await gated.json()) as { upgrade_url?: string };
+    const other = await browser.context.newPage();
+    await other.goto(`${base}/#access_token=${unpaidToken}`);
+    await other.waitForURL((url) => url.pathname === new URL(problem.upgrade_url ?? '/upgrade', base).pathname, { timeout: 60_000 });
+    assert.match((await other.locator('h1').textContent()) ?? '', /access has ended/i);
+    await screenshot(other, 'upgrade');
+    await other.close();
+  });
+
+  await t.test('a 402 from any call sends the person to the upgrade URL it names', async () => {
+    const other = await browser.context.newPage();
+    await other.route('**/api/v1/analytics/summary*', (route) =>
+      route.fulfill({
+        status: 402,
+        contentType: 'application/problem+json',
+        body: JSON.stringify({ type: '/problems/payment-required', title: 'Payment Required', status: 402, detail: 'Analytics needs the Premium tier.', upgrade_url: '/upgrade' }),
+      }),
+    );
+    await other.goto(`${base}/#access_token=${token}`);
+    await other.waitForURL((url) => url.pathname === '/upgrade', { timeout: 60_000 });
+    assert.match((await other.locator('#upgrade-reason').textContent()) ?? '', /Analytics needs the Premium tier\./);
+    await other.close();
+  });
+
+  await t.test('live refresh: a change event on GET /events refreshes the open view', async () => {
+    const controller = new AbortController();
+    const events = await fetch(`${base}/api/v1/events`, { headers: { authorization: `Bearer ${token}` }, signal: controller.signal }).catch(() => undefined);
+    controller.abort();
+    const live = await browser.context.newPage();
+    if (!events || events.status !== 200) {
+      // No events route on this server yet: the stream is played by the test, in the documented
+      // format (ready, then a change), so the client's parsing and refresh are still exercised.
+      process.stdout.write(`# note: GET /api/v1/events answered ${events?.status ?? 'nothing'}; the test serves the event stream itself\n`);
+      let served = 0;
+      await live.route('**/api/v1/events', (route) => {
+        served += 1;
+        return route.fulfill({
+          status: 200,
+          headers: { 'content-type': 'text/event-stream', 'cache-control': 'no-store' },
+          body: served === 1 ? ': hello\n\nevent: ready\ndata: {}\n\nevent: change\ndata: {"type":"import","month":"2025-09"}\n\n' : 'event: ready\ndata: {}\n\n',
+        });
+      });
+    }
+    await live.goto(`${base}/#access_token=${token}`);
+    await live.locator('#panel-dashboard[data-state=ready]').waitFor({ timeout: 90_000 });
+    const summaries: string[] = [];
+    live.on('request', (request) => {
+      if (request.url().includes('/api/v1/analytics/summary')) summaries.push(request.url());
+    });
+    if (events?.status === 200) {
+      await live.locator('#live[data-status=live]').waitFor({ timeout: 60_000 });
+      const months = generateDemoMonths();
+      assert.equal((await api('/commissions/import', { method: 'POST', body: JSON.stringify(months[months.length - 1]) })).status, 201);
+    }
+    await live.locator('#toast', { hasText: 'Your data changed' }).waitFor({ timeout: 60_000 });
+    await live.locator('#panel-dashboard[data-state=ready]').waitFor({ timeout: 90_000 });
+    assert.ok(summaries.length >= 1, 'the dashboard fetched its data again');
+    await live.close();
+  });
+
+  await t.test('without a live stream (404) the app works and hides the live indicator', async () => {
+    const quiet = await browser.context.newPage();
+    await quiet.route('**/api/v1/events', (route) =>
+      route.fulfill({ status: 404, contentType: 'application/problem+json', body: JSON.stringify({ status: 404, title: 'Not Found', detail: 'No route GET /api/v1/events.' }) }),
+    );
+    await quiet.route('**/api/v1/branding', (route) =>
+      route.fulfill({ status: 404, contentType: 'application/problem+json', body: JSON.stringify({ status: 404, title: 'Not Found', detail: 'No route GET /api/v1/branding.' }) }),
+    );
+    await quiet.goto(`${base}/#access_token=${token}`);
+    await quiet.locator('#panel-dashboard[data-state=ready]').waitFor({ timeout: 90_000 });
+    await quiet.locator('#live').waitFor({ state: 'hidden' });
+    await quiet.close();
+  });
+
+  await t.test('enterprise branding from GET /branding is applied', async () => {
+    const branded = await browser.context.newPage();
+    await branded.route('**/api/v1/branding', (route) =>
+      route.fulfill({
+        status: 200,
+        contentType: 'application/json',
+        body: JSON.stringify({ white_label: true, name: 'Acme Homes', logo_url: null, primary_color: '#0a3d62', accent_color: '#f6b93b' }),
+      }),
+    );
+    await branded.goto(`${base}/#access_token=${token}`);
+    await branded.locator('#brand-name', { hasText: 'Acme Homes' }).waitFor({ timeout: 60_000 });
+    assert.equal(await branded.title(), 'Acme Homes');
+    assert.equal(await branded.evaluate(() => getComputedStyle(document.documentElement).getPropertyValue('--brand-primary').trim()), '#0a3d62');
+    await branded.locator('#panel-dashboard[data-state=ready]').waitFor({ timeout: 90_000 });
+    await screenshot(branded, 'branding');
+    await branded.close();
+  });
+
+  await t.test('no script errors on any page', () => {
+    assert.deepEqual(pageErrors, []);
+  });
+});

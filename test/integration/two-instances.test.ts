@@ -1,0 +1,82 @@
+/**
+ * Two API instances on one database behave as one service: a write through one is visible in the
+ * next read through the other, whether they share a Redis cache or each keep an in-process cache
+ * kept in step by PostgreSQL LISTEN/NOTIFY; and one tenant's cached summary is never served to
+ * another.
+ */
+import { test, type TestContext } from 'node:test';
+import assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
+import type { FastifyInstance } from 'fastify';
+import { MemoryTenantCache } from '../../src/cache/memory-cache.js';
+import { RedisTenantCache } from '../../src/cache/redis-cache.js';
+import { PgChangeFeed } from '../../src/realtime/pg-change-feed.js';
+import { RedisChangeFeed } from '../../src/realtime/redis-change-feed.js';
+import type { TenantCache } from '../../src/cache/cache.js';
+import type { ChangeFeed } from '../../src/realtime/change-feed.js';
+import { appPool, appUrl, bearer, testApp, tokenFor, uniqueOrg } from '../helpers/env.js';
+import { eventually } from '../helpers/eventually.js';
+import { smallMonth } from '../helpers/fixtures.js';
+
+async function importMonth(app: FastifyInstance, headers: Record<string, string>, month: unknown) {
+  const response = await app.inject({ method: 'POST', url: '/api/v1/commissions/import', headers, payload: month as object });
+  assert.equal(response.statusCode, 201, response.body);
+}
+
+async function summaryPct(app: FastifyInstance, headers: Record<string, string>): Promise<number> {
+  const response = await app.inject({ url: '/api/v1/analytics/summary?period=all', headers });
+  assert.equal(response.statusCode, 200, response.body);
+  return response.json().commission_pct as number;
+}
+
+async function behavesAsOne(t: TestContext, instances: { cache: TenantCache; feed: ChangeFeed }[], waitForFeed: boolean) {
+  const [one, two] = await Promise.all(
+    instances.map(async ({ cache, feed }) => {
+      t.after(async () => {
+        await cache.close();
+        await feed.close();
+      });
+      await feed.ready(5_000);
+      return testApp(t, { cache, feed, clock: () => new Date('2025-10-15T12:00:00Z') });
+    }),
+  );
+  const a = bearer(await tokenFor({ orgId: uniqueOrg('a'), role: 'admin', sub: randomUUID() }));
+  const b = bearer(await tokenFor({ orgId: uniqueOrg('b'), role: 'admin', sub: randomUUID() }));
+
+  await importMonth(one!, a, smallMonth());
+  const before = await summaryPct(two!, a); // computed and cached by instance two
+  assert.equal(before, 14.6);
+
+  const cheaper = smallMonth();
+  cheaper.agents[0]!.commission = 4000.04;
+  cheaper.metadata = undefined;
+  await importMonth(one!, a, cheaper); // written through instance one
+  if (waitForFeed) {
+    await eventually('instance two sees the change', async () => (await summaryPct(two!, a)) !== 14.6);
+  }
+  assert.equal(await summaryPct(two!, a), 9.6, 'the next read through instance two is fresh');
+
+  // Tenant B has no data: it must get its own answer, never A's cached summary.
+  const other = await two!.inject({ url: '/api/v1/analytics/summary?period=all', headers: b });
+  assert.equal(other.statusCode, 404);
+}
+
+test('two instances sharing a Redis cache: a write through one is seen by the next read through the other', async (t) => {
+  const url = process.env.TEST_REDIS_URL;
+  if (!url) {
+    t.skip('TEST_REDIS_URL not set');
+    return;
+  }
+  await behavesAsOne(t, [
+    { cache: new RedisTenantCache({ url }), feed: new RedisChangeFeed({ url }) },
+    { cache: new RedisTenantCache({ url }), feed: new RedisChangeFeed({ url }) },
+  ], false);
+});
+
+test('two instances with in-process caches kept in step by PostgreSQL LISTEN/NOTIFY', async (t) => {
+  const make = () => {
+    const feed = new PgChangeFeed({ connectionString: appUrl(), pool: appPool(t) });
+    return { feed, cache: new MemoryTenantCache({ feed }) };
+  };
+  await behavesAsOne(t, [make(), make()], true);
+});

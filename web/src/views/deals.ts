@@ -1,0 +1,172 @@
+import { ApiError, apiGet } from '../api';
+import { destroyCharts, makeChart, palette } from '../charts/chart';
+import { h } from '../dom';
+import { formatMoney, formatRate } from '../format';
+import type { CommissionMonth, Deal, TerminationsView } from '../types';
+import { emptyState, errorMessage, section } from '../ui';
+import { query, type View } from '../view';
+
+const PAGE = 20;
+type SortKey = 'terminated' | 'rate' | 'name';
+let sortKey: SortKey = 'terminated';
+
+export const dealsView: View = {
+  id: 'deals',
+  label: 'Deals',
+  async render(ctx) {
+    const terminations = await apiGet<TerminationsView>(`/analytics/terminations?${query(ctx.period)}`, ctx.signal);
+    const { from, to } = terminations.period;
+    let deals: Deal[] = [];
+    let dealsProblem: string | undefined;
+    try {
+      const months = await apiGet<CommissionMonth[]>(`/commissions/export?from=${from}&to=${to}&format=json`, ctx.signal, { inlinePaywall: true });
+      deals = months.flatMap((month) => month.deals ?? []);
+    } catch (error) {
+      if (error instanceof DOMException) throw error;
+      if (!(error instanceof ApiError) || error.status !== 404) dealsProblem = errorMessage(error);
+    }
+
+    const chartHost = h('div');
+    const sort = h(
+      'select',
+      { 'aria-label': 'Sort agents by' },
+      h('option', { value: 'terminated', selected: sortKey === 'terminated' }, 'Most terminations'),
+      h('option', { value: 'rate', selected: sortKey === 'rate' }, 'Highest termination rate'),
+      h('option', { value: 'name', selected: sortKey === 'name' }, 'Name'),
+    );
+    const agents = terminations.agents.filter((agent) => agent.closed + agent.terminated > 0);
+
+    const drawChart = () => {
+      destroyCharts(ctx.panel);
+      chartHost.replaceChildren();
+      const sorted = [...agents].sort((a, b) =>
+        sortKey === 'name'
+          ? a.name.localeCompare(b.name)
+          : sortKey === 'rate'
+            ? (b.termination_rate ?? 0) - (a.termination_rate ?? 0) || a.name.localeCompare(b.name)
+            : b.terminated - a.terminated || a.name.localeCompare(b.name),
+      );
+      const colors = palette();
+      makeChart(
+        ctx.panel,
+        chartHost,
+        'Terminations by agent, horizontal bar chart',
+        {
+          type: 'bar',
+          data: {
+            labels: sorted.map((a) => a.name),
+            datasets: [
+              {
+                label: 'Terminated',
+                data: sorted.map((a) => a.terminated),
+                backgroundColor: sorted.map((a) => ((a.termination_rate ?? 0) > 0.15 ? colors.bad : colors.series[0]!)),
+                borderRadius: 3,
+              },
+            ],
+          },
+          options: {
+            indexAxis: 'y',
+            plugins: {
+              legend: { display: false },
+              tooltip: {
+                callbacks: {
+                  label: (item) => {
+                    const agent = sorted[item.dataIndex]!;
+                    return `${agent.terminated} terminated of ${agent.closed + agent.terminated} contracts (${formatRate(agent.termination_rate)})`;
+                  },
+                },
+              },
+            },
+            scales: { x: { beginAtZero: true, ticks: { precision: 0 } }, y: { ticks: { autoSkip: false, font: { size: 11 } } } },
+          },
+        },
+        sorted.length,
+        { height: Math.max(260, sorted.length * 20 + 40), id: 'chart-terminations' },
+      );
+    };
+    sort.addEventListener('change', () => {
+      sortKey = sort.value as SortKey;
+      drawChart();
+    });
+
+    ctx.mount(
+      h(
+        'div',
+        { class: 'view' },
+        h(
+          'div',
+          { class: 'grid-2' },
+          section('Terminations by agent', h('div', { class: 'toolbar' }, h('label', {}, 'Sort ', sort)), agents.length ? chartHost : emptyState('No contracts in this period', 'Pick a longer period.')),
+          section('Deals', dealTable(deals, dealsProblem, () => ctx.go('data'))),
+        ),
+      ),
+    );
+    if (agents.length) drawChart();
+  },
+};
+
+function dealTable(deals: Deal[], problem: string | undefined, toImport: () => void): HTMLElement {
+  if (problem) return h('p', { class: 'error', role: 'alert' }, `The deals could not be loaded: ${problem}`);
+  if (deals.length === 0) {
+    return emptyState('No deals in this period', 'Deals come with each month’s import (the optional "deals" list).', { label: 'Import data', onClick: toImport });
+  }
+  const sorted = [...deals].sort((a, b) => (b.date ?? '').localeCompare(a.date ?? '') || a.id.localeCompare(b.id));
+  let page = 0;
+  let filtered = sorted;
+  const search = h('input', { type: 'search', placeholder: 'Search deal, agent, market, status', 'aria-label': 'Search deals' });
+  const body = h('tbody');
+  const info = h('span', { class: 'muted', 'aria-live': 'polite' });
+  const prev = h('button', { type: 'button', class: 'button secondary' }, '‹ Previous');
+  const next = h('button', { type: 'button', class: 'button secondary' }, 'Next ›');
+  const show = () => {
+    const pages = Math.max(1, Math.ceil(filtered.length / PAGE));
+    page = Math.min(page, pages - 1);
+    body.replaceChildren(
+      ...filtered.slice(page * PAGE, page * PAGE + PAGE).map((deal) =>
+        h(
+          'tr',
+          {},
+          h('td', {}, deal.date ?? ''),
+          h('td', {}, deal.id),
+          h('td', {}, deal.agent),
+          h('td', { class: 'hide-narrow' }, deal.market ?? ''),
+          h('td', { class: 'num' }, formatMoney(deal.gp)),
+          h('td', {}, h('span', { class: `status status-${deal.status ?? 'closed'}` }, deal.status ?? 'closed')),
+        ),
+      ),
+    );
+    if (filtered.length === 0) body.append(h('tr', {}, h('td', { colspan: '6', class: 'muted' }, 'No deal matches the search.')));
+    info.textContent = `${filtered.length} deals · page ${page + 1} of ${pages}`;
+    prev.disabled = page === 0;
+    next.disabled = page >= pages - 1;
+  };
+  search.addEventListener('input', () => {
+    const words = search.value.toLowerCase().split(/\s+/).filter(Boolean);
+    filtered = sorted.filter((deal) => {
+      const text = `${deal.id} ${deal.agent} ${deal.market ?? ''} ${deal.status ?? ''} ${deal.type ?? ''} ${deal.date ?? ''}`.toLowerCase();
+      return words.every((word) => text.includes(word));
+    });
+    page = 0;
+    show();
+  });
+  prev.addEventListener('click', () => {
+    page -= 1;
+    show();
+  });
+  next.addEventListener('click', () => {
+    page += 1;
+    show();
+  });
+  const table = h(
+    'table',
+    { class: 'table', id: 'deal-table' },
+    h(
+      'thead',
+      {},
+      h('tr', {}, h('th', {}, 'Date'), h('th', {}, 'Deal'), h('th', {}, 'Agent'), h('th', { class: 'hide-narrow' }, 'Market'), h('th', { class: 'num' }, 'GP'), h('th', {}, 'Status')),
+    ),
+    body,
+  );
+  show();
+  return h('div', {}, search, h('div', { class: 'table-wrap' }, table), h('div', { class: 'pager' }, prev, info, next));
+}

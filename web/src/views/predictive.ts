@@ -1,0 +1,128 @@
+import { apiGet } from '../api';
+import { destroyCharts, makeChart, palette } from '../charts/chart';
+import { h } from '../dom';
+import { formatCompactMoney, formatMoney, formatMonth, formatPct, shortMonth } from '../format';
+import type { PredictivePath, PredictiveView } from '../types';
+import { card, emptyState, section } from '../ui';
+import { query, type View } from '../view';
+
+const METHODS: Record<string, string> = {
+  naive: 'last month repeated (naive)',
+  seasonal_naive: 'same month last year (seasonal naive)',
+  holt: 'Holt’s linear trend',
+  holt_winters: 'Holt-Winters (trend and season)',
+};
+
+let measure: 'commission' | 'gp' = 'commission';
+
+export const predictiveView: View = {
+  id: 'predictive',
+  label: 'Predictive',
+  async render(ctx) {
+    const data = await apiGet<PredictiveView>(`/analytics/predictive?${query(ctx.period)}`, ctx.signal);
+    if (data.history.length === 0) {
+      ctx.mount(emptyState('No history to forecast from', 'Import at least two months of commission data.', { label: 'Import data', onClick: () => ctx.go('data') }));
+      return;
+    }
+    const cards = h('div', { class: 'kpis' });
+    const chartHost = h('div');
+    const notes = h('p', { class: 'muted' });
+    const picker = h(
+      'select',
+      { 'aria-label': 'Forecast of' },
+      h('option', { value: 'commission', selected: measure === 'commission' }, 'Commission'),
+      h('option', { value: 'gp', selected: measure === 'gp' }, 'Gross profit'),
+    );
+
+    const draw = () => {
+      destroyCharts(ctx.panel);
+      chartHost.replaceChildren();
+      const path: PredictivePath | null = data.forecast[measure];
+      const name = measure === 'commission' ? 'Commission' : 'Gross profit';
+      const first = path?.points[0];
+      const last = path?.points[path.points.length - 1];
+      cards.replaceChildren(
+        card(`${name}, ${first ? formatMonth(first.month) : 'next month'}`, formatMoney(first?.value), first ? `80% interval ${formatCompactMoney(first.low)}–${formatCompactMoney(first.high)}` : 'needs more history'),
+        card(`${name}, ${last ? formatMonth(last.month) : '—'}`, formatMoney(last?.value), path ? `${path.points.length} months ahead` : ''),
+        card('Backtest error (MAPE)', formatPct(path?.mape ?? null), path ? `one-step forecasts over the last ${path.backtest_months} months` : ''),
+        card('Method', path ? (METHODS[path.method] ?? path.method) : '—', 'the candidate with the lowest backtest error'),
+      );
+      notes.textContent = [path?.note, data.history.some((m) => m.interpolated) ? 'Hatched months had no data and are interpolated.' : null].filter(Boolean).join(' ') || '';
+
+      const history = data.history;
+      const forecast = path?.points ?? [];
+      const labels = [...history.map((m) => m.month), ...forecast.map((p) => p.month)];
+      const pad = (n: number) => Array<null>(n).fill(null);
+      const lastActual = history[history.length - 1]!;
+      const actualValue = measure === 'commission' ? lastActual.commission : lastActual.gp;
+      // The forecast line starts at the last actual month so it reads as a continuation.
+      const line = [...pad(history.length - 1), actualValue, ...forecast.map((p) => p.value)];
+      const low = [...pad(history.length - 1), actualValue, ...forecast.map((p) => p.low)];
+      const high = [...pad(history.length - 1), actualValue, ...forecast.map((p) => p.high)];
+      const colors = palette();
+      makeChart(
+        ctx.panel,
+        chartHost,
+        `${name} by month with a ${forecast.length}-month forecast and its 80% interval, bar and line chart`,
+        {
+          type: 'bar',
+          data: {
+            labels: labels.map(shortMonth),
+            datasets: [
+              {
+                type: 'bar',
+                label: `${name} (actual)`,
+                data: [...history.map((m) => (measure === 'commission' ? m.commission : m.gp)), ...pad(forecast.length)],
+                backgroundColor: history.map((m) => (m.interpolated ? colors.grid : colors.series[0]!)),
+                borderRadius: 3,
+                order: 3,
+              },
+              { type: 'line', label: '80% low', data: low, borderColor: 'transparent', pointRadius: 0, fill: false, order: 2 },
+              { type: 'line', label: '80% interval', data: high, borderColor: 'transparent', backgroundColor: colors.band, pointRadius: 0, fill: '-1', order: 2 },
+              {
+                type: 'line',
+                label: 'Forecast',
+                data: line,
+                borderColor: colors.series[4]!,
+                backgroundColor: colors.series[4]!,
+                borderDash: [6, 4],
+                pointRadius: 4,
+                tension: 0.2,
+                order: 1,
+              },
+            ],
+          },
+          options: {
+            interaction: { mode: 'index', intersect: false },
+            plugins: {
+              legend: { position: 'bottom', labels: { filter: (item) => item.text !== '80% low' } },
+              tooltip: {
+                filter: (item) => item.parsed.y !== null && item.dataset.label !== '80% low',
+                callbacks: {
+                  title: (items) => formatMonth(labels[items[0]?.dataIndex ?? 0] ?? ''),
+                  label: (item) => {
+                    if (item.dataset.label === '80% interval') {
+                      const index = item.dataIndex - history.length;
+                      const point = forecast[index];
+                      return point ? `80% interval: ${formatMoney(point.low)} – ${formatMoney(point.high)}` : '';
+                    }
+                    return `${item.dataset.label}: ${formatMoney(item.parsed.y, true)}`;
+                  },
+                },
+              },
+            },
+            scales: { y: { beginAtZero: true, ticks: { callback: (value) => formatCompactMoney(Number(value)) } } },
+          },
+        },
+        history.length + forecast.length,
+        { height: 340, id: 'chart-predictive' },
+      );
+    };
+    picker.addEventListener('change', () => {
+      measure = picker.value as 'commission' | 'gp';
+      draw();
+    });
+    ctx.mount(h('div', { class: 'view' }, h('div', { class: 'toolbar' }, h('label', {}, 'Forecast of ', picker)), cards, section('History and forecast', chartHost, notes)));
+    draw();
+  },
+};
