@@ -76,11 +76,16 @@ export async function latestMigration(): Promise<string> {
 }
 
 /**
- * A stable password for the application role: an HMAC of the owner URL, so every instance that
- * shares the owner connection derives the same one without storing it anywhere.
+ * A stable password for the application role: an HMAC of the owner's server and credentials, so
+ * every instance that shares the owner connection derives the same one without storing it. The
+ * database name is left out because roles belong to the whole server: every database on it must
+ * agree on the one password.
  */
 export function deriveAppPassword(ownerUrl: string): string {
-  return createHmac('sha256', ownerUrl).update(APP_ROLE).digest('base64url');
+  const server = new URL(ownerUrl);
+  server.pathname = '/';
+  server.search = '';
+  return createHmac('sha256', server.toString()).update(APP_ROLE).digest('base64url');
 }
 
 export function appDatabaseUrl(ownerUrl: string, password: string): string {
@@ -100,9 +105,17 @@ export async function ensureAppLogin(ownerUrl: string, password: string): Promis
     await withClient(url, (client) => client.query('SELECT 1'));
     return url;
   } catch {
-    await withClient(ownerUrl, (client) =>
-      client.query(`ALTER ROLE ${client.escapeIdentifier(APP_ROLE)} WITH LOGIN PASSWORD ${client.escapeLiteral(password)}`),
-    );
+    try {
+      await withClient(ownerUrl, (client) =>
+        client.query(`ALTER ROLE ${client.escapeIdentifier(APP_ROLE)} WITH LOGIN PASSWORD ${client.escapeLiteral(password)}`),
+      );
+    } catch (error) {
+      // Another process altered the role at the same moment ("tuple concurrently updated"); it
+      // derived the same password, so the login works now.
+      await withClient(url, (client) => client.query('SELECT 1')).catch(() => {
+        throw error;
+      });
+    }
     return url;
   }
 }

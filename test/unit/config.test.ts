@@ -35,3 +35,11 @@ test('bad values are reported by name', () => {
   assert.throws(() => loadConfig({ AUTH_JWT_SECRET: 'short' }), /AUTH_JWT_SECRET/);
   assert.throws(() => loadConfig({ NODE_ENV: 'staging' }), /NODE_ENV/);
 });
+
+test('the application role password is the same for every database of one server', async () => {
+  const { deriveAppPassword } = await import('../../src/db/bootstrap.js');
+  const a = deriveAppPassword('postgres://owner:secret@db.internal:5432/one');
+  assert.equal(a, deriveAppPassword('postgres://owner:secret@db.internal:5432/two?sslmode=require'));
+  assert.notEqual(a, deriveAppPassword('postgres://owner:other@db.internal:5432/one'));
+  assert.notEqual(a, deriveAppPassword('postgres://owner:secret@db2.internal:5432/one'));
+});
