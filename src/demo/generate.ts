@@ -34,6 +34,7 @@
  */
 import type { AgentType, CommissionMonth, ImportAgent, ImportDeal, ImportManager } from '../domain/imports/format.js';
 import { DEMO_AGENT_NAMES, DEMO_MANAGER_NAMES } from './names.js';
+import { seededRandom } from './seeded-random.js';
 
 // ---------------------------------------------------------------------------------------------
 // Calendar
@@ -366,16 +367,6 @@ export const DEMO_SEPTEMBER_TARGET = {
 // ---------------------------------------------------------------------------------------------
 // Randomness
 
-function mulberry32(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /**
  * A deal count with mean close to `mean` and less spread than a Poisson draw (so the season and the
@@ -421,7 +412,7 @@ function daysIn(month: string): number {
 
 function draftMonth(index: number): DraftMonth {
   const month = DEMO_MONTHS[index]!;
-  const random = mulberry32(DEMO_SEED ^ Math.imul(index + 1, 0x9e3779b1));
+  const random = seededRandom(DEMO_SEED ^ Math.imul(index + 1, 0x9e3779b1));
   const calendarMonth = Number(month.slice(5)) - 1;
   const volume = SEASON[calendarMonth]! * (1 + 0.012 * index);
   const gpTrend = 1 + 0.004 * index;
@@ -505,7 +496,7 @@ function rescale(deals: DraftDeal[], base: number[], targetCents: number): void 
  */
 function calibrateSeptember(draft: DraftMonth): void {
   const target = DEMO_SEPTEMBER_TARGET;
-  const random = mulberry32(DEMO_SEED ^ 0x5e9_2025);
+  const random = seededRandom(DEMO_SEED ^ 0x5e9_2025);
   const closed = () => draft.deals.filter((deal) => deal.status === 'closed');
 
   // 1. exactly 59 closed deals

@@ -7,6 +7,7 @@ import type { AgentType } from '../../src/domain/imports/format.js';
 import { calculateRange, type PlanSource } from '../../src/domain/plans/calculate.js';
 import type { PlanDefinition } from '../../src/domain/plans/definition.js';
 import type { Statement } from '../../src/domain/plans/statement.js';
+import { seededRandom } from '../../src/demo/seeded-random.js';
 
 /** Dollars (at most 2 decimals) to cents, exactly. */
 export function cents(dollars: number): number {
@@ -69,17 +70,8 @@ export function only(statements: readonly Statement[], payee: string): Statement
   return found;
 }
 
-/** mulberry32: a tiny seeded generator, so synthetic histories are the same on every run. */
-export function random(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** A seeded generator, so synthetic histories are the same on every run. */
+export const random = seededRandom;
 
 function monthName(start: string, offset: number): string {
   const total = Number(start.slice(0, 4)) * 12 + Number(start.slice(5, 7)) - 1 + offset;
