@@ -365,8 +365,7 @@ export const DEMO_SEPTEMBER_TARGET = {
 } as const;
 
 // ---------------------------------------------------------------------------------------------
-// Randomness
-
+// Randomness (seededRandom, one stream per month)
 
 /**
  * A deal count with mean close to `mean` and less spread than a Poisson draw (so the season and the
