@@ -4,10 +4,17 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type pg from 'pg';
 import type { Config } from './config.js';
 import type { VerifyToken } from './auth/verify-token.js';
-import errorsPlugin from './http/plugins/errors.js';
+import errorsPlugin, { frameworkErrors } from './http/plugins/errors.js';
 import authPlugin from './http/plugins/auth.js';
 import entitlementsPlugin from './http/plugins/entitlements.js';
 import openapiPlugin from './http/plugins/openapi.js';
+import securityPlugin from './http/plugins/security.js';
+import auditPlugin from './http/plugins/audit.js';
+import metricsPlugin from './http/plugins/metrics.js';
+import auditRoutes from './http/routes/audit.js';
+import tenantRoutes from './http/routes/tenant.js';
+import sessionRoutes from './http/routes/sessions.js';
+import { createRevocations } from './services/sessions/revocations.js';
 import healthRoutes from './http/routes/health.js';
 import entitlementsRoutes from './http/routes/entitlements.js';
 import webRoutes from './http/routes/web.js';
@@ -21,6 +28,8 @@ import planRoutes from './http/routes/plans.js';
 import type { TenantCache } from './cache/cache.js';
 import type { ChangeFeed } from './realtime/change-feed.js';
 import eventsRoutes from './http/routes/events.js';
+import reportRoutes from './http/routes/reports.js';
+import { inlineReports, type ReportRequester } from './services/reports/request-report.js';
 import type { RouteDeps } from './http/route-deps.js';
 import { validatorCompiler } from './http/schemas/validate.js';
 
@@ -36,6 +45,8 @@ export interface AppDeps {
   cache?: TenantCache;
   /** Tenant change notifications across instances (cache invalidation, live dashboards). */
   feed?: ChangeFeed;
+  /** The job queue that makes monthly reports (src/jobs); without one, reports are made in the request. */
+  reports?: ReportRequester;
   /** A ready logger (main.ts shares its own); otherwise one is made from the config. */
   logger?: FastifyBaseLogger;
 }
@@ -73,6 +84,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     return503OnClosing: true,
     onProtoPoisoning: 'error',
     onConstructorPoisoning: 'error',
+    frameworkErrors,
+    trustProxy: config.trustProxy,
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   app.setValidatorCompiler(validatorCompiler);
@@ -94,15 +107,25 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   };
 
   await app.register(errorsPlugin);
+  await app.register(metricsPlugin, { pool: deps.pool, poolMax: config.dbPoolSize, cache: deps.cache });
   await app.register(openapiPlugin);
-  await app.register(authPlugin, { pool: deps.pool, verifyToken: deps.verifyToken, promoDays: config.promoDays, clock });
+  // Revoked sessions: in Redis when configured (every instance sees them), in process otherwise.
+  const revocations = createRevocations(config.redisUrl, app.log);
+  app.addHook('onClose', async () => revocations.close());
+  await app.register(authPlugin, { pool: deps.pool, verifyToken: deps.verifyToken, promoDays: config.promoDays, clock, revocations });
   await app.register(entitlementsPlugin, { pool: deps.pool, config, clock });
+  await app.register(securityPlugin, { config, clock });
+  await app.register(auditPlugin, { pool: deps.pool });
 
   await app.register(healthRoutes, { ...routeDeps, latestMigration: deps.latestMigration });
   await app.register(
     async (api) => {
       api.addHook('onRequest', api.authenticate);
+      api.addHook('onRequest', api.tenantRateLimit);
       await api.register(entitlementsRoutes, routeDeps);
+      await api.register(auditRoutes, routeDeps);
+      await api.register(tenantRoutes, routeDeps);
+      await api.register(sessionRoutes, { ...routeDeps, revocations });
       await api.register(commissionRoutes, routeDeps);
       await api.register(agentRoutes, routeDeps);
       await api.register(brandingRoutes, routeDeps);
@@ -110,11 +133,12 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       await api.register(settingsRoutes, routeDeps);
       await api.register(planRoutes, routeDeps);
       if (deps.feed) await api.register(eventsRoutes, { feed: deps.feed });
+      await api.register(reportRoutes, { ...routeDeps, reports: deps.reports ?? inlineReports({ pool: deps.pool, feed: deps.feed }) });
     },
     { prefix: '/api/v1' },
   );
   // Signed by the marketplace, not by a user: outside the bearer-token context.
-  await app.register(marketplaceRoutes, { ...routeDeps, prefix: '/api/v1' });
+  await app.register(marketplaceRoutes, { ...routeDeps, revocations, prefix: '/api/v1' });
   await app.register(webRoutes, routeDeps);
 
   return app;

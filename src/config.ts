@@ -28,6 +28,12 @@ export interface Config {
   dbPoolSize: number;
   /** Server-side bound on any one statement, milliseconds. */
   dbStatementTimeoutMs: number;
+  /** Browser origins allowed to call the API cross-origin (CORS); empty: same-origin only. */
+  corsOrigins: string[];
+  /** Requests per minute; 0 turns a limit off. */
+  rateLimit: { perTenantPerMinute: number; perIpPerMinute: number; higherMultiplier: number };
+  /** Fastify `trustProxy`: false, true, or a comma-separated list of proxy addresses/CIDRs whose X-Forwarded-For is believed. */
+  trustProxy: boolean | string;
 }
 
 export interface AuthConfig {
@@ -75,6 +81,31 @@ function url(env: Env, key: string, protocols: string[]): string | undefined {
   return raw;
 }
 
+function origins(env: Env, key: string): string[] {
+  const raw = text(env, key);
+  if (raw === undefined) return [];
+  return raw.split(',').map((entry) => {
+    const origin = entry.trim();
+    let parsed: URL;
+    try {
+      parsed = new URL(origin);
+    } catch {
+      throw new ConfigError(`${key}: "${origin}" is not an origin like https://app.example.com`);
+    }
+    if ((parsed.protocol !== 'https:' && parsed.protocol !== 'http:') || parsed.origin !== origin.replace(/\/$/, '')) {
+      throw new ConfigError(`${key}: "${origin}" is not an origin like https://app.example.com (scheme, host, optional port; no path)`);
+    }
+    return parsed.origin;
+  });
+}
+
+function trustProxy(env: Env, key: string): boolean | string {
+  const raw = text(env, key);
+  if (raw === undefined || raw === 'false') return false;
+  if (raw === 'true') return true;
+  return raw;
+}
+
 export function loadConfig(env: Env = process.env): Config {
   const nodeEnv = text(env, 'NODE_ENV') ?? 'development';
   if (nodeEnv !== 'development' && nodeEnv !== 'production' && nodeEnv !== 'test') {
@@ -118,6 +149,13 @@ export function loadConfig(env: Env = process.env): Config {
     logLevel: text(env, 'LOG_LEVEL') ?? (nodeEnv === 'test' ? 'silent' : 'info'),
     dbPoolSize: integer(env, 'DB_POOL_SIZE', 10, 1, 500),
     dbStatementTimeoutMs: integer(env, 'DB_STATEMENT_TIMEOUT_MS', 15_000, 100, 600_000),
+    corsOrigins: origins(env, 'CORS_ORIGINS'),
+    rateLimit: {
+      perTenantPerMinute: integer(env, 'RATE_LIMIT_PER_MINUTE', 1200, 0, 10_000_000),
+      perIpPerMinute: integer(env, 'RATE_LIMIT_IP_PER_MINUTE', 3000, 0, 10_000_000),
+      higherMultiplier: integer(env, 'RATE_LIMIT_HIGHER_MULTIPLIER', 5, 1, 1000),
+    },
+    trustProxy: trustProxy(env, 'TRUST_PROXY'),
   };
 }
 

@@ -8,6 +8,7 @@ import { latestMigration } from './db/bootstrap.js';
 import { openDatabase } from './db/open.js';
 import { createTenantCache } from './cache/create-cache.js';
 import { createChangeFeed } from './realtime/change-feed.js';
+import { ReportJobs } from './jobs/report-jobs.js';
 import { DEMO_ORG_ID, DEMO_OWNER, seedDemoTenant } from './demo/demo-tenant.js';
 
 async function main(): Promise<void> {
@@ -23,13 +24,17 @@ async function main(): Promise<void> {
 
   const feed = createChangeFeed({ redisUrl: config.redisUrl, databaseUrl: database.appUrl, pool, log });
   const cache = createTenantCache({ redisUrl: config.redisUrl, feed, log });
-  const app = await buildApp({ config, pool, verifyToken, latestMigration: await latestMigration(), logger: log, cache, feed });
-  await seedDemoTenant(pool, { promoDays: config.promoDays, today: new Date(), log });
+  // Monthly reports on pg-boss: its schema belongs to the owner; the reports themselves go through the app pool.
+  const reports = await ReportJobs.start({ ownerUrl: database.ownerUrl, pool, feed, log });
+  const app = await buildApp({ config, pool, verifyToken, latestMigration: await latestMigration(), logger: log, cache, feed, reports });
+  // The demo tenant is for trying the product; a production database holds customers only.
+  if (config.env !== 'production') await seedDemoTenant(pool, { promoDays: config.promoDays, today: new Date(), log });
 
   closeWithGrace({ delay: 10_000 }, async ({ signal, err }) => {
     if (err) log.error({ err }, 'shutting down after an error');
     else log.info({ signal }, 'shutting down: draining requests');
     await app.close();
+    await reports.stop();
     await cache.close();
     await feed.close();
     await database.close();

@@ -32,7 +32,8 @@ export const serverUrl = () => required('CIP_TEST_SERVER_URL');
 export const uniqueOrg = (label = 'org') => `${label}-${randomUUID()}`;
 
 export function testConfig(env: Record<string, string> = {}): Config {
-  return loadConfig({ NODE_ENV: 'test', AUTH_JWT_SECRET: TEST_SECRET, ...env });
+  // Rate limits off unless a test turns them on: one test process sends thousands of requests from 127.0.0.1.
+  return loadConfig({ NODE_ENV: 'test', AUTH_JWT_SECRET: TEST_SECRET, RATE_LIMIT_PER_MINUTE: '0', RATE_LIMIT_IP_PER_MINUTE: '0', ...env });
 }
 
 export function tokenFor(claims: TokenClaims): Promise<string> {

@@ -102,3 +102,15 @@ test('every log line of an authenticated request carries its request id and tena
   assert.equal(completed.tenant_id, tenantIdForOrg(org));
   assert.ok(!JSON.stringify(lines).includes(token), 'the token never reaches the log');
 });
+
+test('an unreachable database is a 503 problem with Retry-After, not a 500 or a hang', async (t) => {
+  const pool = createPool({ url: 'postgres://cip_app:x@127.0.0.1:1/none', max: 1, statementTimeoutMs: 1000, onIdleError: () => {} });
+  t.after(() => pool.end());
+  const app = await testApp(t, { pool });
+  const started = Date.now();
+  const response = await app.inject({ url: '/api/v1/entitlements', headers: bearer(await tokenFor({ orgId: uniqueOrg() })) });
+  assert.equal(response.statusCode, 503, response.body);
+  assert.equal(response.json().type, '/problems/unavailable');
+  assert.equal(response.headers['retry-after'], '5');
+  assert.ok(Date.now() - started < 6000);
+});

@@ -12,8 +12,13 @@ export interface MonthRange {
   to: string;
 }
 
+/**
+ * A month a request may name: years from 1000 (PostgreSQL has no year 0, so "0000-01" would fail
+ * as a date in the database instead of as input). Computed months (a range reaching back) may go
+ * lower; {@link monthIndex} accepts them.
+ */
 export function isMonth(text: string): boolean {
-  return MONTH_TEXT.test(text);
+  return MONTH_TEXT.test(text) && text >= '1000';
 }
 
 /** The running index of a valid "YYYY-MM"; callers validate with {@link isMonth} first. */

@@ -44,9 +44,10 @@ export interface DataSpan {
   last: string;
 }
 
-const YEAR = /^(\d{4})$/;
-const QUARTER = /^(\d{4})-q([1-4])$/;
-const DATE = /^(\d{4}-(?:0[1-9]|1[0-2]))-(\d{2})$/;
+// Years from 1000, as in isMonth: PostgreSQL has no year 0.
+const YEAR = /^([1-9]\d{3})$/;
+const QUARTER = /^([1-9]\d{3})-q([1-4])$/;
+const DATE = /^([1-9]\d{3}-(?:0[1-9]|1[0-2]))-(\d{2})$/;
 
 function fail(field: PeriodError['field'], code: PeriodError['code'], message: string): PeriodResolution {
   return { ok: false, error: { kind: 'period_error', field, code, message } };

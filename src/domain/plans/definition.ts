@@ -171,7 +171,8 @@ export function planInForce<V extends { effective_from: string }>(versions: read
 }
 
 /** Month text as the whole platform writes it; string order is calendar order. */
-export const MONTH_PATTERN = /^\d{4}-(0[1-9]|1[0-2])$/;
+/** Years from 1000: PostgreSQL has no year 0, and a month is stored as its first day. */
+export const MONTH_PATTERN = /^[1-9]\d{3}-(0[1-9]|1[0-2])$/;
 
 // The rules live beside the engine that needs them; re-exported so the definition has one import.
 export { parsePlan, validatePlan, type ParsedPlan, type PlanIssue } from './validate.js';

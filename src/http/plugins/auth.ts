@@ -6,6 +6,7 @@ import { SigningKeysUnavailableError, TokenError, type VerifyToken } from '../..
 import { provisionUser, type AppRole, type ProvisionedUser } from '../../db/provisioning.js';
 import type { ClaimedEntitlements } from '../../domain/entitlements.js';
 import { forbidden, serviceUnavailable, unauthorized } from '../problem.js';
+import type { SessionRevocations } from '../../services/sessions/revocations.js';
 
 /** Who is calling: established from a verified token, provisioned on first sight. */
 export interface Principal {
@@ -28,6 +29,8 @@ declare module 'fastify' {
     authenticate: (request: FastifyRequest, reply: FastifyReply) => Promise<void>;
     /** preHandler for routes that change data. */
     requireAdmin: (request: FastifyRequest) => Promise<void>;
+    /** Forgets this instance's provisioning of a tenant's users (after the tenant is erased). */
+    forgetTenant: (tenantId: string) => void;
   }
 }
 
@@ -36,6 +39,8 @@ export interface AuthPluginOptions {
   verifyToken: VerifyToken;
   promoDays: number;
   clock: () => Date;
+  /** Revoked sessions: a token whose session_id is in it gets 401. */
+  revocations?: SessionRevocations | undefined;
 }
 
 const BEARER = /^Bearer ([A-Za-z0-9_=-]+\.[A-Za-z0-9_=-]+\.[A-Za-z0-9_=-]*)$/;
@@ -75,6 +80,10 @@ async function authPlugin(app: FastifyInstance, options: AuthPluginOptions) {
       if (user.tenantCreated) request.log.info({ tenant_id: user.tenantId, org_id: identity.orgId }, 'tenant provisioned');
     }
 
+    if (identity.sessionId && (await options.revocations?.isRevoked(user.tenantId, identity.sessionId))) {
+      throw unauthorized('session revoked');
+    }
+
     request.principal = {
       tenantId: user.tenantId,
       orgId: identity.orgId,
@@ -88,6 +97,10 @@ async function authPlugin(app: FastifyInstance, options: AuthPluginOptions) {
     const log = request.log.child({ tenant_id: user.tenantId, user_id: user.userId });
     request.log = log;
     reply.log = log;
+  });
+
+  app.decorate('forgetTenant', (tenantId: string) => {
+    for (const [key, user] of known.entries()) if (user.tenantId === tenantId) known.delete(key);
   });
 
   app.decorate('requireAdmin', async (request: FastifyRequest) => {

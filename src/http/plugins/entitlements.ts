@@ -76,6 +76,8 @@ async function entitlementsPlugin(app: FastifyInstance, options: EntitlementsPlu
   app.decorate('loadEntitlements', load);
 
   app.decorate('requireFeature', (feature: Feature) => async (request: FastifyRequest) => {
+    // Named for the usage counter of /metrics (plugins/metrics.ts), whatever the decision.
+    if (!request.featureUsed) request.featureUsed = feature;
     const record = await load(request);
     const decision = decideFeature(record, feature, options.clock());
     if (!decision.allowed) throw paymentRequired(feature, decision.reason, decision.requiredTier, record, options.config.upgradeUrl);

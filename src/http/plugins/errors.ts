@@ -13,12 +13,39 @@ const CLIENT_ERRORS: Record<string, { status: number; slug: string; detail?: str
   FST_ERR_CTP_INVALID_MEDIA_TYPE: { status: 415, slug: 'unsupported-media-type' },
   FST_ERR_CTP_INVALID_CONTENT_LENGTH: { status: 400, slug: 'malformed-body' },
   FST_ERR_CTP_INVALID_TYPE: { status: 415, slug: 'unsupported-media-type' },
-  FST_ERR_BAD_URL: { status: 400, slug: 'bad-url' },
+  FST_ERR_BAD_URL: { status: 400, slug: 'bad-url', detail: 'The URL has a malformed percent-encoding.' },
+  FST_ERR_MAX_PARAM_LENGTH: { status: 414, slug: 'bad-url', detail: 'A path parameter is too long.' },
   FST_ERR_ASYNC_CONSTRAINT: { status: 400, slug: 'bad-request' },
 };
 
+/** Connection-level SQLSTATEs and socket errors: the database, not the request, is at fault. */
+const UNAVAILABLE_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', '57P01', '57P02', '57P03', '08000', '08001', '08003', '08006', '53300']);
+
+/**
+ * The pool gave up waiting for a connection, or the server went away: a 503 the client may retry,
+ * not a 500 (pg says so only in the message of the pool timeout).
+ */
+function isDatabaseUnavailable(error: { code?: string; message?: string }): boolean {
+  return (
+    (typeof error.code === 'string' && UNAVAILABLE_CODES.has(error.code)) ||
+    /timeout exceeded when trying to connect|Connection terminated/.test(error.message ?? '')
+  );
+}
+
 function send(reply: FastifyReply, body: ProblemBody, headers: Record<string, string> = {}): FastifyReply {
   return reply.code(body.status).headers(headers).type(PROBLEM_JSON).send(body);
+}
+
+/**
+ * Errors the router raises before any route or hook runs (a malformed percent-encoding, a path
+ * parameter over maxParamLength): Fastify answers them with its own plain JSON unless given this
+ * as the `frameworkErrors` server option. The error plugin is not registered yet at that point,
+ * so this answers in the same problem+json shape on its own.
+ */
+export function frameworkErrors(error: FastifyError, _request: FastifyRequest, reply: FastifyReply): void {
+  const known = (error.code ? CLIENT_ERRORS[error.code] : undefined) ?? { status: 400, slug: 'bad-request' };
+  // The raw URL may be what is malformed; echo nothing of it.
+  send(reply, { type: problemType(known.slug), title: titleFor(known.status), status: known.status, detail: known.detail ?? 'The request is malformed.' });
 }
 
 /**
@@ -56,6 +83,20 @@ async function errorsPlugin(app: FastifyInstance) {
         detail: known.detail ?? error.message,
         instance,
       });
+    }
+    if (isDatabaseUnavailable(error)) {
+      request.log.warn({ err: error }, 'database unavailable');
+      return send(
+        reply,
+        {
+          type: problemType('unavailable'),
+          title: titleFor(503),
+          status: 503,
+          detail: 'The database is busy or unreachable; retry in a few seconds.',
+          instance,
+        },
+        { 'retry-after': '5' },
+      );
     }
     const status = typeof error.statusCode === 'number' && error.statusCode >= 400 && error.statusCode < 500 ? error.statusCode : 500;
     if (status === 500) {

@@ -34,6 +34,8 @@ async function openapiPlugin(app: FastifyInstance) {
         { name: 'settings', description: "The tenant's thresholds" },
         { name: 'plans', description: 'Commission plans: versions, statements, what-if simulation and the optimiser' },
         { name: 'entitlements', description: 'What the tenant may use' },
+        { name: 'audit', description: 'Who read or changed what: the append-only audit trail' },
+        { name: 'tenant', description: "The organisation's own data: GDPR export and erasure" },
         { name: 'operations', description: 'Health and readiness' },
       ],
     },

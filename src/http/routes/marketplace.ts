@@ -3,7 +3,9 @@ import type { FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
 import { SignatureError, verifyMarketplaceSignature, SIGNATURE_TOLERANCE_SECONDS } from '../../auth/marketplace-signature.js';
 import { ensureTenant } from '../../db/provisioning.js';
-import { HttpProblem, notFound, unprocessable } from '../problem.js';
+import { HttpProblem, notFound, serviceUnavailable, unprocessable } from '../problem.js';
+import { tenantIdForOrg } from '../../db/tenant-id.js';
+import { DEFAULT_REVOCATION_TTL_SECONDS, type SessionRevocations } from '../../services/sessions/revocations.js';
 import type { RouteDeps } from '../route-deps.js';
 import { Problem } from '../schemas/problem.js';
 
@@ -48,36 +50,88 @@ const PUSH_BODY_LIMIT = 64 * 1024;
  * HMAC signature over the raw body, which is why this context keeps the body as bytes, verifies it,
  * and only then parses the JSON (in preValidation, so the schema still validates it).
  */
-const marketplaceRoutes: FastifyPluginAsyncTypebox<RouteDeps> = async (app, { config, pool, clock }) => {
+export const RevokeResponse = Type.Object({ session_id: Type.String(), status: Type.Literal('revoked') });
+
+/** Remembers a revoked session until its tokens would expire (default: the longest a token lives). */
+export async function revokeSessionIn(revocations: SessionRevocations, tenantId: string, sessionId: string, expiresAt: number | undefined, now: Date) {
+  const ttl = expiresAt === undefined ? DEFAULT_REVOCATION_TTL_SECONDS : Math.min(expiresAt - Math.floor(now.getTime() / 1000), DEFAULT_REVOCATION_TTL_SECONDS);
+  if (ttl <= 0) return; // every token of the session has expired already
+  try {
+    await revocations.revoke(tenantId, sessionId, ttl);
+  } catch {
+    throw serviceUnavailable('cannot record the revocation right now; retry');
+  }
+}
+
+const marketplaceRoutes: FastifyPluginAsyncTypebox<RouteDeps & { revocations: SessionRevocations }> = async (app, { config, pool, clock, revocations }) => {
+  const revokeSession = (tenantId: string, sessionId: string, expiresAt: number | undefined, now: Date) =>
+    revokeSessionIn(revocations, tenantId, sessionId, expiresAt, now);
   const secret = config.marketplaceWebhookSecret;
   const signedAt = new WeakMap<FastifyRequest, Date>();
 
   app.removeContentTypeParser('application/json');
   app.addContentTypeParser('application/json', { parseAs: 'buffer', bodyLimit: PUSH_BODY_LIMIT }, (_request, body, done) => done(null, body));
 
+  // Disabled is "no such endpoint": a deployment without the secret is not connected to the marketplace.
+  const requireSecret = async () => {
+    if (!secret) throw notFound('webhook disabled: MARKETPLACE_WEBHOOK_SECRET is not set');
+  };
+  const verifySigned = async (request: FastifyRequest) => {
+    const raw = request.body;
+    if (!Buffer.isBuffer(raw)) throw new HttpProblem(400, 'malformed-body', 'The body is empty.');
+    try {
+      signedAt.set(request, verifyMarketplaceSignature(request.headers['x-signature'] as string | undefined, raw, secret!, clock()));
+    } catch (error) {
+      if (error instanceof SignatureError) throw new HttpProblem(401, 'unauthorized', error.reason);
+      throw error;
+    }
+    try {
+      request.body = JSON.parse(raw.toString('utf8'));
+    } catch {
+      throw new HttpProblem(400, 'malformed-body', 'The body is not valid JSON.');
+    }
+  };
+
+  app.post(
+    '/marketplace/sessions/revoke',
+    {
+      bodyLimit: PUSH_BODY_LIMIT,
+      onRequest: requireSecret,
+      preValidation: verifySigned,
+      schema: {
+        tags: ['entitlements'],
+        summary: 'Marketplace revocation of a user session (signed)',
+        description:
+          'Signed like the entitlement push (`X-Signature`). Every token carrying `session_id` for the organisation `tenant_id` gets 401 ' +
+          'on every instance from now until `expires_at` (unix seconds; default one week). 404 while MARKETPLACE_WEBHOOK_SECRET is unset.',
+        security: [],
+        consumes: ['application/json'],
+        headers: Type.Object({ 'x-signature': Type.String({ maxLength: 1024 }) }),
+        body: Type.Object(
+          {
+            tenant_id: Type.String({ minLength: 1, maxLength: 255, description: 'The marketplace organisation id.' }),
+            session_id: Type.String({ minLength: 1, maxLength: 255 }),
+            expires_at: Type.Optional(Type.Integer({ minimum: 0, maximum: 4_102_444_800 })),
+          },
+          { additionalProperties: true },
+        ),
+        response: { 200: RevokeResponse, 400: Problem, 401: Problem, 404: Problem, 422: Problem, 503: Problem },
+      },
+    },
+    async (request) => {
+      const { tenant_id: orgId, session_id: sessionId, expires_at: expiresAt } = request.body;
+      await revokeSession(tenantIdForOrg(orgId), sessionId, expiresAt, clock());
+      request.log.info({ tenant_id: tenantIdForOrg(orgId) }, 'session revoked by the marketplace');
+      return { session_id: sessionId, status: 'revoked' as const };
+    },
+  );
+
   app.post(
     '/marketplace/entitlements',
     {
       bodyLimit: PUSH_BODY_LIMIT,
-      onRequest: async () => {
-        // Disabled is "no such endpoint": a deployment without the secret is not connected to the marketplace.
-        if (!secret) throw notFound('webhook disabled: MARKETPLACE_WEBHOOK_SECRET is not set');
-      },
-      preValidation: async (request) => {
-        const raw = request.body;
-        if (!Buffer.isBuffer(raw)) throw new HttpProblem(400, 'malformed-body', 'The body is empty.');
-        try {
-          signedAt.set(request, verifyMarketplaceSignature(request.headers['x-signature'] as string | undefined, raw, secret!, clock()));
-        } catch (error) {
-          if (error instanceof SignatureError) throw new HttpProblem(401, 'unauthorized', error.reason);
-          throw error;
-        }
-        try {
-          request.body = JSON.parse(raw.toString('utf8'));
-        } catch {
-          throw new HttpProblem(400, 'malformed-body', 'The body is not valid JSON.');
-        }
-      },
+      onRequest: requireSecret,
+      preValidation: verifySigned,
       schema: {
         tags: ['entitlements'],
         summary: 'Marketplace push of an organisation’s entitlements (signed)',

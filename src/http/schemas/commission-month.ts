@@ -9,7 +9,7 @@ import { Type, type Static } from 'typebox';
 const Amount = Type.Number({ minimum: -1e12, maximum: 1e12, description: 'Amount in dollars, at most 2 decimals.' });
 const Name = Type.String({ minLength: 1, maxLength: 200, pattern: '\\S' });
 const AgentType = Type.Union([Type.Literal('acq'), Type.Literal('dispo')]);
-export const MonthString = Type.String({ pattern: '^[0-9]{4}-(0[1-9]|1[0-2])$', description: 'YYYY-MM', examples: ['2025-09'] });
+export const MonthString = Type.String({ pattern: '^[1-9][0-9]{3}-(0[1-9]|1[0-2])$', description: 'YYYY-MM (years 1000 to 9999: PostgreSQL has no year 0)', examples: ['2025-09'] });
 
 export const ImportMetadataSchema = Type.Object(
   {

@@ -1,13 +1,26 @@
 import { Ajv, type ValidateFunction } from 'ajv';
 import addFormats from 'ajv-formats';
+import { fullFormats } from 'ajv-formats/dist/formats.js';
 import type { FastifySchemaCompiler } from 'fastify';
 import type { TSchema } from 'typebox';
 import { fieldErrors, type ValidationIssue } from '../field-errors.js';
 import type { FieldError } from '../problem.js';
 
+/**
+ * `date` and `date-time` as ajv-formats has them, minus year 0000: ISO 8601 allows it, PostgreSQL
+ * does not ("date/time field value out of range"), so without this a schema-valid value would be
+ * a 500 from the database instead of a 400/422 here.
+ */
+function withoutYearZero(format: 'date' | 'date-time') {
+  const { validate, compare } = fullFormats[format] as { validate: (text: string) => boolean; compare: (a: string, b: string) => number | undefined };
+  return { type: 'string' as const, validate: (text: string) => !text.startsWith('0000') && validate(text), compare };
+}
+
 function makeAjv(coerceTypes: false | 'array'): Ajv {
   const ajv = new Ajv({ allErrors: true, coerceTypes, removeAdditional: false, useDefaults: true, strict: false });
   addFormats.default(ajv);
+  ajv.addFormat('date', withoutYearZero('date'));
+  ajv.addFormat('date-time', withoutYearZero('date-time'));
   return ajv;
 }
 

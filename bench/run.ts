@@ -1,0 +1,492 @@
+/**
+ * `npm run bench [-- --quick] [-- --only summary_cached,export_csv] [-- --duration 20]`
+ *
+ * Starts the service in this process (buildApp + listen on an ephemeral loopback port) against
+ * PostgreSQL — embedded in a temporary DATA_DIR, or a fresh database `cip_bench` on the server at
+ * BENCH_DATABASE_URL (a superuser URL) — and Redis at BENCH_REDIS_URL when set (the in-process cache
+ * otherwise). Loads a large tenant and many small ones (bench/generate.ts), then measures each case
+ * with autocannon in a worker thread, prints a table and writes bench/results.json.
+ */
+import { chmod, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { Worker } from 'node:worker_threads';
+import type { FastifyInstance } from 'fastify';
+import pg from 'pg';
+import { pino } from 'pino';
+import { buildApp, loggerOptions, type AppDeps } from '../src/app.js';
+import { signUserToken } from '../src/auth/dev-token.js';
+import { createTokenVerifier } from '../src/auth/verify-token.js';
+import { createTenantCache } from '../src/cache/create-cache.js';
+import type { TenantCache } from '../src/cache/cache.js';
+import { loadConfig, type Config } from '../src/config.js';
+import { dropDatabase, ensureDatabase, latestMigration, withDatabase } from '../src/db/bootstrap.js';
+import { openDatabase, type OpenDatabase } from '../src/db/open.js';
+import type { ChangeFeed } from '../src/realtime/change-feed.js';
+import { FULL_DATASET, LARGE_ORG, QUICK_DATASET, generateMonth, loadDataset, type LoadedDataset } from './generate.js';
+import type { LoadCase, LoadResult } from './load-worker.js';
+
+const BENCH_DIR = path.dirname(new URL(import.meta.url).pathname);
+const BENCH_DATABASE = 'cip_bench';
+const SERVER_LOG = path.join(BENCH_DIR, 'server.log');
+const SECRET = 'benchmark-signing-secret-of-at-least-32-bytes';
+
+const { values: args } = parseArgs({
+  options: {
+    quick: { type: 'boolean', default: false },
+    only: { type: 'string' },
+    duration: { type: 'string' },
+    connections: { type: 'string' },
+  },
+});
+const quick = args.quick ?? false;
+const duration = args.duration ? Number(args.duration) : quick ? 3 : 15;
+const connections = args.connections ? Number(args.connections) : 50;
+const importCount = quick ? 3 : 10;
+const serialCount = quick ? 20 : 50;
+
+const say = (line: string) => process.stdout.write(`${line}\n`);
+
+// ---------------------------------------------------------------------------------------------
+// Load generation
+
+function runLoad(load: LoadCase): Promise<LoadResult> {
+  const url = new URL('./load-worker.ts', import.meta.url);
+  // Workers do not inherit tsx's loader on Node 20: the worker registers it first.
+  const bootstrap = `import('tsx/esm/api').then(({ register }) => { register(); return import(${JSON.stringify(url.href)}); })`;
+  const worker = new Worker(bootstrap, { eval: true, workerData: load });
+  return new Promise((resolve, reject) => {
+    worker.once('message', (message: { ok: true; result: LoadResult } | { ok: false; error: string }) => {
+      void worker.terminate();
+      if (message.ok) resolve(message.result);
+      else reject(new Error(message.error));
+    });
+    worker.once('error', reject);
+  });
+}
+
+const percentile = (sorted: number[], p: number) =>
+  sorted.length === 0 ? Number.NaN : sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))]!;
+
+interface CaseSpec {
+  key: string;
+  label: string;
+  server: 'cached' | 'uncached';
+  method: 'GET' | 'POST';
+  path: string;
+  body?: string;
+  auth: boolean;
+  connections: number;
+  amount?: number;
+  timeout?: number;
+  /** Requests sent one by one before measuring (JIT, provisioning, a warm cache); each must be 2xx. */
+  warmup: number;
+  /** Seconds at least: a case whose requests take seconds needs a window that lets some complete. */
+  minDuration?: number;
+  kind: 'ceiling' | 'read' | 'write' | 'compute';
+}
+
+interface CaseResult {
+  key: string;
+  label: string;
+  connections: number;
+  /** Responses received, and how many were 2xx. */
+  requests: number;
+  ok: number;
+  seconds: number;
+  /** 2xx responses per second. */
+  rps: number;
+  /** Any response per second. */
+  rps_all: number;
+  mean_ms: number;
+  p50_ms: number;
+  p95_ms: number;
+  p99_ms: number;
+  max_ms: number;
+  ratio_to_ceiling: number | null;
+  statuses: Record<string, number>;
+  errors: number;
+  timeouts: number;
+  mb_per_s: number;
+  peak_rss_mb: number;
+  /** Errors the server logged during the case (level error and above). */
+  server_errors: number;
+}
+
+async function measure(spec: CaseSpec, base: string, token: string, ceilingRps: number | null): Promise<CaseResult> {
+  const headers: Record<string, string> = { accept: 'application/json, text/csv' };
+  if (spec.auth) headers.authorization = `Bearer ${token}`;
+  if (spec.body !== undefined) headers['content-type'] = 'application/json';
+  for (let i = 0; i < spec.warmup; i += 1) {
+    const response = await fetch(`${base}${spec.path}`, {
+      method: spec.method,
+      headers,
+      ...(spec.body === undefined ? {} : { body: spec.body }),
+    });
+    const text = await response.text();
+    if (!response.ok) throw new Error(`${spec.key}: warm-up answered ${response.status}: ${text.slice(0, 500)}`);
+  }
+  let peakRss = process.memoryUsage().rss;
+  const sampler = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage().rss)), 200);
+  let result: LoadResult;
+  try {
+    result = await runLoad({
+      url: `${base}${spec.path}`,
+      method: spec.method,
+      headers,
+      ...(spec.body === undefined ? {} : { body: spec.body }),
+      connections: spec.connections,
+      ...(spec.amount === undefined ? { duration: Math.max(duration, spec.minDuration ?? 0) } : { amount: spec.amount }),
+      timeout: spec.timeout ?? 30,
+    });
+  } finally {
+    clearInterval(sampler);
+  }
+  const sorted = result.latencies;
+  // Throughput counts successful answers only: a pool timeout's fast 500 is not served work.
+  const ok = Object.entries(result.statuses)
+    .filter(([status]) => status.startsWith('2'))
+    .reduce((sum, [, n]) => sum + n, 0);
+  // Serial cases (a fixed number of requests, one connection) run for their latencies: their
+  // throughput is one over the mean latency, and comparing it with the ceiling means nothing.
+  const serial = spec.amount !== undefined && spec.connections === 1;
+  const busySeconds = sorted.reduce((sum, value) => sum + value, 0) / 1000;
+  const rps = serial ? ok / Math.max(busySeconds, 1e-9) : ok / result.seconds;
+  return {
+    key: spec.key,
+    label: spec.label,
+    connections: spec.connections,
+    requests: result.requests,
+    ok,
+    seconds: round(result.seconds, 2),
+    rps: round(rps, 1),
+    rps_all: round(result.requests / result.seconds, 1),
+    mean_ms: round(sorted.reduce((sum, value) => sum + value, 0) / Math.max(1, sorted.length), 2),
+    p50_ms: round(percentile(sorted, 50), 2),
+    p95_ms: round(percentile(sorted, 95), 2),
+    p99_ms: round(percentile(sorted, 99), 2),
+    max_ms: round(sorted.at(-1) ?? Number.NaN, 2),
+    ratio_to_ceiling: ceilingRps && !serial ? round(rps / ceilingRps, 3) : null,
+    statuses: result.statuses,
+    errors: result.errors,
+    timeouts: result.timeouts,
+    mb_per_s: round(result.bytes / result.seconds / 1e6, 2),
+    peak_rss_mb: Math.round(peakRss / 1e6),
+    server_errors: 0,
+  };
+}
+
+const round = (value: number, digits: number) => (Number.isFinite(value) ? Number(value.toFixed(digits)) : value);
+
+// ---------------------------------------------------------------------------------------------
+// Service
+
+/** The cache feed is only needed to hear other instances' writes; the benchmark runs one instance. */
+const silentFeed: ChangeFeed = {
+  kind: 'postgres',
+  healthy: true,
+  publish: async () => {},
+  subscribe: () => () => {},
+  ready: async () => true,
+  stats: () => ({ published: 0, received: 0, errors: 0, reconnects: 0 }),
+  close: async () => {},
+};
+
+async function listen(deps: AppDeps): Promise<{ app: FastifyInstance; base: string }> {
+  const app = await buildApp(deps);
+  await app.listen({ host: '127.0.0.1', port: 0 });
+  const address = app.server.address();
+  if (!address || typeof address === 'string') throw new Error('no address');
+  return { app, base: `http://127.0.0.1:${address.port}` };
+}
+
+let closing = false;
+
+interface Database {
+  open: OpenDatabase;
+  kind: string;
+  cleanup(): Promise<void>;
+}
+
+async function startDatabase(config: Config): Promise<Database> {
+  const serverUrl = process.env.BENCH_DATABASE_URL;
+  const log = {
+    info: () => {},
+    debug: () => {},
+    warn: (object: object, message: string) => {
+      // Stopping the embedded cluster ends the pool's idle connections: expected, not news.
+      if (closing) return;
+      const err = (object as { err?: { message?: string } }).err;
+      say(`warn: ${message}${err?.message ? `: ${err.message}` : ''}`);
+    },
+  };
+  if (serverUrl) {
+    await dropDatabase(serverUrl, BENCH_DATABASE);
+    await ensureDatabase(serverUrl, BENCH_DATABASE);
+    const open = await openDatabase({ ...config, databaseUrl: withDatabase(serverUrl, BENCH_DATABASE) }, log);
+    return {
+      open,
+      kind: `BENCH_DATABASE_URL (database ${BENCH_DATABASE}, dropped afterwards)`,
+      cleanup: async () => {
+        await open.close();
+        await dropDatabase(serverUrl, BENCH_DATABASE);
+      },
+    };
+  }
+  const dataDir = await mkdtemp(path.join(os.tmpdir(), 'cip-bench-'));
+  // The embedded cluster may run as the unprivileged postgres user (when we are root).
+  await chmod(dataDir, 0o755);
+  const open = await openDatabase({ ...config, databaseUrl: undefined, dataDir }, log);
+  return {
+    open,
+    kind: `embedded PostgreSQL in ${dataDir} (removed afterwards)`,
+    cleanup: async () => {
+      await open.close();
+      await rm(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// The run
+
+function table(results: CaseResult[]): string {
+  const header = ['case', 'conns', '2xx/s', 'p50 ms', 'p95 ms', 'p99 ms', 'vs ceiling', 'non-2xx', 'errors', 'MB/s'];
+  const rows = results.map((r) => {
+    const non2xx = Object.entries(r.statuses)
+      .filter(([status]) => !status.startsWith('2'))
+      .reduce((sum, [, n]) => sum + n, 0);
+    return [
+      r.label,
+      String(r.connections),
+      r.rps.toFixed(1),
+      r.p50_ms.toFixed(1),
+      r.p95_ms.toFixed(1),
+      r.p99_ms.toFixed(1),
+      r.ratio_to_ceiling === null ? '' : `${(r.ratio_to_ceiling * 100).toFixed(1)}%`,
+      String(non2xx),
+      String(r.errors + r.server_errors),
+      r.mb_per_s.toFixed(1),
+    ];
+  });
+  const widths = header.map((title, column) => Math.max(title.length, ...rows.map((row) => row[column]!.length)));
+  const line = (cells: string[]) => cells.map((cell, column) => (column === 0 ? cell.padEnd(widths[column]!) : cell.padStart(widths[column]!))).join('  ');
+  return [line(header), widths.map((width) => '-'.repeat(width)).join('  '), ...rows.map(line)].join('\n');
+}
+
+async function main(): Promise<void> {
+  const started = performance.now();
+  const loadBefore = os.loadavg();
+  const spec = quick ? QUICK_DATASET : FULL_DATASET;
+  const config = loadConfig({
+    NODE_ENV: 'production',
+    AUTH_JWT_SECRET: SECRET,
+    LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? 'warn',
+    DB_POOL_SIZE: process.env.DB_POOL_SIZE,
+    DB_STATEMENT_TIMEOUT_MS: process.env.DB_STATEMENT_TIMEOUT_MS ?? '60000',
+    PROMO_DAYS: '3650',
+    // The limiter runs (its cost is measured) but never refuses: 50 connections from one address
+    // and one tenant would otherwise measure 429s.
+    RATE_LIMIT_PER_MINUTE: '10000000',
+    RATE_LIMIT_IP_PER_MINUTE: '10000000',
+  });
+
+  say(`# Commission Intelligence benchmark (${quick ? 'quick' : 'full'})`);
+  say(`machine: ${os.availableParallelism()} cores (${os.cpus()[0]?.model ?? 'unknown'}), ${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}`);
+  say(`load average before: ${loadBefore.map((value) => value.toFixed(2)).join(' ')}`);
+
+  const database = await startDatabase(config);
+  say(`database: ${database.kind}`);
+  const { pool, ownerUrl } = database.open;
+  let cache: TenantCache | undefined;
+  const apps: FastifyInstance[] = [];
+  try {
+    const owner = new pg.Client({ connectionString: ownerUrl });
+    await owner.connect();
+    let dataset: LoadedDataset;
+    try {
+      say('loading data:');
+      dataset = await loadDataset(owner, pool, spec, (line) => say(line));
+    } finally {
+      await owner.end();
+    }
+    say(`loaded in ${dataset.seconds.toFixed(1)} s (large tenant: ${dataset.largeDeals.toLocaleString('en-US')} deals)`);
+
+    const redisUrl = process.env.BENCH_REDIS_URL;
+    cache = createTenantCache({ redisUrl, feed: silentFeed });
+    const cacheKind = redisUrl ? 'Redis (BENCH_REDIS_URL)' : 'in-process (BENCH_REDIS_URL not set)';
+    say(`cache: ${cacheKind}`);
+
+    // The server's log goes to a file: a failing case would otherwise bury the table.
+    let serverErrors = 0;
+    await writeFile(SERVER_LOG, '');
+    const logger = pino(
+      { ...(loggerOptions(config) as pino.LoggerOptions), hooks: { logMethod(inputArgs, method, level) { if (level >= 50) serverErrors += 1; method.apply(this, inputArgs); } } },
+      pino.destination({ dest: SERVER_LOG, sync: true }),
+    );
+    const secret = new TextEncoder().encode(SECRET);
+    const baseDeps = {
+      config,
+      logger,
+      pool,
+      verifyToken: createTokenVerifier(config.auth, { hsSecret: secret }),
+      latestMigration: await latestMigration(),
+    };
+    const cached = await listen({ ...baseDeps, cache });
+    const uncached = await listen(baseDeps);
+    apps.push(cached.app, uncached.app);
+    const token = await signUserToken(secret, {
+      orgId: LARGE_ORG,
+      role: 'admin',
+      sub: 'be0c0000-0000-4000-8000-000000000001',
+      email: 'bench@bench.example',
+      ttlSeconds: 6 * 3600,
+    });
+
+    const last = dataset.months.at(-1)!;
+    const from = dataset.months.at(-24)!;
+    const simulateBody = JSON.stringify({
+      plan: {
+        name: 'Bench declining',
+        applies_to: ['acq', 'dispo'],
+        basis: 'month',
+        tiers: { measure: 'gp', mode: 'graduated', brackets: [{ up_to: 40000, rate: 0.1 }, { up_to: null, rate: 0.07 }] },
+      },
+      from,
+      to: last,
+    });
+    const importBody = JSON.stringify(generateMonth(spec.large, '2025-10', 10_000, 4242));
+    const summary = '/api/v1/analytics/summary?period=last_12m';
+
+    const cases: CaseSpec[] = [
+      { key: 'ceiling', label: 'GET /healthz (ceiling)', server: 'cached', method: 'GET', path: '/healthz', auth: false, connections, warmup: 50, kind: 'ceiling' },
+      { key: 'auth_floor', label: 'GET /api/v1/entitlements (authenticated floor)', server: 'cached', method: 'GET', path: '/api/v1/entitlements', auth: true, connections, warmup: 5, kind: 'read' },
+      { key: 'summary_cold', label: 'summary, cold (no cache)', server: 'uncached', method: 'GET', path: summary, auth: true, connections, warmup: 5, kind: 'read' },
+      { key: 'summary_cached', label: 'summary, cached', server: 'cached', method: 'GET', path: summary, auth: true, connections, warmup: 5, kind: 'read' },
+      { key: 'summary_cold_serial', label: 'summary, cold, one at a time', server: 'uncached', method: 'GET', path: summary, auth: true, connections: 1, amount: serialCount, warmup: 2, kind: 'read' },
+      { key: 'summary_cached_serial', label: 'summary, cached, one at a time', server: 'cached', method: 'GET', path: summary, auth: true, connections: 1, amount: serialCount, warmup: 2, kind: 'read' },
+      { key: 'export_json', label: `export ${last} JSON`, server: 'cached', method: 'GET', path: `/api/v1/commissions/export?month=${last}&format=json`, auth: true, connections, warmup: 3, kind: 'read', timeout: 60 },
+      { key: 'export_csv', label: `export ${last} CSV`, server: 'cached', method: 'GET', path: `/api/v1/commissions/export?month=${last}&format=csv`, auth: true, connections, warmup: 3, kind: 'read', timeout: 60 },
+      { key: 'simulate_serial', label: `simulate ${from}..${last}, one at a time`, server: 'cached', method: 'POST', path: '/api/v1/plans/simulate', body: simulateBody, auth: true, connections: 1, amount: quick ? 3 : 5, warmup: 1, kind: 'compute', timeout: 120 },
+      { key: 'import', label: 'import 10,000-deal month, serial', server: 'cached', method: 'POST', path: '/api/v1/commissions/import', body: importBody, auth: true, connections: 1, amount: importCount, warmup: 1, kind: 'write', timeout: 120 },
+      { key: 'simulate', label: `simulate ${from}..${last}`, server: 'cached', method: 'POST', path: '/api/v1/plans/simulate', body: simulateBody, auth: true, connections, warmup: 0, kind: 'compute', timeout: 120, minDuration: 10 },
+    ];
+    const only = args.only?.split(',').map((key) => key.trim());
+    const selected = cases.filter((spec) => !only || spec.key === 'ceiling' || only.includes(spec.key));
+
+    say(`\nmeasuring: ${duration} s per case at ${connections} connections; serial cases ${serialCount} requests, imports ${importCount}`);
+    const results: CaseResult[] = [];
+    const output = {
+      date: new Date().toISOString(),
+      mode: quick ? 'quick' : 'full',
+      complete: false,
+      machine: {
+        cores: os.availableParallelism(),
+        cpu: os.cpus()[0]?.model ?? null,
+        memory_gib: Math.round(os.totalmem() / 2 ** 30),
+        node: process.version,
+        load_average_before: loadBefore,
+        load_average_after: [] as number[],
+      },
+      setup: {
+        database: database.kind,
+        cache: cacheKind,
+        server: 'in-process (buildApp + listen on 127.0.0.1), autocannon in a worker thread of the same process',
+        log_level: config.logLevel,
+        db_pool_size: config.dbPoolSize,
+        duration_s: duration,
+        connections,
+      },
+      dataset: {
+        large: { ...spec.large, deals_stored: dataset.largeDeals },
+        small: spec.small,
+        load_seconds: round(dataset.seconds, 1),
+      },
+      cases: results,
+      aims: [] as Aim[],
+      total_seconds: 0,
+    };
+    // Written after every case, so a run that dies part-way (a case can exhaust memory) keeps what it measured.
+    const save = () => writeFile(path.join(BENCH_DIR, 'results.json'), `${JSON.stringify(output, null, 2)}\n`);
+
+    let ceilingRps: number | null = null;
+    for (const spec of selected) {
+      const base = spec.server === 'cached' ? cached.base : uncached.base;
+      const errorsBefore = serverErrors;
+      const result = await measure(spec, base, token, spec.key === 'ceiling' ? null : ceilingRps);
+      // Requests autocannon gave up on may still be running: let them finish before the next case.
+      await settle(pool);
+      result.server_errors = serverErrors - errorsBefore;
+      if (spec.key === 'ceiling') ceilingRps = result.rps;
+      results.push(result);
+      const errors = result.server_errors > 0 ? `, ${result.server_errors} server errors (see bench/server.log)` : '';
+      say(`  ${spec.label}: ${result.rps.toFixed(1)} req/s, p95 ${result.p95_ms.toFixed(1)} ms${errors} (load ${os.loadavg()[0]!.toFixed(2)})`);
+      output.machine.load_average_after = os.loadavg();
+      await save();
+    }
+
+    say(`\n${table(results)}\n`);
+    output.aims = checkAims(results);
+    for (const aim of output.aims) say(`${aim.met ? 'met ' : 'MISS'}  ${aim.aim}: ${aim.measured}`);
+    say(`\nload average after: ${output.machine.load_average_after.map((value) => value.toFixed(2)).join(' ')}`);
+    output.complete = true;
+    output.total_seconds = round((performance.now() - started) / 1000, 1);
+    await save();
+    say(`wrote bench/results.json (${output.total_seconds} s in all)`);
+  } finally {
+    await settle(pool);
+    closing = true;
+    for (const app of apps) await app.close();
+    await cache?.close();
+    await database.cleanup();
+  }
+}
+
+/** Waits (up to a minute) until no request holds or waits for a database connection. */
+async function settle(pool: pg.Pool): Promise<void> {
+  const deadline = Date.now() + 60_000;
+  while (Date.now() < deadline && (pool.waitingCount > 0 || pool.idleCount < pool.totalCount)) {
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  await new Promise((resolve) => setTimeout(resolve, 500));
+}
+
+interface Aim {
+  aim: string;
+  measured: string;
+  met: boolean;
+}
+
+/** The aims of the performance issues, against what was measured. */
+function checkAims(results: CaseResult[]): Aim[] {
+  const by = new Map(results.map((result) => [result.key, result]));
+  const aims: Aim[] = [];
+  const reads = results.filter((result) => ['summary_cold', 'summary_cached', 'export_json', 'export_csv'].includes(result.key));
+  for (const read of reads) {
+    aims.push({ aim: `p95 ≤ 20 ms at ${read.connections} connections: ${read.label}`, measured: `${read.p95_ms} ms`, met: read.p95_ms <= 20 });
+  }
+  const cachedSummary = by.get('summary_cached');
+  if (cachedSummary?.ratio_to_ceiling != null) {
+    aims.push({
+      aim: 'cached summary ≥ 40% of the ceiling',
+      measured: `${(cachedSummary.ratio_to_ceiling * 100).toFixed(1)}%`,
+      met: cachedSummary.ratio_to_ceiling >= 0.4,
+    });
+  }
+  const coldSerial = by.get('summary_cold_serial');
+  if (coldSerial) aims.push({ aim: 'cold summary ≤ 150 ms (one at a time, median)', measured: `${coldSerial.p50_ms} ms`, met: coldSerial.p50_ms <= 150 });
+  const cachedSerial = by.get('summary_cached_serial');
+  if (cachedSerial) aims.push({ aim: 'cached summary ≤ 5 ms (one at a time, median)', measured: `${cachedSerial.p50_ms} ms`, met: cachedSerial.p50_ms <= 5 });
+  const imports = by.get('import');
+  if (imports) aims.push({ aim: 'import of 10,000 deals ≤ 1 s (mean)', measured: `${imports.mean_ms} ms`, met: imports.mean_ms <= 1000 });
+  return aims;
+}
+
+main().then(
+  () => process.exit(0),
+  (error: unknown) => {
+    process.stderr.write(`benchmark failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    process.exit(1);
+  },
+);

@@ -1,0 +1,60 @@
+import pg from 'pg';
+import type { TenantTx } from './tenant.js';
+
+/**
+ * Every table holding the current tenant's rows, from the catalog rather than a list in code, so
+ * a table added by a later migration is exported and checked on erasure without anyone
+ * remembering to add it here. (information_schema shows only tables the application role may
+ * use; tenant_tombstones, which it may not, is rightly left out.)
+ */
+export async function tenantTables(tx: TenantTx): Promise<string[]> {
+  const result = await tx.query<{ table_name: string }>(
+    `SELECT c.table_name
+       FROM information_schema.columns c
+       JOIN information_schema.tables t ON t.table_schema = c.table_schema AND t.table_name = c.table_name
+      WHERE c.table_schema = 'public' AND c.column_name = 'tenant_id' AND t.table_type = 'BASE TABLE'
+      ORDER BY c.table_name`,
+  );
+  return result.rows.map((row) => row.table_name);
+}
+
+/** Rows of the tenant per table, `tenants` (its own row) included. */
+export async function countTenantRows(tx: TenantTx, tables: string[]): Promise<Record<string, number>> {
+  const counts: Record<string, number> = {};
+  for (const table of ['tenants', ...tables]) {
+    const column = table === 'tenants' ? 'id' : 'tenant_id';
+    const result = await tx.query<{ n: number }>(`SELECT count(*)::int AS n FROM ${pg.escapeIdentifier(table)} WHERE ${column} = $1`, [tx.tenantId]);
+    counts[table] = result.rows[0]!.n;
+  }
+  return counts;
+}
+
+/**
+ * Streams one table's rows of the tenant as JSON text, `batch` rows per round trip, through a
+ * cursor of the caller's transaction (bounded memory whatever the table's size).
+ */
+export async function* tableRows(tx: TenantTx, table: string, batch = 500): AsyncGenerator<string[]> {
+  const column = table === 'tenants' ? 'id' : 'tenant_id';
+  const cursor = pg.escapeIdentifier(`export_${table}`);
+  await tx.query(`DECLARE ${cursor} NO SCROLL CURSOR FOR SELECT row_to_json(t)::text AS row FROM ${pg.escapeIdentifier(table)} t WHERE ${column} = $1`, [tx.tenantId]);
+  try {
+    for (;;) {
+      const result = await tx.query<{ row: string }>(`FETCH ${batch} FROM ${cursor}`);
+      if (result.rows.length === 0) return;
+      yield result.rows.map((row) => row.row);
+    }
+  } finally {
+    await tx.query(`CLOSE ${cursor}`).catch(() => {});
+  }
+}
+
+/** Writes the tombstone (SECURITY DEFINER: cip_app cannot touch tenant_tombstones otherwise). */
+export async function recordTombstone(tx: TenantTx, tombstone: { orgIdSha256: string; erasedBy: string | null; requestId: string; tables: Record<string, number> }): Promise<void> {
+  await tx.query('SELECT record_tenant_tombstone($1, $2, $3, $4::jsonb)', [tombstone.orgIdSha256, tombstone.erasedBy, tombstone.requestId, JSON.stringify(tombstone.tables)]);
+}
+
+/** Deletes the tenant row; every tenant table cascades from it. True when there was one. */
+export async function deleteTenantRow(tx: TenantTx): Promise<boolean> {
+  const result = await tx.query('DELETE FROM tenants WHERE id = $1', [tx.tenantId]);
+  return result.rowCount === 1;
+}

@@ -1,0 +1,123 @@
+/**
+ * GDPR: an admin exports everything the organisation owns as one JSON document, and erases the
+ * organisation — every row of it gone in one transaction, a tombstone left outside its data —
+ * whatever its subscription (neither route is gated).
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
+import { appPool, bearer, ownerClient, testApp, tokenFor, uniqueOrg } from '../helpers/env.js';
+import { smallMonth } from '../helpers/fixtures.js';
+import { tenantIdForOrg } from '../../src/db/tenant-id.js';
+
+const PLAN = { name: 'Flat', applies_to: ['acq'], basis: 'month', tiers: { measure: 'gp', mode: 'graduated', brackets: [{ up_to: null, rate: 0.1 }] } };
+
+test('an admin exports everything the organisation owns, as one streamed JSON document', async (t) => {
+  const app = await testApp(t, { clock: () => new Date('2025-10-15T12:00:00Z') });
+  const org = uniqueOrg('gdpr-export');
+  const admin = bearer(await tokenFor({ orgId: org, role: 'admin', email: 'owner@export.example', sub: randomUUID() }));
+  const member = bearer(await tokenFor({ orgId: org, role: 'member', sub: randomUUID() }));
+  const other = bearer(await tokenFor({ orgId: uniqueOrg('gdpr-other'), role: 'admin', sub: randomUUID() }));
+  assert.equal((await app.inject({ method: 'POST', url: '/api/v1/commissions/import', headers: admin, payload: smallMonth('2025-08') })).statusCode, 201);
+  assert.equal((await app.inject({ method: 'POST', url: '/api/v1/plans', headers: admin, payload: PLAN })).statusCode, 201);
+  const otherMonth = smallMonth('2025-07');
+  otherMonth.agents[0]!.name = 'Other Tenant Agent';
+  otherMonth.managers![0]!.team = ['Other Tenant Agent', 'Bo Tran'];
+  otherMonth.deals = undefined;
+  assert.equal((await app.inject({ method: 'POST', url: '/api/v1/commissions/import', headers: other, payload: otherMonth })).statusCode, 201);
+
+  assert.equal((await app.inject({ url: '/api/v1/tenant/export', headers: member })).statusCode, 403);
+  const response = await app.inject({ url: '/api/v1/tenant/export', headers: admin });
+  assert.equal(response.statusCode, 200, response.body);
+  assert.match(String(response.headers['content-type']), /^application\/json/);
+  assert.match(String(response.headers['content-disposition']), /attachment/);
+  const document = response.json() as { format: string; org_id: string; tables: Record<string, Record<string, unknown>[]> };
+  assert.equal(document.format, 'cip-tenant-export/1');
+  assert.equal(document.org_id, org);
+  for (const table of ['tenants', 'users', 'entitlements', 'commission_months', 'payee_months', 'deals', 'agents', 'managers', 'plans', 'plan_versions', 'audit_log']) {
+    assert.ok(Array.isArray(document.tables[table]), `${table} is in the export`);
+  }
+  assert.equal(document.tables.tenants!.length, 1);
+  assert.equal(document.tables.users!.length, 2);
+  assert.equal(document.tables.deals!.length, 10);
+  assert.deepEqual(document.tables.agents!.map((agent) => agent.name).sort(), ['Ada Quill', 'Bo Tran']);
+  assert.ok(document.tables.audit_log!.length >= 3, 'the audit trail so far is part of it');
+  assert.ok(!response.body.includes('Other Tenant Agent'), "nothing of another tenant");
+  const tenantId = tenantIdForOrg(org);
+  for (const [table, rows] of Object.entries(document.tables)) {
+    for (const row of rows) assert.equal(table === 'tenants' ? row.id : row.tenant_id, tenantId, `${table} row of another tenant`);
+  }
+});
+
+test('erasure removes every row of the organisation in one transaction and leaves a tombstone', async (t) => {
+  const pool = appPool(t);
+  const app = await testApp(t, { pool, clock: () => new Date('2025-10-15T12:00:00Z') });
+  const org = uniqueOrg('gdpr-erase');
+  const tenantId = tenantIdForOrg(org);
+  const adminSub = randomUUID();
+  const admin = bearer(await tokenFor({ orgId: org, role: 'admin', sub: adminSub }));
+  const member = bearer(await tokenFor({ orgId: org, role: 'member', sub: randomUUID() }));
+  const keep = bearer(await tokenFor({ orgId: uniqueOrg('gdpr-keep'), role: 'admin', sub: randomUUID() }));
+  for (const headers of [admin, keep]) {
+    assert.equal((await app.inject({ method: 'POST', url: '/api/v1/commissions/import', headers, payload: smallMonth('2025-08') })).statusCode, 201);
+    assert.equal((await app.inject({ method: 'POST', url: '/api/v1/plans', headers, payload: PLAN })).statusCode, 201);
+  }
+  assert.equal((await app.inject({ url: '/api/v1/commissions', headers: member })).statusCode, 200);
+
+  assert.equal((await app.inject({ method: 'DELETE', url: '/api/v1/tenant', headers: member, payload: { confirm: org } })).statusCode, 403);
+  const unconfirmed = await app.inject({ method: 'DELETE', url: '/api/v1/tenant', headers: admin, payload: { confirm: 'someone-else' } });
+  assert.equal(unconfirmed.statusCode, 422);
+  assert.equal(unconfirmed.json().errors[0].pointer, '/confirm');
+  assert.equal((await app.inject({ method: 'DELETE', url: '/api/v1/tenant', headers: admin, payload: {} })).statusCode, 422);
+
+  const erased = await app.inject({ method: 'DELETE', url: '/api/v1/tenant', headers: admin, payload: { confirm: org } });
+  assert.equal(erased.statusCode, 200, erased.body);
+  const { tables } = erased.json() as { tables: Record<string, number> };
+  assert.equal(tables.tenants, 1);
+  assert.equal(tables.users, 2);
+  assert.equal(tables.deals, 10);
+  assert.ok(tables.audit_log! > 0);
+
+  const owner = await ownerClient(t);
+  const leftovers = await owner.query<{ table_name: string }>(
+    `SELECT table_name FROM information_schema.columns WHERE table_schema = 'public' AND column_name = 'tenant_id' AND table_name <> 'tenant_tombstones'`,
+  );
+  for (const { table_name: table } of leftovers.rows) {
+    const count = await owner.query<{ n: number }>(`SELECT count(*)::int AS n FROM ${table} WHERE tenant_id = $1`, [tenantId]);
+    assert.equal(count.rows[0]!.n, 0, `${table} still holds rows of the erased tenant`);
+  }
+  assert.equal((await owner.query('SELECT 1 FROM tenants WHERE id = $1', [tenantId])).rowCount, 0);
+
+  const tombstone = await owner.query('SELECT tenant_id, org_id_sha256, erased_by, request_id, tables FROM tenant_tombstones WHERE tenant_id = $1', [tenantId]);
+  assert.equal(tombstone.rowCount, 1);
+  assert.equal(tombstone.rows[0].org_id_sha256.length, 64);
+  assert.ok(!JSON.stringify(tombstone.rows[0]).includes(org), 'the tombstone does not hold the org id itself');
+  assert.equal(tombstone.rows[0].request_id, erased.headers['x-request-id']);
+
+  // The other tenant is untouched.
+  assert.equal((await app.inject({ url: '/api/v1/commissions/2025-08', headers: keep })).statusCode, 200);
+  // The application role cannot read or write tombstones directly.
+  const client = await pool.connect();
+  try {
+    await assert.rejects(client.query('SELECT * FROM tenant_tombstones'), /permission denied/);
+    await assert.rejects(client.query(`SELECT record_tenant_tombstone('x', null, 'r', '{}')`), /needs a tenant-scoped transaction/);
+  } finally {
+    client.release();
+  }
+
+  // Signing in again starts an empty organisation.
+  const again = await app.inject({ url: '/api/v1/commissions', headers: admin });
+  assert.equal(again.statusCode, 200, again.body);
+  assert.equal(again.json().total, 0);
+});
+
+test('export and erasure stay reachable for a tenant without a subscription', async (t) => {
+  const app = await testApp(t, { clock: () => new Date('2025-10-15T12:00:00Z') });
+  const org = uniqueOrg('gdpr-none');
+  const admin = bearer(
+    await tokenFor({ orgId: org, sub: randomUUID(), extra: { app_metadata: { provider: 'email', role: 'admin', entitlements: { subscription_tier: 'none', promo_until: null } } } }),
+  );
+  assert.equal((await app.inject({ url: '/api/v1/commissions', headers: admin })).statusCode, 402);
+  assert.equal((await app.inject({ url: '/api/v1/tenant/export', headers: admin })).statusCode, 200);
+  assert.equal((await app.inject({ method: 'DELETE', url: '/api/v1/tenant', headers: admin, payload: { confirm: org } })).statusCode, 200);
+});
