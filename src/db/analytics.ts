@@ -2,6 +2,7 @@ import { rollupFromHistory, type MonthRollup } from '../domain/analytics/rollups
 import { historyMonthFromImport } from '../domain/imports/to-history.js';
 import type { CommissionMonth } from '../domain/imports/format.js';
 import type { TenantTx } from './tenant.js';
+import { normaliseMarketName, type Coordinates } from '../domain/analytics/markets.js';
 
 /**
  * Every month's roll-up, oldest first: a few rows per month whatever the number of deals. A month
@@ -14,4 +15,13 @@ export async function loadRollups(tx: TenantTx): Promise<MonthRollup[]> {
     [tx.tenantId],
   );
   return result.rows.map((row) => row.rollup ?? rollupFromHistory([historyMonthFromImport(row.document!)])[0]!);
+}
+
+/** Coordinates the tenant gave at import, by normalised market name. */
+export async function loadMarketCoordinates(tx: TenantTx): Promise<Map<string, Coordinates>> {
+  const result = await tx.query<{ name: string; latitude: string; longitude: string }>(
+    'SELECT name, latitude, longitude FROM markets WHERE tenant_id = $1 AND latitude IS NOT NULL AND longitude IS NOT NULL',
+    [tx.tenantId],
+  );
+  return new Map(result.rows.map((row) => [normaliseMarketName(row.name), { lat: Number(row.latitude), lon: Number(row.longitude) }]));
 }

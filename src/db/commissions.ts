@@ -76,6 +76,17 @@ export async function upsertAgents(tx: TenantTx, month: string, agents: AgentUps
   return ids;
 }
 
+/** Coordinates the import gave: they replace earlier ones of the same market. */
+export async function placeMarkets(tx: TenantTx, markets: { name: string; lat: number; lon: number }[]): Promise<void> {
+  if (markets.length === 0) return;
+  await tx.query(
+    `INSERT INTO markets (tenant_id, name, latitude, longitude)
+     SELECT $1, m.name, m.lat, m.lon FROM unnest($2::text[], $3::numeric[], $4::numeric[]) AS m(name, lat, lon)
+     ON CONFLICT (tenant_id, name) DO UPDATE SET latitude = EXCLUDED.latitude, longitude = EXCLUDED.longitude`,
+    [tx.tenantId, markets.map((market) => market.name), markets.map((market) => market.lat), markets.map((market) => market.lon)],
+  );
+}
+
 export async function upsertMarkets(tx: TenantTx, names: string[]): Promise<void> {
   if (names.length === 0) return;
   await tx.query(

@@ -110,3 +110,28 @@ test('settings: members read, admins write, and the change reaches analytics at 
   const again = await app.inject({ method: 'POST', url: '/api/v1/commissions/import', headers: admin, payload: month });
   assert.deepEqual(again.json().validation_warnings, [], 'and so does the import');
 });
+
+test('market coordinates given at import win over the shipped table, and round-trip through export', async (t) => {
+  const app = await testApp(t, { clock: () => new Date('2025-10-15T12:00:00Z') });
+  const admin = bearer(await tokenFor({ orgId: uniqueOrg(), role: 'admin', sub: randomUUID() }));
+  const month = smallMonth();
+  month.agents[1]!.market = 'Springfield, IL';
+  month.deals = month.deals!.map((deal) => (deal.agent === 'Bo Tran' ? { ...deal, market: 'Springfield, IL' } : deal));
+  month.markets = [
+    { name: 'Springfield, IL', lat: 39.8, lon: -89.65 },
+    { name: 'Phoenix, AZ', lat: 33.5, lon: -112.1 },
+  ];
+  const imported = await app.inject({ method: 'POST', url: '/api/v1/commissions/import', headers: admin, payload: month });
+  assert.equal(imported.statusCode, 201, imported.body);
+
+  const markets = (await get(app, '/api/v1/analytics/markets?period=all', admin)).json().markets as { name: string; coordinates: { lat: number; lon: number } }[];
+  const byName = new Map(markets.map((market) => [market.name, market.coordinates]));
+  assert.deepEqual(byName.get('Springfield, IL'), { lat: 39.8, lon: -89.65 });
+  assert.deepEqual(byName.get('Phoenix, AZ'), { lat: 33.5, lon: -112.1 }, 'given coordinates win over the table');
+
+  const exported = (await get(app, '/api/v1/commissions/export?month=2025-08', admin)).json();
+  assert.deepEqual(exported.markets, month.markets);
+  const bad = await app.inject({ method: 'POST', url: '/api/v1/commissions/import', headers: admin, payload: { ...month, markets: [{ name: 'X', lat: 91, lon: 0 }] } });
+  assert.equal(bad.statusCode, 422);
+  assert.equal(bad.json().errors[0].pointer, '/markets/0/lat');
+});

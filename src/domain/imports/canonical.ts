@@ -12,6 +12,7 @@ export function canonicalMonth(month: CommissionMonth): CommissionMonth {
     agents: month.agents.map(canonicalAgent),
     ...(month.managers ? { managers: month.managers.map(canonicalManager) } : {}),
     ...(month.deals ? { deals: month.deals.map(canonicalDeal) } : {}),
+    ...(month.markets ? { markets: month.markets.map((market) => ({ name: market.name, lat: market.lat, lon: market.lon })) } : {}),
   };
 }
 

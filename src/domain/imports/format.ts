@@ -42,6 +42,13 @@ export interface ImportDeal {
   status: DealStatus;
 }
 
+/** Where a market is, when the tenant knows better than the shipped table of metros. */
+export interface ImportMarket {
+  name: string;
+  lat: number;
+  lon: number;
+}
+
 export interface CommissionMonth {
   /** YYYY-MM */
   month: string;
@@ -49,4 +56,5 @@ export interface CommissionMonth {
   agents: ImportAgent[];
   managers?: ImportManager[];
   deals?: ImportDeal[];
+  markets?: ImportMarket[];
 }

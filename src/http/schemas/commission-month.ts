@@ -57,6 +57,15 @@ export const ImportDealSchema = Type.Object(
   { additionalProperties: false },
 );
 
+export const ImportMarketSchema = Type.Object(
+  {
+    name: Name,
+    lat: Type.Number({ minimum: -90, maximum: 90 }),
+    lon: Type.Number({ minimum: -180, maximum: 180 }),
+  },
+  { additionalProperties: false, description: 'Coordinates of a market; they win over the shipped table of US metros.' },
+);
+
 export const CommissionMonthSchema = Type.Object(
   {
     month: MonthString,
@@ -64,6 +73,7 @@ export const CommissionMonthSchema = Type.Object(
     agents: Type.Array(ImportAgentSchema, { maxItems: 5000 }),
     managers: Type.Optional(Type.Array(ImportManagerSchema, { maxItems: 1000 })),
     deals: Type.Optional(Type.Array(ImportDealSchema, { maxItems: 200_000 })),
+    markets: Type.Optional(Type.Array(ImportMarketSchema, { maxItems: 1000 })),
   },
   {
     additionalProperties: false,

@@ -1,5 +1,6 @@
 import type pg from 'pg';
-import { loadRollups } from '../../db/analytics.js';
+import { loadMarketCoordinates, loadRollups } from '../../db/analytics.js';
+import type { Coordinates } from '../../domain/analytics/markets.js';
 import { readSettings, type TenantSettings } from '../../db/settings.js';
 import { withTenant } from '../../db/tenant.js';
 import { resolvePeriod, type PeriodError, type PeriodQuery, type ResolvedPeriod } from '../../domain/analytics/periods.js';
@@ -22,7 +23,10 @@ export const VIEWS = {
     period: periodView(period),
     agents: terminationsByAgent(rollups, period),
   }),
-  markets: (rollups: MonthRollup[], period: ResolvedPeriod) => ({ period: periodView(period), markets: marketSeries(rollups, period) }),
+  markets: (rollups: MonthRollup[], period: ResolvedPeriod, _settings: TenantSettings, coordinates: Map<string, Coordinates>) => ({
+    period: periodView(period),
+    markets: marketSeries(rollups, period, { coordinates }),
+  }),
   predictive: (rollups: MonthRollup[], period: ResolvedPeriod) => ({ period: periodView(period), ...predictiveSeries(rollups, period.now) }),
 } as const;
 
@@ -53,13 +57,14 @@ export async function analyticsView<V extends ViewName>(
 ): Promise<ViewResult<V>> {
   const key = `analytics:${view}:${JSON.stringify([query.period ?? null, query.from ?? null, query.to ?? null, query.as_of ?? null])}`;
   const compute = async (): Promise<ViewResult<V>> => {
-      const { rollups, settings } = await withTenant(deps.pool, tenantId, async (tx) => ({
+      const { rollups, settings, coordinates } = await withTenant(deps.pool, tenantId, async (tx) => ({
       rollups: await loadRollups(tx),
       settings: await readSettings(tx),
+      coordinates: view === 'markets' ? await loadMarketCoordinates(tx) : new Map<string, Coordinates>(),
     }));
     const resolved = resolvePeriod(query, dataSpan(rollups));
     if (!resolved.ok) throw periodProblem(resolved.error);
-    return VIEWS[view](rollups, resolved.period, settings) as ViewResult<V>;
+    return VIEWS[view](rollups, resolved.period, settings, coordinates) as ViewResult<V>;
   };
   // getOrLoad stores under the generation seen before loading: a write that lands meanwhile
   // invalidates it, so a stale result is never served.

@@ -9,6 +9,7 @@ import {
   upsertAgents,
   upsertManagers,
   upsertMarkets,
+  placeMarkets,
   type PayeeRow,
 } from '../../db/commissions.js';
 import { claimIdempotencyKey, saveIdempotentResponse } from '../../db/idempotency.js';
@@ -136,6 +137,8 @@ async function writeMonth(
     ...input.agents.flatMap((agent) => (agent.market ? [agent.market] : [])),
     ...deals.flatMap((deal) => (deal.market ? [deal.market] : [])),
   ]);
+  // Last mention wins when a file names a market twice.
+  await placeMarkets(tx, [...new Map((input.markets ?? []).map((market) => [market.name, market])).values()]);
 
   const terminatedDeals = new Map<string, number>();
   for (const deal of deals) {
