@@ -32,6 +32,7 @@ import reportRoutes from './http/routes/reports.js';
 import { inlineReports, type ReportRequester } from './services/reports/request-report.js';
 import type { RouteDeps } from './http/route-deps.js';
 import { validatorCompiler } from './http/schemas/validate.js';
+import { cachedEntitlementStore, databaseEntitlementStore } from './services/entitlements/entitlement-store.js';
 
 export interface AppDeps {
   config: Config;
@@ -113,7 +114,18 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const revocations = createRevocations(config.redisUrl, app.log);
   app.addHook('onClose', async () => revocations.close());
   await app.register(authPlugin, { pool: deps.pool, verifyToken: deps.verifyToken, promoDays: config.promoDays, clock, revocations });
-  await app.register(entitlementsPlugin, { pool: deps.pool, config, clock });
+  await app.register(entitlementsPlugin, {
+    pool: deps.pool,
+    config,
+    clock,
+    ...(deps.cache
+      ? {
+          store: cachedEntitlementStore(databaseEntitlementStore(deps.pool), deps.cache, (tenantId) =>
+            routeDeps.tenantChanged(tenantId, { type: 'entitlements' }),
+          ),
+        }
+      : {}),
+  });
   await app.register(securityPlugin, { config, clock });
   await app.register(auditPlugin, { pool: deps.pool });
 

@@ -17,6 +17,7 @@ import type { ChangeFeed } from '../../src/realtime/change-feed.js';
 import { appPool, appUrl, bearer, testApp, tokenFor, uniqueOrg } from '../helpers/env.js';
 import { eventually } from '../helpers/eventually.js';
 import { smallMonth } from '../helpers/fixtures.js';
+import { tenantIdForOrg } from '../../src/db/tenant-id.js';
 
 async function importMonth(app: FastifyInstance, headers: Record<string, string>, month: unknown) {
   const response = await app.inject({ method: 'POST', url: '/api/v1/commissions/import', headers, payload: month as object });
@@ -40,7 +41,8 @@ async function behavesAsOne(t: TestContext, instances: { cache: TenantCache; fee
       return testApp(t, { cache, feed, clock: () => new Date('2025-10-15T12:00:00Z') });
     }),
   );
-  const a = bearer(await tokenFor({ orgId: uniqueOrg('a'), role: 'admin', sub: randomUUID() }));
+  const orgA = uniqueOrg('a');
+  const a = bearer(await tokenFor({ orgId: orgA, role: 'admin', sub: randomUUID() }));
   const b = bearer(await tokenFor({ orgId: uniqueOrg('b'), role: 'admin', sub: randomUUID() }));
 
   await importMonth(one!, a, smallMonth());
@@ -59,6 +61,18 @@ async function behavesAsOne(t: TestContext, instances: { cache: TenantCache; fee
   // Tenant B has no data: it must get its own answer, never A's cached summary.
   const other = await two!.inject({ url: '/api/v1/analytics/summary?period=all', headers: b });
   assert.equal(other.statusCode, 404);
+
+  // Entitlements are cached too; a marketplace change through instance one reaches instance two.
+  await one!.entitlementStore.push(tenantIdForOrg(orgA), randomUUID(), {
+    source: 'push',
+    time: new Date('2025-10-15T12:00:00Z'),
+    tier: 'none',
+    promoUntil: null,
+    flags: {},
+  });
+  const refuse = async () => (await two!.inject({ url: '/api/v1/analytics/summary?period=all', headers: a })).statusCode === 402;
+  if (waitForFeed) await eventually('instance two hears of the new tier', refuse);
+  assert.ok(await refuse(), 'the next request through instance two is refused');
 }
 
 test('two instances sharing a Redis cache: a write through one is seen by the next read through the other', async (t) => {
