@@ -28,8 +28,11 @@ test('/metrics reports durations, pool, cache, feature usage and audit counts wi
   assert.match(text, /cip_http_request_duration_seconds_bucket\{.*route="\/api\/v1\/commissions\/:month".*status_code="404"/);
   assert.match(text, /cip_http_request_duration_seconds_count\{.*route="\/api\/v1\/analytics\/summary".*status_code="200".*\} 2/);
   assert.match(text, /cip_db_pool_connections\{.*state="max".*\} 10/);
+  // Entitlements are read through the cache too. Misses: the import's entitlements, then (the import
+  // bumped the tenant's generation) the first summary's entitlements and summary. Hits: the second
+  // summary's entitlements and summary, and the 404's entitlements.
   assert.match(text, /cip_cache_hit_ratio\{.*\} 0\.5/);
-  assert.match(text, /cip_cache_operations_total\{operation="hits".*\} 1/);
+  assert.match(text, /cip_cache_operations_total\{operation="hits".*\} 3/);
   assert.match(text, /cip_feature_requests_total\{feature="analytics",outcome="served".*\} 2/);
   assert.match(text, /cip_feature_requests_total\{feature="commission_data",outcome="failed".*\} 1/);
   assert.match(text, /cip_audit_entries\{state="written".*\} [1-9]/);
