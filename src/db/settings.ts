@@ -1,11 +1,12 @@
 import type { TenantTx } from './tenant.js';
+import { DEFAULT_TERMINATION_THRESHOLD } from '../domain/imports/check.js';
 
 export interface TenantSettings {
   /** Termination-rate fraction above which an agent is flagged (0.15). */
   termination_threshold: number;
 }
 
-export const DEFAULT_SETTINGS: TenantSettings = { termination_threshold: 0.15 };
+export const DEFAULT_SETTINGS: TenantSettings = { termination_threshold: DEFAULT_TERMINATION_THRESHOLD };
 
 export async function readSettings(tx: TenantTx): Promise<TenantSettings> {
   const result = await tx.query<{ termination_threshold: string }>(
