@@ -35,6 +35,7 @@
 import type { AgentType, CommissionMonth, ImportAgent, ImportDeal, ImportManager } from '../domain/imports/format.js';
 import { DEMO_AGENT_NAMES, DEMO_MANAGER_NAMES } from './names.js';
 import { seededRandom } from './seeded-random.js';
+import { toAmount } from '../domain/money.js';
 
 // ---------------------------------------------------------------------------------------------
 // Calendar
@@ -593,9 +594,6 @@ function calibrateSeptember(draft: DraftMonth): void {
   throw new Error(`September 2025 calibration failed (closest split missed by ${best.miss} cents)`);
 }
 
-function toAmount(cents: number): number {
-  return cents / 100;
-}
 
 /** round(100 x part / whole, 1), half-up, in integer arithmetic (part, whole >= 0). */
 function percentOneDecimal(part: number, whole: number): number {

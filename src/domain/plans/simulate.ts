@@ -5,7 +5,7 @@
  * GP in those months), so plans for different payee types add up.
  */
 import type { History } from '../history.js';
-import { percentOf, type Cents } from '../money.js';
+import { percentOf, toAmount, type Cents } from '../money.js';
 import type { PayeeType } from './definition.js';
 import { PlanCalculator, type PlanSource } from './calculate.js';
 import { HistoryIndex, payeeKey } from './measures.js';
@@ -172,21 +172,21 @@ export interface SimulationJson {
 }
 
 function agentJson(entry: AgentComparison): AgentComparison {
-  return { ...entry, gp: entry.gp / 100, simulated: entry.simulated / 100, actual: entry.actual / 100, delta: entry.delta / 100 };
+  return { ...entry, gp: toAmount(entry.gp), simulated: toAmount(entry.simulated), actual: toAmount(entry.actual), delta: toAmount(entry.delta) };
 }
 
 export function simulationToJson(simulation: Simulation): SimulationJson {
   return {
     ...simulation,
-    total_gp: simulation.total_gp / 100,
-    total_commission: simulation.total_commission / 100,
-    actual_commission: simulation.actual_commission / 100,
+    total_gp: toAmount(simulation.total_gp),
+    total_commission: toAmount(simulation.total_commission),
+    actual_commission: toAmount(simulation.actual_commission),
     by_agent: simulation.by_agent.map(agentJson),
     by_month: simulation.by_month.map((entry) => ({
       ...entry,
-      gp: entry.gp / 100,
-      simulated: entry.simulated / 100,
-      actual: entry.actual / 100,
+      gp: toAmount(entry.gp),
+      simulated: toAmount(entry.simulated),
+      actual: toAmount(entry.actual),
     })),
     winners: simulation.winners.map(agentJson),
     losers: simulation.losers.map(agentJson),

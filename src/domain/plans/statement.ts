@@ -6,7 +6,7 @@
  * for display), and a final "rounding" line absorbs both differences, so that
  * Σ lines.amount = total (cents) and Σ lines.exact = total × 10^6 (micro-cents), always.
  */
-import type { Cents } from '../money.js';
+import { toAmount, type Cents } from '../money.js';
 import type { PayeeType } from './definition.js';
 import { formatMicroCents, MICRO, rateNumber, roundMicroCents } from './units.js';
 
@@ -159,24 +159,24 @@ export function statementToJson(statement: Statement): StatementJson {
     period: statement.period,
     accumulation: statement.accumulation,
     plan: statement.plan,
-    total: statement.total / 100,
+    total: toAmount(statement.total),
     lines: statement.lines.map((line) => {
       const out: StatementJson['lines'][number] = {
         component: line.component,
         label: line.label,
         description: line.description,
-        base: line.unit === 'money' ? line.base / 100 : line.base,
+        base: line.unit === 'money' ? toAmount(line.base) : line.base,
         unit: line.unit,
-        amount: line.amount / 100,
+        amount: toAmount(line.amount),
         exact: formatMicroCents(line.exact),
       };
       if (line.bracket !== undefined) out.bracket = line.bracket;
       if (line.rate !== undefined) out.rate = line.rate;
-      if (line.unit_amount !== undefined) out.unit_amount = line.unit_amount / 100;
+      if (line.unit_amount !== undefined) out.unit_amount = toAmount(line.unit_amount);
       return out;
     }),
     warnings: statement.warnings,
   };
-  if (statement.draw_balance !== undefined) json.draw_balance = statement.draw_balance / 100;
+  if (statement.draw_balance !== undefined) json.draw_balance = toAmount(statement.draw_balance);
   return json;
 }

@@ -9,6 +9,7 @@ import { parsePlan, type PlanDefinition } from '../../domain/plans/definition.js
 import { validateOptimizeOptions, type OptimizeOptions } from '../../domain/plans/optimize.js';
 import { simulatePlan, simulationToJson } from '../../domain/plans/simulate.js';
 import { statementToJson } from '../../domain/plans/statement.js';
+import { sumCents, toAmount } from '../../domain/money.js';
 import { runOptimizer } from '../../services/plans/run-optimizer.js';
 import { HttpProblem, notFound, unprocessable } from '../problem.js';
 import type { RouteDeps } from '../route-deps.js';
@@ -214,9 +215,9 @@ const planRoutes: FastifyPluginAsyncTypebox<RouteDeps> = async (app, { pool, ten
       if (!plan) throw notFound('No such plan.');
       if (!history.some((entry) => entry.month === month)) throw notFound(`No commission data for ${month}.`);
       const versions = plan.versions.map((version) => ({ effective_from: version.effective_from, definition: version.definition }));
-      const statements = calculateStatements(versions, history, month).map(statementToJson);
-      const totalCents = statements.reduce((sum, statement) => sum + Math.round(statement.total * 100), 0);
-      return { plan_id: plan.id, month, total: totalCents / 100, statements };
+      const statements = calculateStatements(versions, history, month);
+      const total = sumCents(statements.map((statement) => statement.total));
+      return { plan_id: plan.id, month, total: toAmount(total), statements: statements.map(statementToJson) };
     },
   );
 
