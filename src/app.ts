@@ -14,6 +14,7 @@ import metricsPlugin from './http/plugins/metrics.js';
 import auditRoutes from './http/routes/audit.js';
 import tenantRoutes from './http/routes/tenant.js';
 import sessionRoutes from './http/routes/sessions.js';
+import userRoutes from './http/routes/users.js';
 import { createRevocations } from './services/sessions/revocations.js';
 import healthRoutes from './http/routes/health.js';
 import entitlementsRoutes from './http/routes/entitlements.js';
@@ -113,7 +114,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   // Revoked sessions: in Redis when configured (every instance sees them), in process otherwise.
   const revocations = createRevocations(config.redisUrl, app.log);
   app.addHook('onClose', async () => revocations.close());
-  await app.register(authPlugin, { pool: deps.pool, verifyToken: deps.verifyToken, promoDays: config.promoDays, clock, revocations });
+  await app.register(authPlugin, { pool: deps.pool, verifyToken: deps.verifyToken, promoDays: config.promoDays, clock, revocations, feed: deps.feed });
   await app.register(entitlementsPlugin, {
     pool: deps.pool,
     config,
@@ -138,6 +139,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       await api.register(auditRoutes, routeDeps);
       await api.register(tenantRoutes, routeDeps);
       await api.register(sessionRoutes, { ...routeDeps, revocations });
+      await api.register(userRoutes, { ...routeDeps, revocations });
       await api.register(commissionRoutes, routeDeps);
       await api.register(agentRoutes, routeDeps);
       await api.register(brandingRoutes, routeDeps);

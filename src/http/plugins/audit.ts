@@ -8,6 +8,10 @@ declare module 'fastify' {
     /** Where audit entries go (batched, written after the response). */
     auditWriter: AuditWriter;
   }
+  interface FastifyRequest {
+    /** Set when the request erased its own caller's personal data: its audit row keeps no IP. */
+    auditWithoutIp: boolean;
+  }
 }
 
 export interface AuditPluginOptions {
@@ -27,6 +31,7 @@ async function auditPlugin(app: FastifyInstance, options: AuditPluginOptions) {
     ...(options.flushIntervalMs === undefined ? {} : { flushIntervalMs: options.flushIntervalMs }),
   });
   app.decorate('auditWriter', writer);
+  app.decorateRequest('auditWithoutIp', false);
 
   app.addHook('onResponse', async (request, reply) => {
     const principal = request.principal;
@@ -38,7 +43,7 @@ async function auditPlugin(app: FastifyInstance, options: AuditPluginOptions) {
       action: `${request.method} ${request.routeOptions.url ?? request.url.split('?')[0]}`,
       resource: (request.params && typeof request.params === 'object' ? request.params : {}) as Record<string, unknown>,
       requestId: request.id,
-      ip: request.ip ?? null,
+      ip: request.auditWithoutIp ? null : (request.ip ?? null),
       status: reply.statusCode,
       durationMs: Math.round(reply.elapsedTime),
     });

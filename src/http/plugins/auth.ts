@@ -3,10 +3,12 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type pg from 'pg';
 import { LRUCache } from 'lru-cache';
 import { SigningKeysUnavailableError, TokenError, type VerifyToken } from '../../auth/verify-token.js';
+import { tenantIdForOrg } from '../../db/tenant-id.js';
 import { provisionUser, type AppRole, type ProvisionedUser } from '../../db/provisioning.js';
 import type { ClaimedEntitlements } from '../../domain/entitlements.js';
 import { forbidden, serviceUnavailable, unauthorized } from '../problem.js';
 import type { SessionRevocations } from '../../services/sessions/revocations.js';
+import { ALL_TENANTS, type ChangeFeed } from '../../realtime/change-feed.js';
 
 /** Who is calling: established from a verified token, provisioned on first sight. */
 export interface Principal {
@@ -29,7 +31,7 @@ declare module 'fastify' {
     authenticate: (request: FastifyRequest, reply: FastifyReply) => Promise<void>;
     /** preHandler for routes that change data. */
     requireAdmin: (request: FastifyRequest) => Promise<void>;
-    /** Forgets this instance's provisioning of a tenant's users (after the tenant is erased). */
+    /** Forgets this instance's provisioning of a tenant's users (after a user or the tenant is erased). */
     forgetTenant: (tenantId: string) => void;
   }
 }
@@ -41,7 +43,12 @@ export interface AuthPluginOptions {
   clock: () => Date;
   /** Revoked sessions: a token whose session_id is in it gets 401. */
   revocations?: SessionRevocations | undefined;
+  /** Where erasures made through other instances are heard of (`users` and `erased` events). */
+  feed?: ChangeFeed | undefined;
 }
+
+/** Change events after which a tenant's provisioned users must be looked up again. */
+const USERS_CHANGED = new Set(['users', 'erased']);
 
 const BEARER = /^Bearer ([A-Za-z0-9_=-]+\.[A-Za-z0-9_=-]+\.[A-Za-z0-9_=-]*)$/;
 
@@ -66,6 +73,11 @@ async function authPlugin(app: FastifyInstance, options: AuthPluginOptions) {
       throw error;
     }
 
+    // Before provisioning: a revoked session must not bring its (possibly erased) user back.
+    if (identity.sessionId && (await options.revocations?.isRevoked(tenantIdForOrg(identity.orgId), identity.sessionId))) {
+      throw unauthorized('session revoked');
+    }
+
     const cacheKey = `${identity.orgId}\u0000${identity.userId}`;
     let user = known.get(cacheKey);
     if (!user) {
@@ -78,10 +90,6 @@ async function authPlugin(app: FastifyInstance, options: AuthPluginOptions) {
       });
       known.set(cacheKey, user);
       if (user.tenantCreated) request.log.info({ tenant_id: user.tenantId, org_id: identity.orgId }, 'tenant provisioned');
-    }
-
-    if (identity.sessionId && (await options.revocations?.isRevoked(user.tenantId, identity.sessionId))) {
-      throw unauthorized('session revoked');
     }
 
     request.principal = {
@@ -99,9 +107,17 @@ async function authPlugin(app: FastifyInstance, options: AuthPluginOptions) {
     reply.log = log;
   });
 
-  app.decorate('forgetTenant', (tenantId: string) => {
+  const forgetTenant = (tenantId: string) => {
     for (const [key, user] of known.entries()) if (user.tenantId === tenantId) known.delete(key);
+  };
+  app.decorate('forgetTenant', forgetTenant);
+  // An erased user (or tenant) must not live on in another instance's memory: the next request
+  // would be audited under the erased id. After a resync anything may have been missed.
+  const unsubscribe = options.feed?.subscribe((tenantId, event) => {
+    if (tenantId === ALL_TENANTS) known.clear();
+    else if (USERS_CHANGED.has(event.type)) forgetTenant(tenantId);
   });
+  if (unsubscribe) app.addHook('onClose', async () => unsubscribe());
 
   app.decorate('requireAdmin', async (request: FastifyRequest) => {
     if (request.principal?.role !== 'admin') throw forbidden('this action needs the admin role');
