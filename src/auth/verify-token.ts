@@ -6,6 +6,7 @@ import {
   type JWTPayload,
   type JWTVerifyGetKey,
 } from 'jose';
+import { LRUCache } from 'lru-cache';
 import type { AuthConfig } from '../config.js';
 import type { AppRole } from '../db/provisioning.js';
 import { claimedEntitlements, type ClaimedEntitlements } from '../domain/entitlements.js';
@@ -50,6 +51,9 @@ export interface VerifierKeys {
 const HMAC_ALGORITHMS = ['HS256'] as const;
 const ASYMMETRIC_ALGORITHMS = ['ES256', 'RS256'] as const;
 const MAX_TOKEN_LENGTH = 8192;
+/** A verified token is remembered this long at most, and never past its `exp`. */
+const VERIFIED_TTL_MS = 60_000;
+const VERIFIED_MAX_TOKENS = 10_000;
 
 function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
@@ -69,6 +73,11 @@ function orgIdFrom(payload: JWTPayload, claim: string): string | undefined {
  * RS256 only with a JWKS), `exp` and `sub` required, `aud` always checked, `iss` when configured,
  * and a small clock tolerance. The JWKS is cached and refetched on an unknown `kid`, which is how
  * key rotation reaches us without a restart.
+ *
+ * Signature checks are most of what an authenticated read costs, and a dashboard sends the same
+ * token many times a minute: a token that verified is remembered (by its exact text) for up to a
+ * minute and never past its `exp`, so its next requests skip the cryptography. Failures are not
+ * remembered. Revoked sessions are checked on every request after this (src/http/plugins/auth.ts).
  */
 export function createTokenVerifier(config: AuthConfig, keys: VerifierKeys): VerifyToken {
   const jwks = keys.jwksUrl
@@ -81,13 +90,19 @@ export function createTokenVerifier(config: AuthConfig, keys: VerifierKeys): Ver
   const algorithms = [...(keys.hsSecret ? HMAC_ALGORITHMS : []), ...(jwks ? ASYMMETRIC_ALGORITHMS : [])];
   if (algorithms.length === 0) throw new Error('token verifier needs a secret or a JWKS URL');
 
+  // Imported once: jose would import raw secret bytes again for every token.
+  const hmacKey = keys.hsSecret
+    ? crypto.subtle.importKey('raw', new Uint8Array(keys.hsSecret), { name: 'HMAC', hash: 'SHA-256' }, false, ['verify'])
+    : undefined;
   const getKey: JWTVerifyGetKey = async (header, token) => {
-    if (header.alg === 'HS256' && keys.hsSecret) return keys.hsSecret;
+    if (header.alg === 'HS256' && hmacKey) return hmacKey;
     if (jwks && header.alg !== 'HS256') return jwks(header, token);
     throw new TokenError('algorithm not accepted');
   };
 
-  return async (token) => {
+  const verified = new LRUCache<string, TokenIdentity>({ max: VERIFIED_MAX_TOKENS });
+
+  const verify = async (token: string): Promise<TokenIdentity> => {
     if (token.length > MAX_TOKEN_LENGTH) throw new TokenError('malformed token');
     try {
       decodeProtectedHeader(token);
@@ -128,6 +143,15 @@ export function createTokenVerifier(config: AuthConfig, keys: VerifierKeys): Ver
       expiresAt: payload.exp!,
       entitlements: claimedEntitlements(appMetadata, payload.iat),
     };
+  };
+
+  return async (token) => {
+    const known = verified.get(token);
+    if (known) return known;
+    const identity = Object.freeze(await verify(token));
+    const ttl = Math.min(VERIFIED_TTL_MS, identity.expiresAt * 1000 - Date.now());
+    if (ttl > 0) verified.set(token, identity, { ttl });
+    return identity;
   };
 }
 

@@ -24,7 +24,7 @@ export interface TenantCache {
    * Concurrent calls for one tenant, generation and key in this process share one load.
    * Errors of `load` reach the caller; errors of the cache never do.
    */
-  getOrLoad<T>(tenantId: string, key: string, ttlSeconds: number, load: () => Promise<T>): Promise<T>;
+  getOrLoad<T>(tenantId: string, key: string, ttlSeconds: number, load: () => Promise<T>, codec?: CacheCodec<T>): Promise<T>;
   /** Makes every entry of the tenant unreachable (bumps its generation). */
   invalidateTenant(tenantId: string): Promise<void>;
   stats(): CacheStats;
@@ -90,11 +90,29 @@ export class SingleFlight {
   }
 }
 
-/** JSON text of a value, or undefined when it cannot be cached (undefined, functions, cycles, too big). */
-export function serialise(value: unknown, maxBytes: number): string | undefined {
+/**
+ * How a value is kept as text. JSON by default, so a caller mutating what it got never changes
+ * what the next caller gets; `TEXT_CODEC` keeps text that is already what will be sent (a
+ * serialised response) as it is, so a hit costs neither a parse nor a serialisation.
+ */
+export interface CacheCodec<T> {
+  /** The text to store; undefined (or a throw) when the value cannot be cached. */
+  encode(value: T): string | undefined;
+  decode(text: string): T;
+}
+
+export const JSON_CODEC: CacheCodec<never> = {
+  encode: (value) => JSON.stringify(value),
+  decode: (text) => JSON.parse(text) as never,
+};
+
+export const TEXT_CODEC: CacheCodec<string> = { encode: (text) => text, decode: (text) => text };
+
+/** The stored text of a value, or undefined when it cannot be cached (undefined, functions, cycles, too big). */
+export function serialise<T>(value: T, maxBytes: number, codec: CacheCodec<T> = JSON_CODEC): string | undefined {
   let text: string | undefined;
   try {
-    text = JSON.stringify(value);
+    text = codec.encode(value);
   } catch {
     return undefined;
   }

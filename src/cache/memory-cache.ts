@@ -3,7 +3,9 @@ import type { ChangeFeed } from '../realtime/change-feed.js';
 import { ALL_TENANTS } from '../realtime/change-message.js';
 import {
   CacheCounters,
+  JSON_CODEC,
   SingleFlight,
+  type CacheCodec,
   effectiveTtlSeconds,
   entryKey,
   serialise,
@@ -29,8 +31,9 @@ export interface MemoryCacheOptions {
 
 /**
  * The in-process cache: an LRU bounded by entries and bytes, with a TTL per entry. Values are
- * kept as JSON text, so a caller mutating what it got never changes what the next caller gets,
- * and what comes back is the same shape the Redis cache would give.
+ * kept as text (JSON unless the caller gives another codec), so a caller mutating what it got
+ * never changes what the next caller gets, and what comes back is the same shape the Redis cache
+ * would give.
  *
  * Generations are unique across tenants and time (one counter for the process), so a tenant whose
  * generation was forgotten (evicted, or cleared by a resync) can never get back an old number and
@@ -63,20 +66,20 @@ export class MemoryTenantCache implements TenantCache {
   }
 
   async get<T>(tenantId: string, key: string): Promise<T | undefined> {
-    return this.read<T>(tenantId, key, this.generation(tenantId));
+    return this.read<T>(tenantId, key, this.generation(tenantId), JSON_CODEC);
   }
 
   async set<T>(tenantId: string, key: string, value: T, ttlSeconds: number): Promise<void> {
-    this.write(tenantId, key, this.generation(tenantId), value, ttlSeconds);
+    this.write(tenantId, key, this.generation(tenantId), value, ttlSeconds, JSON_CODEC);
   }
 
-  async getOrLoad<T>(tenantId: string, key: string, ttlSeconds: number, load: () => Promise<T>): Promise<T> {
+  async getOrLoad<T>(tenantId: string, key: string, ttlSeconds: number, load: () => Promise<T>, codec: CacheCodec<T> = JSON_CODEC): Promise<T> {
     const generation = this.generation(tenantId);
-    const cached = this.read<T>(tenantId, key, generation);
+    const cached = this.read(tenantId, key, generation, codec);
     if (cached !== undefined) return cached;
     return this.loads.run(entryKey('m', tenantId, generation, key), async () => {
       const value = await load();
-      this.write(tenantId, key, generation, value, ttlSeconds);
+      this.write(tenantId, key, generation, value, ttlSeconds, codec);
       return value;
     });
   }
@@ -117,22 +120,22 @@ export class MemoryTenantCache implements TenantCache {
     this.generations.clear();
   }
 
-  private read<T>(tenantId: string, key: string, generation: number): T | undefined {
+  private read<T>(tenantId: string, key: string, generation: number, codec: CacheCodec<T>): T | undefined {
     const text = this.bypassed ? undefined : this.entries.get(entryKey('m', tenantId, generation, key));
     if (text === undefined) {
       this.counters.misses += 1;
       return undefined;
     }
     this.counters.hits += 1;
-    return JSON.parse(text) as T;
+    return codec.decode(text);
   }
 
-  private write(tenantId: string, key: string, generation: number, value: unknown, ttlSeconds: number): void {
+  private write<T>(tenantId: string, key: string, generation: number, value: T, ttlSeconds: number, codec: CacheCodec<T>): void {
     const ttl = effectiveTtlSeconds(ttlSeconds);
     if (ttl === undefined || this.bypassed) return;
     // Invalidated while the value was being computed: storing it would only take up room.
     if (this.generations.peek(tenantId) !== generation) return;
-    const text = serialise(value, this.maxValueBytes);
+    const text = serialise(value, this.maxValueBytes, codec);
     if (text === undefined) return;
     this.entries.set(entryKey('m', tenantId, generation, key), text, { ttl: ttl * 1000 });
     this.counters.sets += 1;

@@ -8,6 +8,8 @@ import {
   entryKey,
   generationKey,
   serialise,
+  JSON_CODEC,
+  type CacheCodec,
   type CacheStats,
   type TenantCache,
 } from './cache.js';
@@ -86,26 +88,26 @@ export class RedisTenantCache implements TenantCache {
       this.counters.misses += 1;
       return undefined;
     }
-    return this.read<T>(tenantId, key, generation);
+    return this.read<T>(tenantId, key, generation, JSON_CODEC);
   }
 
   async set<T>(tenantId: string, key: string, value: T, ttlSeconds: number): Promise<void> {
     if (effectiveTtlSeconds(ttlSeconds) === undefined) return;
     const generation = await this.currentGeneration(tenantId);
-    if (generation !== undefined) await this.write(tenantId, key, generation, value, ttlSeconds);
+    if (generation !== undefined) await this.write(tenantId, key, generation, value, ttlSeconds, JSON_CODEC);
   }
 
-  async getOrLoad<T>(tenantId: string, key: string, ttlSeconds: number, load: () => Promise<T>): Promise<T> {
+  async getOrLoad<T>(tenantId: string, key: string, ttlSeconds: number, load: () => Promise<T>, codec: CacheCodec<T> = JSON_CODEC): Promise<T> {
     const generation = await this.currentGeneration(tenantId);
     if (generation === undefined) {
       this.counters.misses += 1;
       return load();
     }
-    const cached = await this.read<T>(tenantId, key, generation);
+    const cached = await this.read(tenantId, key, generation, codec);
     if (cached !== undefined) return cached;
     return this.loads.run(entryKey(this.prefix, tenantId, generation, key), async () => {
       const value = await load();
-      await this.write(tenantId, key, generation, value, ttlSeconds);
+      await this.write(tenantId, key, generation, value, ttlSeconds, codec);
       return value;
     });
   }
@@ -168,7 +170,7 @@ export class RedisTenantCache implements TenantCache {
     return String(Date.now() * 1000);
   }
 
-  private async read<T>(tenantId: string, key: string, generation: string): Promise<T | undefined> {
+  private async read<T>(tenantId: string, key: string, generation: string, codec: CacheCodec<T>): Promise<T | undefined> {
     try {
       const text = await this.redis.get(entryKey(this.prefix, tenantId, generation, key));
       if (text === null) {
@@ -176,7 +178,7 @@ export class RedisTenantCache implements TenantCache {
         return undefined;
       }
       this.counters.hits += 1;
-      return JSON.parse(text) as T;
+      return codec.decode(text);
     } catch (error) {
       this.failed(error);
       this.counters.misses += 1;
@@ -184,10 +186,10 @@ export class RedisTenantCache implements TenantCache {
     }
   }
 
-  private async write(tenantId: string, key: string, generation: string, value: unknown, ttlSeconds: number): Promise<void> {
+  private async write<T>(tenantId: string, key: string, generation: string, value: T, ttlSeconds: number, codec: CacheCodec<T>): Promise<void> {
     const ttl = effectiveTtlSeconds(ttlSeconds);
     if (ttl === undefined) return;
-    const text = serialise(value, this.maxValueBytes);
+    const text = serialise(value, this.maxValueBytes, codec);
     if (text === undefined) return;
     try {
       await this.redis.set(entryKey(this.prefix, tenantId, generation, key), text, 'EX', ttl);

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { LRUCache } from 'lru-cache';
 
 /** Namespace of our tenant ids (a random UUID fixed once; changing it would re-key every tenant). */
 const TENANT_NAMESPACE = '5b0d8a4e-3f8c-4f7e-9d52-6a8f0c1e2b37';
@@ -21,5 +22,13 @@ export function uuidV5(name: string, namespace: string): string {
  * tenant context before the tenant row exists and never has to search across tenants.
  */
 export function tenantIdForOrg(orgId: string): string {
-  return uuidV5(orgId, TENANT_NAMESPACE);
+  let tenantId = recent.get(orgId);
+  if (tenantId === undefined) {
+    tenantId = uuidV5(orgId, TENANT_NAMESPACE);
+    recent.set(orgId, tenantId);
+  }
+  return tenantId;
 }
+
+/** Every authenticated request asks for its tenant id: the organisations seen lately skip the hash. */
+const recent = new LRUCache<string, string>({ max: 10_000 });

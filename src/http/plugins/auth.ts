@@ -1,5 +1,5 @@
 import fp from 'fastify-plugin';
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyBaseLogger, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type pg from 'pg';
 import { LRUCache } from 'lru-cache';
 import { SigningKeysUnavailableError, TokenError, type VerifyToken } from '../../auth/verify-token.js';
@@ -101,10 +101,16 @@ async function authPlugin(app: FastifyInstance, options: AuthPluginOptions) {
       email: identity.email,
       entitlementClaims: identity.entitlements,
     };
-    // Every later log line of this request, including Fastify's "request completed", names the tenant.
-    const log = request.log.child({ tenant_id: user.tenantId, user_id: user.userId });
-    request.log = log;
-    reply.log = log;
+    // Every later log line of this request, including Fastify's "request completed", names the
+    // tenant. request.log is already this request's own child logger: pino adds the bindings to it
+    // in place, cheaper than a child of the child.
+    const bindings = { tenant_id: user.tenantId, user_id: user.userId };
+    const log = request.log as FastifyBaseLogger & { setBindings?: (bindings: Record<string, string>) => void };
+    if (log.setBindings) {
+      log.setBindings(bindings);
+    } else {
+      request.log = reply.log = request.log.child(bindings);
+    }
   });
 
   const forgetTenant = (tenantId: string) => {

@@ -1,7 +1,8 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
-import { analyticsView, type ViewName } from '../../services/analytics/analytics-views.js';
+import { analyticsResponse, type ViewName } from '../../services/analytics/analytics-views.js';
 import type { TenantCache } from '../../cache/cache.js';
+import { sendJsonText } from '../json-text.js';
 import type { RouteDeps } from '../route-deps.js';
 import { Problem } from '../schemas/problem.js';
 
@@ -76,7 +77,12 @@ const analyticsRoutes: FastifyPluginAsyncTypebox<AnalyticsRouteDeps> = async (ap
           response: { 200: route.response, 400: Problem, 402: Problem, 404: Problem },
         },
       },
-      async (request) => analyticsView({ pool, cache }, request.principal!.tenantId, route.view, request.query),
+      async (request, reply) => {
+        // The route's serialiser is fast-json-stringify's, which makes strings.
+        const serialize = (view: unknown) => reply.serialize(view) as string;
+        const body = await analyticsResponse({ pool, cache }, request.principal!.tenantId, route.view, request.query, serialize);
+        return sendJsonText(reply, body);
+      },
     );
   }
 };

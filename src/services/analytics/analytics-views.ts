@@ -8,8 +8,7 @@ import { dataSpan, type MonthRollup } from '../../domain/analytics/rollups.js';
 import { agentSeries, marketSeries, predictiveSeries, teamSeries, terminationsByAgent } from '../../domain/analytics/series.js';
 import { summarize } from '../../domain/analytics/summary.js';
 import { HttpProblem } from '../../http/problem.js';
-import type { TenantCache } from '../../cache/cache.js';
-
+import { TEXT_CODEC, type TenantCache } from '../../cache/cache.js';
 
 export const VIEWS = {
   summary: (rollups: MonthRollup[], period: ResolvedPeriod, settings: TenantSettings) => ({
@@ -46,27 +45,35 @@ function periodProblem(error: PeriodError): HttpProblem {
 }
 
 /**
- * One analytics view of a tenant for a period, read through the cache. A miss loads the tenant's
- * monthly roll-ups (never its deals) and settings in one short transaction and computes the view.
+ * One analytics view of a tenant for a period, computed: its monthly roll-ups (never its deals)
+ * and settings are loaded in one short transaction.
  */
-export async function analyticsView<V extends ViewName>(
+export async function computeAnalyticsView<V extends ViewName>(pool: pg.Pool, tenantId: string, view: V, query: PeriodQuery): Promise<ViewResult<V>> {
+  const { rollups, settings, coordinates } = await withTenant(pool, tenantId, async (tx) => ({
+    rollups: await loadRollups(tx),
+    settings: await readSettings(tx),
+    coordinates: view === 'markets' ? await loadMarketCoordinates(tx) : new Map<string, Coordinates>(),
+  }));
+  const resolved = resolvePeriod(query, dataSpan(rollups));
+  if (!resolved.ok) throw periodProblem(resolved.error);
+  return VIEWS[view](rollups, resolved.period, settings, coordinates) as ViewResult<V>;
+}
+
+/**
+ * One analytics view as the API sends it: `serialize` (the route's response serialiser) applied
+ * to the computed view, read through the cache. What is cached is that text, so a hit is sent as
+ * it is, without parsing or serialising again.
+ */
+export async function analyticsResponse<V extends ViewName>(
   deps: { pool: pg.Pool; cache: TenantCache | undefined },
   tenantId: string,
   view: V,
   query: PeriodQuery,
-): Promise<ViewResult<V>> {
-  const key = `analytics:${view}:${JSON.stringify([query.period ?? null, query.from ?? null, query.to ?? null, query.as_of ?? null])}`;
-  const compute = async (): Promise<ViewResult<V>> => {
-      const { rollups, settings, coordinates } = await withTenant(deps.pool, tenantId, async (tx) => ({
-      rollups: await loadRollups(tx),
-      settings: await readSettings(tx),
-      coordinates: view === 'markets' ? await loadMarketCoordinates(tx) : new Map<string, Coordinates>(),
-    }));
-    const resolved = resolvePeriod(query, dataSpan(rollups));
-    if (!resolved.ok) throw periodProblem(resolved.error);
-    return VIEWS[view](rollups, resolved.period, settings, coordinates) as ViewResult<V>;
-  };
+  serialize: (value: ViewResult<V>) => string,
+): Promise<string> {
+  const key = `analytics-response:${view}:${JSON.stringify([query.period ?? null, query.from ?? null, query.to ?? null, query.as_of ?? null])}`;
+  const compute = async () => serialize(await computeAnalyticsView(deps.pool, tenantId, view, query));
   // getOrLoad stores under the generation seen before loading: a write that lands meanwhile
   // invalidates it, so a stale result is never served.
-  return deps.cache ? deps.cache.getOrLoad(tenantId, key, TTL_SECONDS, compute) : compute();
+  return deps.cache ? deps.cache.getOrLoad(tenantId, key, TTL_SECONDS, compute, TEXT_CODEC) : compute();
 }

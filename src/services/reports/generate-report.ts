@@ -3,7 +3,7 @@ import { hasMonth, markFailed, markRunning, payeeLines, queueReport, readReportO
 import { withTenant } from '../../db/tenant.js';
 import { statementsOf } from '../../domain/reports/statements.js';
 import type { ChangeFeed } from '../../realtime/change-feed.js';
-import { analyticsView } from '../analytics/analytics-views.js';
+import { computeAnalyticsView } from '../analytics/analytics-views.js';
 
 export interface ReportDeps {
   /** The application role's pool: report work runs under row-level security like any request. */
@@ -44,7 +44,7 @@ export async function generateReport(
     await withTenant(pool, tenantId, (tx) => markFailed(tx, month, `No commission data for ${month}.`, true));
     return 'no-data';
   }
-  const summary = await analyticsView({ pool, cache: undefined }, tenantId, 'summary', { period: month, as_of: month });
+  const summary = await computeAnalyticsView(pool, tenantId, 'summary', { period: month, as_of: month });
   await withTenant(pool, tenantId, (tx) => storeReport(tx, month, { summary, statements: statementsOf(lines) }));
   await deps.feed?.publish(tenantId, { type: 'report', month });
   return 'ready';
