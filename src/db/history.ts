@@ -5,13 +5,15 @@ import { monthDate } from './commissions.js';
 import type { TenantTx } from './tenant.js';
 
 /**
- * The tenant's full history (with deals) up to and including `to`, oldest first: what plans are
- * calculated and simulated on. It starts at the first month because draws and clawbacks carry
- * balances forward from it.
+ * The tenant's full history up to and including `to`, oldest first: what plans are calculated and
+ * simulated on. It starts at the first month because draws and clawbacks carry balances forward
+ * from it. Deals only when asked for (`planNeedsDeals`): they are nearly all of a big tenant's
+ * data, and the server leaves them out of what it sends.
  */
-export async function loadHistory(tx: TenantTx, to: string): Promise<History> {
+export async function loadHistory(tx: TenantTx, to: string, options: { deals: boolean }): Promise<History> {
   const result = await tx.query<{ document: CommissionMonth }>(
-    'SELECT document FROM commission_months WHERE tenant_id = $1 AND month <= $2 ORDER BY month',
+    `SELECT ${options.deals ? 'document' : "document - 'deals' AS document"}
+       FROM commission_months WHERE tenant_id = $1 AND month <= $2 ORDER BY month`,
     [tx.tenantId, monthDate(to)],
   );
   return result.rows.map((row) => historyMonthFromImport(row.document));

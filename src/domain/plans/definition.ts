@@ -160,6 +160,15 @@ export interface PlanVersion {
   definition: PlanDefinition;
 }
 
+/**
+ * True when the plan looks at single deals: paid per deal (basis `deal`), splitting deals between
+ * sides, or clawing back terminated deals. Every other plan is computed from the payees' monthly
+ * figures alone, so its history can be loaded without the deals (src/db/history.ts).
+ */
+export function planNeedsDeals(definition: PlanDefinition): boolean {
+  return definition.basis === 'deal' || (definition.components ?? []).some((component) => component.type === 'split' || component.type === 'clawback');
+}
+
 /** The version in force in `month` ("YYYY-MM"): the latest effective_from ≤ month; the later listed wins a tie. */
 export function planInForce<V extends { effective_from: string }>(versions: readonly V[], month: string): V | null {
   let best: V | null = null;

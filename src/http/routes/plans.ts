@@ -5,7 +5,7 @@ import { loadHistory } from '../../db/history.js';
 import { addPlanVersion, createPlan, deletePlan, listPlans, readPlan, type PlanRow } from '../../db/plans.js';
 import { withTenant } from '../../db/tenant.js';
 import { calculateStatements } from '../../domain/plans/calculate.js';
-import { parsePlan, type PlanDefinition } from '../../domain/plans/definition.js';
+import { parsePlan, planNeedsDeals, type PlanDefinition } from '../../domain/plans/definition.js';
 import { validateOptimizeOptions, type OptimizeOptions } from '../../domain/plans/optimize.js';
 import { simulatePlan, simulationToJson } from '../../domain/plans/simulate.js';
 import { statementToJson } from '../../domain/plans/statement.js';
@@ -208,10 +208,12 @@ const planRoutes: FastifyPluginAsyncTypebox<RouteDeps> = async (app, { pool, ten
     },
     async (request) => {
       const { month } = request.query;
-      const { plan, history } = await withTenant(pool, request.principal!.tenantId, async (tx) => ({
-        plan: await readPlan(tx, request.params.id),
-        history: await loadHistory(tx, month),
-      }));
+      const { plan, history } = await withTenant(pool, request.principal!.tenantId, async (tx) => {
+        const stored = await readPlan(tx, request.params.id);
+        if (!stored) return { plan: null, history: [] };
+        const deals = stored.versions.some((version) => planNeedsDeals(version.definition));
+        return { plan: stored, history: await loadHistory(tx, month, { deals }) };
+      });
       if (!plan) throw notFound('No such plan.');
       if (!history.some((entry) => entry.month === month)) throw notFound(`No commission data for ${month}.`);
       const versions = plan.versions.map((version) => ({ effective_from: version.effective_from, definition: version.definition }));
@@ -254,7 +256,7 @@ const planRoutes: FastifyPluginAsyncTypebox<RouteDeps> = async (app, { pool, ten
       checkRange(from, to);
       const plan = checkedDefinition(request.body.plan, '/plan');
       await checkFormulas(request, plan);
-      const history = await withTenant(pool, request.principal!.tenantId, (tx) => loadHistory(tx, to));
+      const history = await withTenant(pool, request.principal!.tenantId, (tx) => loadHistory(tx, to, { deals: planNeedsDeals(plan) }));
       if (!history.some((entry) => entry.month >= from)) throw notFound(`No commission data between ${from} and ${to}.`);
       return simulationToJson(simulatePlan(plan, history, from, to, top ? { top } : {}));
     },
@@ -306,7 +308,8 @@ const planRoutes: FastifyPluginAsyncTypebox<RouteDeps> = async (app, { pool, ten
           [tx.tenantId],
         );
         const last = options.to ?? span.rows[0]?.last;
-        return last ? loadHistory(tx, last) : [];
+        // The optimiser searches brackets on monthly, quarterly or yearly GP: never on single deals.
+        return last ? loadHistory(tx, last, { deals: false }) : [];
       });
       if (history.length === 0) throw notFound('No commission data to optimise against.');
       return runOptimizer(history, options);
