@@ -11,6 +11,9 @@ import openapiPlugin from './http/plugins/openapi.js';
 import securityPlugin from './http/plugins/security.js';
 import auditPlugin from './http/plugins/audit.js';
 import metricsPlugin from './http/plugins/metrics.js';
+import observabilityPlugin from './http/plugins/observability.js';
+import type { ErrorReporter } from './observability/error-reporting.js';
+import type { ProductAnalytics } from './observability/product-analytics.js';
 import auditRoutes from './http/routes/audit.js';
 import tenantRoutes from './http/routes/tenant.js';
 import sessionRoutes from './http/routes/sessions.js';
@@ -51,6 +54,10 @@ export interface AppDeps {
   reports?: ReportRequester;
   /** A ready logger (main.ts shares its own); otherwise one is made from the config. */
   logger?: FastifyBaseLogger;
+  /** Sentry (SENTRY_DSN): server errors; none means nothing is reported. */
+  errorReporter?: ErrorReporter;
+  /** PostHog (POSTHOG_KEY): API usage per tenant; none means nothing is sent. */
+  analytics?: ProductAnalytics;
 }
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{8,128}$/;
@@ -129,6 +136,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   });
   await app.register(securityPlugin, { config, clock });
   await app.register(auditPlugin, { pool: deps.pool });
+  await app.register(observabilityPlugin, { errorReporter: deps.errorReporter, analytics: deps.analytics });
 
   await app.register(healthRoutes, { ...routeDeps, latestMigration: deps.latestMigration });
   await app.register(

@@ -28,12 +28,29 @@ export interface Config {
   dbPoolSize: number;
   /** Server-side bound on any one statement, milliseconds. */
   dbStatementTimeoutMs: number;
+  /** How long a request waits for a pooled connection before it is answered 503, milliseconds. */
+  dbPoolAcquireTimeoutMs: number;
   /** Browser origins allowed to call the API cross-origin (CORS); empty: same-origin only. */
   corsOrigins: string[];
   /** Requests per minute; 0 turns a limit off. */
   rateLimit: { perTenantPerMinute: number; perIpPerMinute: number; higherMultiplier: number };
   /** Fastify `trustProxy`: false, true, or a comma-separated list of proxy addresses/CIDRs whose X-Forwarded-For is believed. */
   trustProxy: boolean | string;
+  /** Server errors to Sentry (src/observability/error-reporting.ts); no DSN: off, nothing loaded. */
+  errorReporting: ErrorReportingConfig;
+  /** API usage to PostHog (src/observability/product-analytics.ts); no key: off, nothing loaded. */
+  productAnalytics: ProductAnalyticsConfig;
+}
+
+export interface ErrorReportingConfig {
+  dsn: string | undefined;
+  environment: string;
+}
+
+export interface ProductAnalyticsConfig {
+  key: string | undefined;
+  /** Unset: the SDK's own default (PostHog Cloud). */
+  host: string | undefined;
 }
 
 export interface AuthConfig {
@@ -99,6 +116,17 @@ function origins(env: Env, key: string): string[] {
   });
 }
 
+/** A Sentry DSN: `https://<public key>@<host>/<numeric project id>`. */
+function sentryDsn(env: Env, key: string): string | undefined {
+  const raw = url(env, key, ['https:', 'http:']);
+  if (raw === undefined) return undefined;
+  const parsed = new URL(raw);
+  if (!parsed.username || !/^\/(?:.*\/)?\d+$/.test(parsed.pathname)) {
+    throw new ConfigError(`${key} must look like https://<public key>@<host>/<project id>`);
+  }
+  return raw;
+}
+
 function trustProxy(env: Env, key: string): boolean | string {
   const raw = text(env, key);
   if (raw === undefined || raw === 'false') return false;
@@ -149,6 +177,7 @@ export function loadConfig(env: Env = process.env): Config {
     logLevel: text(env, 'LOG_LEVEL') ?? (nodeEnv === 'test' ? 'silent' : 'info'),
     dbPoolSize: integer(env, 'DB_POOL_SIZE', 10, 1, 500),
     dbStatementTimeoutMs: integer(env, 'DB_STATEMENT_TIMEOUT_MS', 15_000, 100, 600_000),
+    dbPoolAcquireTimeoutMs: integer(env, 'DB_POOL_ACQUIRE_TIMEOUT_MS', 5_000, 100, 60_000),
     corsOrigins: origins(env, 'CORS_ORIGINS'),
     rateLimit: {
       perTenantPerMinute: integer(env, 'RATE_LIMIT_PER_MINUTE', 1200, 0, 10_000_000),
@@ -156,6 +185,8 @@ export function loadConfig(env: Env = process.env): Config {
       higherMultiplier: integer(env, 'RATE_LIMIT_HIGHER_MULTIPLIER', 5, 1, 1000),
     },
     trustProxy: trustProxy(env, 'TRUST_PROXY'),
+    errorReporting: { dsn: sentryDsn(env, 'SENTRY_DSN'), environment: text(env, 'SENTRY_ENVIRONMENT') ?? nodeEnv },
+    productAnalytics: { key: text(env, 'POSTHOG_KEY'), host: url(env, 'POSTHOG_HOST', ['https:', 'http:']) },
   };
 }
 

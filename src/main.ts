@@ -10,10 +10,15 @@ import { createTenantCache } from './cache/create-cache.js';
 import { createChangeFeed } from './realtime/change-feed.js';
 import { ReportJobs } from './jobs/report-jobs.js';
 import { DEMO_ORG_ID, DEMO_OWNER, seedDemoTenant } from './demo/demo-tenant.js';
+import { createErrorReporter } from './observability/error-reporting.js';
+import { createProductAnalytics } from './observability/product-analytics.js';
 
 async function main(): Promise<void> {
   const config = loadConfig();
   const log = pino(loggerOptions(config) as pino.LoggerOptions);
+  // Off unless SENTRY_DSN / POSTHOG_KEY are set; then the SDK is loaded, never otherwise.
+  const errorReporter = await createErrorReporter(config.errorReporting, log);
+  const analytics = await createProductAnalytics(config.productAnalytics, log);
 
   const database = await openDatabase(config, log);
   const { pool } = database;
@@ -26,14 +31,18 @@ async function main(): Promise<void> {
   const cache = createTenantCache({ redisUrl: config.redisUrl, feed, log });
   // Monthly reports on pg-boss: its schema belongs to the owner; the reports themselves go through the app pool.
   const reports = await ReportJobs.start({ ownerUrl: database.ownerUrl, pool, feed, log });
-  const app = await buildApp({ config, pool, verifyToken, latestMigration: await latestMigration(), logger: log, cache, feed, reports });
+  const app = await buildApp({ config, pool, verifyToken, latestMigration: await latestMigration(), logger: log, cache, feed, reports, errorReporter, analytics });
   // The demo tenant is for trying the product; a production database holds customers only.
   if (config.env !== 'production') await seedDemoTenant(pool, { promoDays: config.promoDays, today: new Date(), log });
 
   closeWithGrace({ delay: 10_000 }, async ({ signal, err }) => {
-    if (err) log.error({ err }, 'shutting down after an error');
-    else log.info({ signal }, 'shutting down: draining requests');
+    if (err) {
+      log.error({ err }, 'shutting down after an error');
+      errorReporter?.reportProcessError(err);
+    } else log.info({ signal }, 'shutting down: draining requests');
     await app.close();
+    // After the drain, so the last requests' events go too; each waits 2 s at most.
+    await Promise.all([errorReporter?.close(), analytics?.close()]);
     await reports.stop();
     await cache.close();
     await feed.close();

@@ -10,6 +10,8 @@ import { latestMigration } from '../../src/db/bootstrap.js';
 import { createPool } from '../../src/db/pool.js';
 import type { TenantCache } from '../../src/cache/cache.js';
 import type { ChangeFeed } from '../../src/realtime/change-feed.js';
+import type { ErrorReporter } from '../../src/observability/error-reporting.js';
+import type { ProductAnalytics } from '../../src/observability/product-analytics.js';
 
 /** The HS256 secret every test app accepts. */
 export const TEST_SECRET = 'test-secret-that-is-at-least-32-bytes-long!!';
@@ -66,6 +68,8 @@ export interface TestAppOptions {
   pool?: pg.Pool;
   cache?: TenantCache;
   feed?: ChangeFeed;
+  errorReporter?: ErrorReporter;
+  analytics?: ProductAnalytics;
 }
 
 /** The real application on this run's database, closed when the test ends. */
@@ -80,6 +84,8 @@ export async function testApp(t: TestContext, options: TestAppOptions = {}): Pro
     ...(options.clock ? { clock: options.clock } : {}),
     ...(options.cache ? { cache: options.cache } : {}),
     ...(options.feed ? { feed: options.feed } : {}),
+    ...(options.errorReporter ? { errorReporter: options.errorReporter } : {}),
+    ...(options.analytics ? { analytics: options.analytics } : {}),
   });
   t.after(() => app.close());
   return app;

@@ -31,11 +31,12 @@ test('CORS answers only the origins in CORS_ORIGINS', async (t) => {
   const allowed = await app.inject({
     method: 'OPTIONS',
     url: '/api/v1/commissions',
-    headers: { origin: 'https://app.example.com', 'access-control-request-method': 'GET', 'access-control-request-headers': 'authorization' },
+    headers: { origin: 'https://app.example.com', 'access-control-request-method': 'GET', 'access-control-request-headers': 'authorization,x-cip-view' },
   });
   assert.equal(allowed.statusCode, 204);
   assert.equal(allowed.headers['access-control-allow-origin'], 'https://app.example.com');
   assert.match(String(allowed.headers['access-control-allow-headers']), /authorization/);
+  assert.match(String(allowed.headers['access-control-allow-headers']), /x-cip-view/, 'the web app names its view (metrics, analytics)');
   assert.equal(allowed.headers['access-control-allow-credentials'], undefined);
 
   const refused = await app.inject({ url: '/api/v1/entitlements', headers: { origin: 'https://evil.example' } });

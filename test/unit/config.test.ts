@@ -43,3 +43,17 @@ test('the application role password is the same for every database of one server
   assert.notEqual(a, deriveAppPassword('postgres://owner:other@db.internal:5432/one'));
   assert.notEqual(a, deriveAppPassword('postgres://owner:secret@db2.internal:5432/one'));
 });
+
+test('Sentry and PostHog are off by default and validated when set', () => {
+  const off = loadConfig({});
+  assert.deepEqual(off.errorReporting, { dsn: undefined, environment: 'development' });
+  assert.deepEqual(off.productAnalytics, { key: undefined, host: undefined });
+  const on = loadConfig({ NODE_ENV: 'test', SENTRY_DSN: 'https://abc123@o1.ingest.sentry.test/42', POSTHOG_KEY: 'phc_x', POSTHOG_HOST: 'https://ph.example.test' });
+  assert.deepEqual(on.errorReporting, { dsn: 'https://abc123@o1.ingest.sentry.test/42', environment: 'test' });
+  assert.deepEqual(on.productAnalytics, { key: 'phc_x', host: 'https://ph.example.test' });
+  assert.equal(loadConfig({ SENTRY_DSN: 'https://abc123@sentry.test/42', SENTRY_ENVIRONMENT: 'staging' }).errorReporting.environment, 'staging');
+  assert.throws(() => loadConfig({ SENTRY_DSN: 'not a dsn' }), /SENTRY_DSN/);
+  assert.throws(() => loadConfig({ SENTRY_DSN: 'https://sentry.test/42' }), /SENTRY_DSN/, 'no public key');
+  assert.throws(() => loadConfig({ SENTRY_DSN: 'https://abc@sentry.test/project' }), /SENTRY_DSN/, 'no project id');
+  assert.throws(() => loadConfig({ POSTHOG_HOST: 'ftp://ph.example.test' }), /POSTHOG_HOST/);
+});

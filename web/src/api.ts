@@ -114,6 +114,15 @@ async function readProblem(response: Response): Promise<Problem> {
   }
 }
 
+/** The open view, named on API calls (`x-cip-view`) so usage is counted per tab; never anything of the data. */
+let currentView: string | undefined;
+export function setCurrentView(view: string): void {
+  currentView = view;
+}
+function viewHeader(): Record<string, string> {
+  return currentView ? { 'x-cip-view': currentView } : {};
+}
+
 export function authHeaders(extra: Record<string, string> = {}): Record<string, string> {
   const token = currentToken();
   return token ? { ...extra, authorization: `Bearer ${token}` } : extra;
@@ -130,7 +139,7 @@ export async function apiResponse(path: string, init: RequestInit = {}, options:
   try {
     let response: Response;
     try {
-      response = await fetch(`${API}${path}`, { ...init, headers: authHeaders((init.headers as Record<string, string>) ?? {}) });
+      response = await fetch(`${API}${path}`, { ...init, headers: authHeaders({ ...viewHeader(), ...((init.headers as Record<string, string>) ?? {}) }) });
     } catch (error) {
       if (error instanceof DOMException && error.name === 'AbortError') throw error;
       throw new ApiError('Cannot reach the server. Check your connection and try again.', 'network', 0);
@@ -188,7 +197,7 @@ export function upload<T>(path: string, body: Blob, options: UploadOptions): Pro
   return new Promise<T>((resolve, reject) => {
     const xhr = new XMLHttpRequest();
     xhr.open('POST', `${API}${path}`);
-    for (const [name, value] of Object.entries(authHeaders({ 'content-type': options.contentType }))) xhr.setRequestHeader(name, value);
+    for (const [name, value] of Object.entries(authHeaders({ ...viewHeader(), 'content-type': options.contentType }))) xhr.setRequestHeader(name, value);
     if (options.idempotencyKey) xhr.setRequestHeader('idempotency-key', options.idempotencyKey);
     xhr.upload.addEventListener('progress', (event) => {
       if (event.lengthComputable && event.total > 0) options.onProgress(event.loaded / event.total);

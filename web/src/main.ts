@@ -1,5 +1,5 @@
 import './styles.css';
-import { ApiError, apiGet, goToUpgrade, onBusyChange, setSignedOutHandler, setUpgradeUrl } from './api';
+import { ApiError, apiGet, goToUpgrade, onBusyChange, setCurrentView, setSignedOutHandler, setUpgradeUrl } from './api';
 import { takeTokenFromFragment } from './auth';
 import { applyChartTheme, destroyCharts } from './charts/chart';
 import { byId, h } from './dom';
@@ -115,6 +115,7 @@ async function main(): Promise<void> {
     const current = new AbortController();
     controller = current;
     dirty.delete(id);
+    setCurrentView(id);
     destroyCharts(panel);
     panel.dataset.state = 'loading';
     panel.setAttribute('aria-busy', 'true');
