@@ -252,9 +252,11 @@ export async function monthsBetween(tx: TenantTx, from: string, to: string): Pro
   return result.rows.map((row) => row.month);
 }
 
-export async function readDocuments(tx: TenantTx, months: string[]): Promise<CommissionMonth[]> {
+export async function readDocuments(tx: TenantTx, months: string[], options: { deals: boolean }): Promise<CommissionMonth[]> {
+  // Without deals, the server leaves them out: most of a big month's bytes.
   const result = await tx.query<{ document: CommissionMonth }>(
-    `SELECT document FROM commission_months WHERE tenant_id = $1 AND month = ANY($2::date[]) ORDER BY month`,
+    `SELECT ${options.deals ? 'document' : "document - 'deals' AS document"}
+       FROM commission_months WHERE tenant_id = $1 AND month = ANY($2::date[]) ORDER BY month`,
     [tx.tenantId, months.map(monthDate)],
   );
   return result.rows.map((row) => row.document);

@@ -14,9 +14,10 @@ export async function exportableMonths(pool: pg.Pool, tenantId: string, from: st
   return withTenant(pool, tenantId, (tx) => monthsBetween(tx, from, to));
 }
 
-async function* documents(pool: pg.Pool, tenantId: string, months: string[]): AsyncGenerator<CommissionMonth> {
+/** The months' documents, canonical; without deals when `deals` is false (CSV has a row per payee only). */
+async function* documents(pool: pg.Pool, tenantId: string, months: string[], deals: boolean): AsyncGenerator<CommissionMonth> {
   for (let start = 0; start < months.length; start += BATCH) {
-    const batch = await withTenant(pool, tenantId, (tx) => readDocuments(tx, months.slice(start, start + BATCH)));
+    const batch = await withTenant(pool, tenantId, (tx) => readDocuments(tx, months.slice(start, start + BATCH), { deals }));
     for (const document of batch) yield canonicalMonth(document);
   }
 }
@@ -40,7 +41,7 @@ export async function* exportChunks(
   let first = true;
   if (format === 'json' && !single) yield '[';
   if (format === 'csv' && months.length === 0) yield toCsv([]);
-  for await (const document of documents(pool, tenantId, months)) {
+  for await (const document of documents(pool, tenantId, months, format === 'json')) {
     if (format === 'json') {
       yield `${first || single ? '' : ','}${JSON.stringify(document)}`;
     } else {
