@@ -61,3 +61,28 @@ test('the web app runs without Content-Security-Policy violations', { skip: chro
   await page.locator('#panel-markets .main-svg').first().waitFor({ timeout: 60_000 });
   assert.deepEqual(violations, [], 'CSP violations');
 });
+
+test('the API documentation renders without Content-Security-Policy violations', { skip: chromiumMissing, timeout: 3 * 60_000 }, async (t) => {
+  const app = await testApp(t);
+  await app.listen({ host: '127.0.0.1', port: 0 });
+  const base = `http://localhost:${(app.server.address() as AddressInfo).port}`;
+  const browser = await launch();
+  t.after(() => browser.close());
+  const page = await browser.context.newPage();
+  const violations: string[] = [];
+  page.on('console', (message) => {
+    if (/Content[- ]Security[- ]Policy/i.test(message.text())) violations.push(message.text());
+  });
+  const response = await page.goto(`${base}/docs/`);
+  const policy = String(response?.headers()['content-security-policy']);
+  assert.match(policy, /script-src 'self'/, 'the documentation runs under a policy');
+  assert.doesNotMatch(policy, /script-src[^;]*unsafe/, 'scripts stay restricted to this origin');
+  await page.locator('.swagger-ui .info .title').waitFor({ timeout: 60_000 });
+  assert.match(await page.locator('.swagger-ui .info .title').innerText(), /Commission Intelligence/);
+  assert.ok((await page.locator('.swagger-ui .opblock').count()) > 20, 'every operation is listed');
+  assert.deepEqual(violations, [], 'CSP violations');
+  // The allowance for Swagger UI's <style> element is the documentation's alone.
+  const appPolicy = String((await fetch(`${base}/`)).headers.get('content-security-policy'));
+  assert.match(appPolicy, /style-src-elem 'self' 'sha256-/);
+  assert.doesNotMatch(appPolicy, /unsafe-inline[^;]*;\s*style-src-attr|style-src-elem[^;]*unsafe-inline/);
+});
