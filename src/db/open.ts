@@ -58,6 +58,7 @@ export async function openDatabase(config: Config, log: Log): Promise<OpenDataba
       url: prepared.appUrl,
       max: config.dbPoolSize,
       statementTimeoutMs: config.dbStatementTimeoutMs,
+      acquireTimeoutMs: config.dbPoolAcquireTimeoutMs,
       onIdleError: (error) => log.warn({ err: error }, 'idle database connection failed'),
     });
     return {

@@ -4,6 +4,8 @@ export interface PoolOptions {
   url: string;
   max: number;
   statementTimeoutMs: number;
+  /** How long a request waits for a free connection (or a new one to open) before failing; default 5 s. */
+  acquireTimeoutMs?: number;
   /** Called when an idle client fails (server restart, network): pg would otherwise crash the process. */
   onIdleError: (error: Error) => void;
 }
@@ -17,7 +19,8 @@ export function createPool(options: PoolOptions): pg.Pool {
   const pool = new pg.Pool({
     connectionString: options.url,
     max: options.max,
-    connectionTimeoutMillis: 5_000,
+    // Also bounds the wait for a free connection when all are busy: a 503 instead of a pile-up.
+    connectionTimeoutMillis: options.acquireTimeoutMs ?? 5_000,
     idleTimeoutMillis: 30_000,
     statement_timeout: options.statementTimeoutMs,
     idle_in_transaction_session_timeout: Math.max(options.statementTimeoutMs * 2, 10_000),

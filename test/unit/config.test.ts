@@ -15,6 +15,7 @@ test('defaults follow the contract', () => {
   assert.ok(config.dataDir.endsWith('.data'));
   assert.equal(config.promoDays, 90);
   assert.equal(config.bodyLimitBytes, 10 * 1024 * 1024);
+  assert.equal(config.dbPoolAcquireTimeoutMs, 5_000);
   assert.equal(usesDevelopmentKey(config), true);
 });
 
@@ -34,6 +35,8 @@ test('bad values are reported by name', () => {
   assert.throws(() => loadConfig({ AUTH_JWKS_URL: 'not a url' }), /AUTH_JWKS_URL/);
   assert.throws(() => loadConfig({ AUTH_JWT_SECRET: 'short' }), /AUTH_JWT_SECRET/);
   assert.throws(() => loadConfig({ NODE_ENV: 'staging' }), /NODE_ENV/);
+  assert.throws(() => loadConfig({ DB_POOL_ACQUIRE_TIMEOUT_MS: '0' }), /DB_POOL_ACQUIRE_TIMEOUT_MS/);
+  assert.equal(loadConfig({ DB_POOL_ACQUIRE_TIMEOUT_MS: '1500' }).dbPoolAcquireTimeoutMs, 1_500);
 });
 
 test('the application role password is the same for every database of one server', async () => {

@@ -22,14 +22,16 @@ const CLIENT_ERRORS: Record<string, { status: number; slug: string; detail?: str
 const UNAVAILABLE_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', '57P01', '57P02', '57P03', '08000', '08001', '08003', '08006', '53300']);
 
 /**
- * The pool gave up waiting for a connection, or the server went away: a 503 the client may retry,
- * not a 500 (pg says so only in the message of the pool timeout).
+ * What pg says, with no code, when the connection is gone: the pool timed out waiting for one;
+ * the server hung up; or the server went away between two queries of a transaction, so the next
+ * one fails with "Client has encountered a connection error and is not queryable" (seen when
+ * PostgreSQL restarts under load, test/integration/faults.test.ts).
  */
+const UNAVAILABLE_MESSAGES = /timeout exceeded when trying to connect|Connection terminated|Client has encountered a connection error|Client was closed and is not queryable/;
+
+/** The pool gave up waiting for a connection, or the server went away: a 503 the client may retry, not a 500. */
 function isDatabaseUnavailable(error: { code?: string; message?: string }): boolean {
-  return (
-    (typeof error.code === 'string' && UNAVAILABLE_CODES.has(error.code)) ||
-    /timeout exceeded when trying to connect|Connection terminated/.test(error.message ?? '')
-  );
+  return (typeof error.code === 'string' && UNAVAILABLE_CODES.has(error.code)) || UNAVAILABLE_MESSAGES.test(error.message ?? '');
 }
 
 function send(reply: FastifyReply, body: ProblemBody, headers: Record<string, string> = {}): FastifyReply {
