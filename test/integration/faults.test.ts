@@ -1,8 +1,9 @@
 /**
  * Faults, against real processes: the service runs as `node --import tsx src/main.ts` (production
  * mode), PostgreSQL is a real server. A database that restarts under load, a pool held by slow
- * queries, and SIGTERM with requests in flight each end in quick, retryable answers and a service
- * that carries on (or stops) cleanly. (A dead or hung Redis is in cache.test.ts.)
+ * queries, SIGTERM with requests in flight, and a Redis that dies under load each end in quick
+ * answers and a service that carries on (or stops) cleanly. (The cache's own behaviour with a dead
+ * or hung Redis is in cache.test.ts.)
  */
 import { randomUUID } from 'node:crypto';
 import { test, type TestContext } from 'node:test';
@@ -15,6 +16,7 @@ import { bearer, serverUrl, tokenFor, uniqueOrg } from '../helpers/env.js';
 import { eventually } from '../helpers/eventually.js';
 import { smallMonth } from '../helpers/fixtures.js';
 import { RestartablePostgres } from '../helpers/postgres-server.js';
+import { ThrowawayRedis, freePort, redisTest } from '../helpers/redis-server.js';
 import { request, startService, type Answer, type ServiceProcess } from '../helpers/service-process.js';
 
 /** "Fail fast": no answer during a fault may take longer than this. */
@@ -373,4 +375,61 @@ test('SIGTERM under load: in-flight requests finish with 2xx, new ones are refus
   const refused = await observer.query('SELECT 1 FROM commission_months WHERE month = $1::date', [`${monthAt(2)}-01`]);
   assert.equal(refused.rowCount, 0, 'the import refused after the signal wrote nothing');
   t.diagnostic(`exited ${Math.round(stoppedAfter)} ms after SIGTERM`);
+});
+
+/** The service's analytics cache hits so far, from its /metrics. */
+async function cacheHits(service: ServiceProcess): Promise<number> {
+  const metrics = await request(service.base, '/metrics');
+  const hits = /^cip_cache_operations_total\{[^}]*operation="hits"[^}]*\} (\d+)/m.exec(metrics.body);
+  assert.ok(hits, `no cache hits counter in /metrics:\n${metrics.body.split('\n').filter((line) => line.includes('cache')).join('\n')}`);
+  return Number(hits[1]);
+}
+
+// Like every Redis test, skipped (and said so) without TEST_REDIS_URL: a machine without Redis has no redis-server to run.
+redisTest('Redis stopped under load: every request keeps succeeding uncached, and caching resumes when it is back', async (t) => {
+  const redis = new ThrowawayRedis(t, await freePort());
+  await redis.start();
+  const ownerUrl = await ownDatabase(t, 'redis');
+  // Everything that uses Redis is on: the analytics cache, the change feed, session revocations
+  // and both rate limits (budgets too large to refuse anything here, but counted in Redis).
+  const service = await startService(t, ownerUrl, { REDIS_URL: redis.url, RATE_LIMIT_PER_MINUTE: '1000000', RATE_LIMIT_IP_PER_MINUTE: '1000000' });
+  const who = await tenant();
+  assert.equal((await importMonth(service, who, distinctMonth(0))).status, 201);
+  const summary = `/api/v1/analytics/summary?period=${monthAt(0)}`;
+  const expected = (await request(service.base, summary, { headers: who.member })).body;
+  assert.match(expected, /"commission_pct"/);
+  await eventually('summaries served from the Redis cache', async () => {
+    await request(service.base, summary, { headers: who.member });
+    return (await cacheHits(service)) > 0;
+  });
+
+  const answers: Answer[] = [];
+  let running = true;
+  const readers = Array.from({ length: 4 }, async () => {
+    while (running) answers.push(await request(service.base, summary, { headers: who.member, timeoutMs: FAST_MS }));
+  });
+  await sleep(500);
+  await redis.stop();
+  const duringOutage = answers.length;
+  await sleep(2_500);
+  const servedWhileDown = answers.length - duringOutage;
+  await redis.start(); // empty: no persistence
+  await eventually('caching resumes once Redis is back', async () => {
+    const before = await cacheHits(service);
+    await request(service.base, summary, { headers: who.member });
+    await request(service.base, summary, { headers: who.member });
+    return (await cacheHits(service)) > before;
+  }, 20_000);
+  await sleep(300);
+  running = false;
+  await Promise.all(readers);
+
+  assert.ok(servedWhileDown >= 20, `requests kept being answered while Redis was down (${servedWhileDown})`);
+  for (const answer of answers) {
+    assert.equal(answer.status, 200, describe(answer));
+    assert.equal(answer.body, expected, 'the same summary, cached or not');
+    assert.ok(answer.answeredAt - answer.sentAt < 2_000, `no request waits on a dead Redis: ${describe(answer)}`);
+  }
+  assert.equal(service.child.exitCode, null, 'the service is still running');
+  t.diagnostic(`${answers.length} summaries, ${servedWhileDown} while Redis was down`);
 });
