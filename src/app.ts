@@ -29,6 +29,7 @@ import marketplaceRoutes from './http/routes/marketplace.js';
 import analyticsRoutes from './http/routes/analytics.js';
 import settingsRoutes from './http/routes/settings.js';
 import planRoutes from './http/routes/plans.js';
+import { createPlanWorkers, type PlanWorkers } from './services/plans/plan-workers.js';
 import type { TenantCache } from './cache/cache.js';
 import type { ChangeFeed } from './realtime/change-feed.js';
 import eventsRoutes from './http/routes/events.js';
@@ -52,6 +53,8 @@ export interface AppDeps {
   feed?: ChangeFeed;
   /** The job queue that makes monthly reports (src/jobs); without one, reports are made in the request. */
   reports?: ReportRequester;
+  /** Worker threads for plan calculations; made (and closed with the app) when not given. */
+  planWorkers?: PlanWorkers;
   /** A ready logger (main.ts shares its own); otherwise one is made from the config. */
   logger?: FastifyBaseLogger;
   /** Sentry (SENTRY_DSN): server errors; none means nothing is reported. */
@@ -115,6 +118,9 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     },
   };
 
+  const planWorkers = deps.planWorkers ?? createPlanWorkers();
+  if (!deps.planWorkers) app.addHook('onClose', async () => planWorkers.close());
+
   await app.register(errorsPlugin);
   await app.register(metricsPlugin, { pool: deps.pool, poolMax: config.dbPoolSize, cache: deps.cache });
   await app.register(openapiPlugin);
@@ -153,7 +159,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       await api.register(brandingRoutes, routeDeps);
       await api.register(analyticsRoutes, { ...routeDeps, cache: deps.cache });
       await api.register(settingsRoutes, routeDeps);
-      await api.register(planRoutes, routeDeps);
+      await api.register(planRoutes, { ...routeDeps, planWorkers });
       if (deps.feed) await api.register(eventsRoutes, { feed: deps.feed });
       await api.register(reportRoutes, { ...routeDeps, reports: deps.reports ?? inlineReports({ pool: deps.pool, feed: deps.feed }) });
     },

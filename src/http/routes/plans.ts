@@ -4,13 +4,9 @@ import { Type } from 'typebox';
 import { loadHistory } from '../../db/history.js';
 import { addPlanVersion, createPlan, deletePlan, listPlans, readPlan, type PlanRow } from '../../db/plans.js';
 import { withTenant } from '../../db/tenant.js';
-import { calculateStatements } from '../../domain/plans/calculate.js';
 import { parsePlan, planNeedsDeals, type PlanDefinition } from '../../domain/plans/definition.js';
 import { validateOptimizeOptions, type OptimizeOptions } from '../../domain/plans/optimize.js';
-import { simulatePlan, simulationToJson } from '../../domain/plans/simulate.js';
-import { statementToJson } from '../../domain/plans/statement.js';
-import { sumCents, toAmount } from '../../domain/money.js';
-import { runOptimizer } from '../../services/plans/run-optimizer.js';
+import type { PlanWorkers } from '../../services/plans/plan-workers.js';
 import { HttpProblem, notFound, unprocessable } from '../problem.js';
 import type { RouteDeps } from '../route-deps.js';
 import { MonthString } from '../schemas/commission-month.js';
@@ -98,7 +94,12 @@ function checkRange(from: string, to: string): void {
   if (to < from) throw new HttpProblem(400, 'bad-request', '`to` is before `from`.');
 }
 
-const planRoutes: FastifyPluginAsyncTypebox<RouteDeps> = async (app, { pool, tenantChanged }) => {
+export interface PlanRouteDeps extends RouteDeps {
+  /** Where calculations, simulations and optimiser searches run (worker threads). */
+  planWorkers: PlanWorkers;
+}
+
+const planRoutes: FastifyPluginAsyncTypebox<PlanRouteDeps> = async (app, { pool, tenantChanged, planWorkers }) => {
   /** Custom formulas are an enterprise feature: a plan using one needs it on top of the route's feature. */
   const checkFormulas = async (request: FastifyRequest, plan: PlanDefinition) => {
     if (usesFormulas(plan)) await app.requireFeature('custom_formulas')(request);
@@ -217,9 +218,8 @@ const planRoutes: FastifyPluginAsyncTypebox<RouteDeps> = async (app, { pool, ten
       if (!plan) throw notFound('No such plan.');
       if (!history.some((entry) => entry.month === month)) throw notFound(`No commission data for ${month}.`);
       const versions = plan.versions.map((version) => ({ effective_from: version.effective_from, definition: version.definition }));
-      const statements = calculateStatements(versions, history, month);
-      const total = sumCents(statements.map((statement) => statement.total));
-      return { plan_id: plan.id, month, total: toAmount(total), statements: statements.map(statementToJson) };
+      const { total, statements } = await planWorkers.calculate(versions, history, month);
+      return { plan_id: plan.id, month, total, statements };
     },
   );
 
@@ -258,7 +258,7 @@ const planRoutes: FastifyPluginAsyncTypebox<RouteDeps> = async (app, { pool, ten
       await checkFormulas(request, plan);
       const history = await withTenant(pool, request.principal!.tenantId, (tx) => loadHistory(tx, to, { deals: planNeedsDeals(plan) }));
       if (!history.some((entry) => entry.month >= from)) throw notFound(`No commission data between ${from} and ${to}.`);
-      return simulationToJson(simulatePlan(plan, history, from, to, top ? { top } : {}));
+      return planWorkers.simulate(plan, history, { from, to, top });
     },
   );
 
@@ -312,7 +312,7 @@ const planRoutes: FastifyPluginAsyncTypebox<RouteDeps> = async (app, { pool, ten
         return last ? loadHistory(tx, last, { deals: false }) : [];
       });
       if (history.length === 0) throw notFound('No commission data to optimise against.');
-      return runOptimizer(history, options);
+      return planWorkers.optimize(history, options);
     },
   );
 };

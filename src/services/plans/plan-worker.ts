@@ -1,0 +1,41 @@
+/**
+ * Plan computations, run in the plan worker threads (./plan-workers.ts) so that seconds of CPU for
+ * one tenant never stall the event loop that answers everyone else. Inputs are checked before they
+ * get here; what comes back is the API's JSON.
+ */
+import type { History } from '../../domain/history.js';
+import { sumCents, toAmount } from '../../domain/money.js';
+import { calculateStatements, type PlanSource } from '../../domain/plans/calculate.js';
+import { optimizePlan, type OptimizeOptions } from '../../domain/plans/optimize.js';
+import { simulatePlan, simulationToJson } from '../../domain/plans/simulate.js';
+import { statementToJson } from '../../domain/plans/statement.js';
+
+export type PlanTask =
+  | { kind: 'simulate'; plan: PlanSource; history: History; from: string; to: string; top: number | undefined }
+  | { kind: 'calculate'; plan: PlanSource; history: History; month: string }
+  | { kind: 'optimize'; history: History; options: OptimizeOptions };
+
+export default function runPlanTask(task: PlanTask): unknown {
+  switch (task.kind) {
+    case 'simulate':
+      return simulationToJson(simulatePlan(task.plan, task.history, task.from, task.to, task.top ? { top: task.top } : {}));
+    case 'calculate': {
+      const statements = calculateStatements(task.plan, task.history, task.month);
+      // Statement totals are summed in cents, each already rounded once.
+      return { total: toAmount(sumCents(statements.map((statement) => statement.total))), statements: statements.map(statementToJson) };
+    }
+    case 'optimize': {
+      const result = optimizePlan(task.history, task.options);
+      return {
+        reason: result.reason,
+        evaluated: result.evaluated,
+        plans: result.plans.map((found) => ({
+          plan: found.plan,
+          target_gap_pct: found.target_gap_pct,
+          worst_loss_pct: found.worst_loss_pct,
+          simulation: simulationToJson(found.simulation),
+        })),
+      };
+    }
+  }
+}

@@ -1,0 +1,71 @@
+/**
+ * Plan computations run on worker threads (src/services/plans/plan-workers.ts): the answers are
+ * the domain's own, the event loop stays free while they run, and a full queue or a task past
+ * its time limit is a quick 503 with Retry-After, never a pile-up.
+ */
+import assert from 'node:assert/strict';
+import { after, describe, it } from 'node:test';
+import { HttpProblem } from '../../src/http/problem.js';
+import { simulatePlan, simulationToJson } from '../../src/domain/plans/simulate.js';
+import { createPlanWorkers } from '../../src/services/plans/plan-workers.js';
+import type { PlanDefinition } from '../../src/domain/plans/definition.js';
+import { CONTRACT_PLAN, payUnder, syntheticHistory } from './plans-support.js';
+
+const FLAT_15: PlanDefinition = {
+  name: 'Flat 15%',
+  applies_to: ['acq', 'dispo'],
+  basis: 'month',
+  tiers: { measure: 'gp', mode: 'graduated', brackets: [{ up_to: null, rate: 0.15 }] },
+};
+
+const small = payUnder(syntheticHistory({ seed: 5, months: 6, agents: 10, managers: 2, deals: true }), FLAT_15);
+const big = payUnder(syntheticHistory({ seed: 7, months: 24, agents: 50, managers: 6 }), FLAT_15);
+const optimize = {
+  target_commission_pct: 12,
+  max_loss_pct: 30,
+  rate_bounds: { min: 0.05, max: 0.2 },
+  rate_step: 0.0025,
+  bracket_count: 4,
+};
+
+function problem(status: number, slug: string) {
+  return (error: unknown) => error instanceof HttpProblem && error.status === status && error.slug === slug && error.headers['retry-after'] !== undefined;
+}
+
+describe('plan workers', () => {
+  const workers = createPlanWorkers({ threads: 1, queue: 1 });
+  after(() => workers.close());
+
+  it('answer what the domain answers', async () => {
+    const [first, last] = [small[0]!.month, small.at(-1)!.month];
+    const simulated = await workers.simulate(CONTRACT_PLAN, small, { from: first, to: last });
+    assert.deepEqual(simulated, simulationToJson(simulatePlan(CONTRACT_PLAN, small, first, last)));
+    const calculated = await workers.calculate(CONTRACT_PLAN, small, last);
+    assert.ok(calculated.statements.length > 0);
+    assert.equal(typeof calculated.total, 'number');
+  });
+
+  it('keep the event loop free while they compute, and refuse work beyond the queue', async () => {
+    const running = workers.optimize(big, optimize);
+    const queued = workers.optimize(big, optimize);
+    // One runs, one waits; a third has no room: refused at once.
+    await assert.rejects(workers.optimize(big, optimize), problem(503, 'plans-busy'));
+    // Meanwhile this thread keeps answering: timers fire on time.
+    const started = performance.now();
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    assert.ok(performance.now() - started < 200, 'the event loop is not blocked by the search');
+    const results = await Promise.all([running, queued]);
+    for (const result of results) assert.ok(result.evaluated > 0);
+  });
+});
+
+describe('a plan task past its time limit', () => {
+  it('is stopped and answered 503 with Retry-After', async () => {
+    const workers = createPlanWorkers({ threads: 1, timeLimitMs: 1 });
+    const [first, last] = [big[0]!.month, big.at(-1)!.month];
+    const started = performance.now();
+    await assert.rejects(workers.simulate(CONTRACT_PLAN, big, { from: first, to: last }), problem(503, 'plans-timeout'));
+    assert.ok(performance.now() - started < 1_000, 'answered at the limit, not when the work would have ended');
+    await workers.close();
+  });
+});
