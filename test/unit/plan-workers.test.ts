@@ -38,18 +38,24 @@ describe('plan workers', () => {
 
   it('answer what the domain answers', async () => {
     const [first, last] = [small[0]!.month, small.at(-1)!.month];
-    const simulated = await workers.simulate(CONTRACT_PLAN, small, { from: first, to: last });
+    const simulated = await workers.simulate(async () => ({ plan: CONTRACT_PLAN, history: small, from: first, to: last, top: undefined }));
     assert.deepEqual(simulated, simulationToJson(simulatePlan(CONTRACT_PLAN, small, first, last)));
-    const calculated = await workers.calculate(CONTRACT_PLAN, small, last);
+    const calculated = await workers.calculate(async () => ({ plan: CONTRACT_PLAN, history: small, month: last }));
     assert.ok(calculated.statements.length > 0);
     assert.equal(typeof calculated.total, 'number');
   });
 
   it('keep the event loop free while they compute, and refuse work beyond the queue', async () => {
-    const running = workers.optimize(big, optimize);
-    const queued = workers.optimize(big, optimize);
+    const running = workers.optimize(async () => ({ history: big, options: optimize }));
+    const queued = workers.optimize(async () => ({ history: big, options: optimize }));
     // One runs, one waits; a third has no room: refused at once.
-    await assert.rejects(workers.optimize(big, optimize), problem(503, 'plans-busy'));
+    let loaded = false;
+    const refused = workers.optimize(async () => {
+      loaded = true;
+      return { history: big, options: optimize };
+    });
+    await assert.rejects(refused, problem(503, 'plans-busy'));
+    assert.equal(loaded, false, 'a refused task never loads its inputs');
     // Meanwhile this thread keeps answering: timers fire on time.
     const started = performance.now();
     await new Promise((resolve) => setTimeout(resolve, 20));
@@ -64,7 +70,7 @@ describe('a plan task past its time limit', () => {
     const workers = createPlanWorkers({ threads: 1, timeLimitMs: 1 });
     const [first, last] = [big[0]!.month, big.at(-1)!.month];
     const started = performance.now();
-    await assert.rejects(workers.simulate(CONTRACT_PLAN, big, { from: first, to: last }), problem(503, 'plans-timeout'));
+    await assert.rejects(workers.simulate(async () => ({ plan: CONTRACT_PLAN, history: big, from: first, to: last, top: undefined })), problem(503, 'plans-timeout'));
     assert.ok(performance.now() - started < 1_000, 'answered at the limit, not when the work would have ended');
     await workers.close();
   });

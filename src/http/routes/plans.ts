@@ -209,17 +209,20 @@ const planRoutes: FastifyPluginAsyncTypebox<PlanRouteDeps> = async (app, { pool,
     },
     async (request) => {
       const { month } = request.query;
-      const { plan, history } = await withTenant(pool, request.principal!.tenantId, async (tx) => {
-        const stored = await readPlan(tx, request.params.id);
-        if (!stored) return { plan: null, history: [] };
-        const deals = stored.versions.some((version) => planNeedsDeals(version.definition));
-        return { plan: stored, history: await loadHistory(tx, month, { deals }) };
+      const { id } = request.params;
+      const { total, statements } = await planWorkers.calculate(async () => {
+        const { plan, history } = await withTenant(pool, request.principal!.tenantId, async (tx) => {
+          const stored = await readPlan(tx, id);
+          if (!stored) return { plan: null, history: [] };
+          const deals = stored.versions.some((version) => planNeedsDeals(version.definition));
+          return { plan: stored, history: await loadHistory(tx, month, { deals }) };
+        });
+        if (!plan) throw notFound('No such plan.');
+        if (!history.some((entry) => entry.month === month)) throw notFound(`No commission data for ${month}.`);
+        const versions = plan.versions.map((version) => ({ effective_from: version.effective_from, definition: version.definition }));
+        return { plan: versions, history, month };
       });
-      if (!plan) throw notFound('No such plan.');
-      if (!history.some((entry) => entry.month === month)) throw notFound(`No commission data for ${month}.`);
-      const versions = plan.versions.map((version) => ({ effective_from: version.effective_from, definition: version.definition }));
-      const { total, statements } = await planWorkers.calculate(versions, history, month);
-      return { plan_id: plan.id, month, total, statements };
+      return { plan_id: id, month, total, statements };
     },
   );
 
@@ -256,9 +259,11 @@ const planRoutes: FastifyPluginAsyncTypebox<PlanRouteDeps> = async (app, { pool,
       checkRange(from, to);
       const plan = checkedDefinition(request.body.plan, '/plan');
       await checkFormulas(request, plan);
-      const history = await withTenant(pool, request.principal!.tenantId, (tx) => loadHistory(tx, to, { deals: planNeedsDeals(plan) }));
-      if (!history.some((entry) => entry.month >= from)) throw notFound(`No commission data between ${from} and ${to}.`);
-      return planWorkers.simulate(plan, history, { from, to, top });
+      return planWorkers.simulate(async () => {
+        const history = await withTenant(pool, request.principal!.tenantId, (tx) => loadHistory(tx, to, { deals: planNeedsDeals(plan) }));
+        if (!history.some((entry) => entry.month >= from)) throw notFound(`No commission data between ${from} and ${to}.`);
+        return { plan, history, from, to, top };
+      });
     },
   );
 
@@ -302,17 +307,19 @@ const planRoutes: FastifyPluginAsyncTypebox<PlanRouteDeps> = async (app, { pool,
       const options = request.body as OptimizeOptions;
       const issues = validateOptimizeOptions(options);
       if (issues.length > 0) throw unprocessable('The optimiser options are invalid.', issues.map(({ pointer, message }) => ({ pointer, message })));
-      const history = await withTenant(pool, request.principal!.tenantId, async (tx) => {
-        const span = await tx.query<{ last: string | null }>(
-          "SELECT to_char(max(month), 'YYYY-MM') AS last FROM commission_months WHERE tenant_id = $1",
-          [tx.tenantId],
-        );
-        const last = options.to ?? span.rows[0]?.last;
-        // The optimiser searches brackets on monthly, quarterly or yearly GP: never on single deals.
-        return last ? loadHistory(tx, last, { deals: false }) : [];
+      return planWorkers.optimize(async () => {
+        const history = await withTenant(pool, request.principal!.tenantId, async (tx) => {
+          const span = await tx.query<{ last: string | null }>(
+            "SELECT to_char(max(month), 'YYYY-MM') AS last FROM commission_months WHERE tenant_id = $1",
+            [tx.tenantId],
+          );
+          const last = options.to ?? span.rows[0]?.last;
+          // The optimiser searches brackets on monthly, quarterly or yearly GP: never on single deals.
+          return last ? loadHistory(tx, last, { deals: false }) : [];
+        });
+        if (history.length === 0) throw notFound('No commission data to optimise against.');
+        return { history, options };
       });
-      if (history.length === 0) throw notFound('No commission data to optimise against.');
-      return planWorkers.optimize(history, options);
     },
   );
 };

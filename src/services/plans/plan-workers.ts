@@ -2,9 +2,6 @@ import { availableParallelism } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Piscina } from 'piscina';
-import type { History } from '../../domain/history.js';
-import type { PlanSource } from '../../domain/plans/calculate.js';
-import type { OptimizeOptions } from '../../domain/plans/optimize.js';
 import type { SimulationJson } from '../../domain/plans/simulate.js';
 import { HttpProblem } from '../../http/problem.js';
 import type { PlanTask } from './plan-worker.js';
@@ -16,16 +13,21 @@ export interface OptimizerOutput {
   plans: unknown[];
 }
 
+type Inputs<K extends PlanTask['kind']> = Omit<Extract<PlanTask, { kind: K }>, 'kind'>;
+
 /**
  * Plan calculation, simulation and optimisation on a pool of worker threads (piscina): seconds of
  * CPU for one tenant's big history never stall the event loop that answers everyone else. At most
  * `threads` tasks run at once and `queue` more wait; beyond that, and for a task that outruns its
  * time limit (its thread is stopped), the answer is a 503 with Retry-After rather than a pile-up.
+ *
+ * Each call takes a loader of its inputs, run once the task is admitted: a refused request costs
+ * no database work (a big tenant's history is the expensive part of the request).
  */
 export interface PlanWorkers {
-  simulate(plan: PlanSource, history: History, range: { from: string; to: string; top?: number | undefined }): Promise<SimulationJson>;
-  calculate(plan: PlanSource, history: History, month: string): Promise<{ total: number; statements: unknown[] }>;
-  optimize(history: History, options: OptimizeOptions): Promise<OptimizerOutput>;
+  simulate(load: () => Promise<Inputs<'simulate'>>): Promise<SimulationJson>;
+  calculate(load: () => Promise<Inputs<'calculate'>>): Promise<{ total: number; statements: unknown[] }>;
+  optimize(load: () => Promise<Inputs<'optimize'>>): Promise<OptimizerOutput>;
   close(): Promise<void>;
 }
 
@@ -62,10 +64,11 @@ export function createPlanWorkers(options: PlanWorkerOptions = {}): PlanWorkers 
   // AbortSignal, and every task here carries its time limit as one.
   let admitted = 0;
 
-  async function run<T>(task: PlanTask, limitMs: number): Promise<T> {
+  async function run<T>(load: () => Promise<PlanTask>, limitMs: number): Promise<T> {
     if (admitted >= capacity) throw busy();
     admitted += 1;
     try {
+      const task = await load();
       return (await pool.run(task, { signal: AbortSignal.timeout(limitMs) })) as T;
     } catch (error) {
       if (error instanceof Error && (error.name === 'AbortError' || error.name === 'TimeoutError')) throw tooLong();
@@ -76,9 +79,9 @@ export function createPlanWorkers(options: PlanWorkerOptions = {}): PlanWorkers 
   }
 
   return {
-    simulate: (plan, history, range) => run({ kind: 'simulate', plan, history, from: range.from, to: range.to, top: range.top }, timeLimitMs),
-    calculate: (plan, history, month) => run({ kind: 'calculate', plan, history, month }, timeLimitMs),
-    optimize: (history, optimizeOptions) => run({ kind: 'optimize', history, options: optimizeOptions }, timeLimitMs * 2),
+    simulate: (load) => run(async () => ({ kind: 'simulate', ...(await load()) }), timeLimitMs),
+    calculate: (load) => run(async () => ({ kind: 'calculate', ...(await load()) }), timeLimitMs),
+    optimize: (load) => run(async () => ({ kind: 'optimize', ...(await load()) }), timeLimitMs * 2),
     close: () => pool.destroy(),
   };
 }
