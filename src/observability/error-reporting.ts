@@ -1,3 +1,5 @@
+import http from 'node:http';
+import https from 'node:https';
 import type { ErrorEvent, EventHint } from '@sentry/node-core/light';
 import type { ErrorReportingConfig } from '../config.js';
 import type { StatusLog } from './connection-status.js';
@@ -66,6 +68,18 @@ function redactionsOf(hint: EventHint): string[] {
   return Array.isArray(redact) ? redact.filter((value): value is string => typeof value === 'string') : [];
 }
 
+/** Sentry's transport gives a request no deadline: one that gets no answer in this time is abandoned. */
+export const SENTRY_SEND_TIMEOUT_MS = 5_000;
+
+/** Node's http(s).request, with that deadline on every request the transport makes. */
+const timedHttpModule = {
+  request(options: http.RequestOptions, callback?: (response: http.IncomingMessage) => void): http.ClientRequest {
+    const request = (options.protocol === 'https:' ? https : http).request(options, callback);
+    request.setTimeout(SENTRY_SEND_TIMEOUT_MS, () => request.destroy(new Error(`Sentry did not answer within ${SENTRY_SEND_TIMEOUT_MS} ms`)));
+    return request;
+  },
+};
+
 /**
  * Sentry when SENTRY_DSN is set, otherwise nothing (and the SDK is never loaded). `@sentry/node-core`
  * in its light mode, as a client of our own rather than `Sentry.init()`: no global handlers, no
@@ -78,6 +92,7 @@ export async function createErrorReporter(config: ErrorReportingConfig, log: Sta
     dsn: config.dsn,
     environment: config.environment,
     transport: Sentry.makeNodeTransport,
+    transportOptions: { httpModule: timedHttpModule },
     stackParser: Sentry.defaultStackParser,
     // Error causes, and runtime/OS facts. Not the defaults: they add request data, console and HTTP
     // breadcrumbs, local variables and source lines.

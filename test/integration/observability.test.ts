@@ -34,7 +34,7 @@ const { bearer, testApp, testConfig, tokenFor, uniqueOrg } = await import('../he
 const { eventually, timed } = await import('../helpers/eventually.js');
 const { smallMonth } = await import('../helpers/fixtures.js');
 const { tenantIdForOrg } = await import('../../src/db/tenant-id.js');
-const { createErrorReporter } = await import('../../src/observability/error-reporting.js');
+const { SENTRY_SEND_TIMEOUT_MS, createErrorReporter } = await import('../../src/observability/error-reporting.js');
 const { createProductAnalytics } = await import('../../src/observability/product-analytics.js');
 
 type App = Awaited<ReturnType<typeof testApp>>;
@@ -59,7 +59,11 @@ async function collector(t: TestContext, { hang = false } = {}) {
       if (!hang) response.writeHead(200, { 'content-type': 'application/json' }).end('{"status":1}');
     });
   });
-  server.on('connection', () => (connections += 1));
+  let closed = 0;
+  server.on('connection', (socket) => {
+    connections += 1;
+    socket.once('close', () => (closed += 1));
+  });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   t.after(
     () =>
@@ -70,7 +74,7 @@ async function collector(t: TestContext, { hang = false } = {}) {
   );
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : 0;
-  return { port, received, connections: () => connections };
+  return { port, received, connections: () => connections, closed: () => closed };
 }
 
 /** The events in Sentry envelopes (`header \n item header \n item \n …`). */
@@ -259,4 +263,20 @@ test('a PostHog that never answers slows no request, and shutdown waits for it a
 
   const { ms } = await timed(() => analytics.close());
   assert.ok(ms < 4_500, `shutdown waited ${Math.round(ms)} ms for PostHog`);
+});
+
+test('a Sentry that never answers is given up on after SENTRY_SEND_TIMEOUT_MS, and slows no request', async (t) => {
+  const sentry = await collector(t, { hang: true });
+  const config = testConfig({ SENTRY_DSN: `http://publickey@127.0.0.1:${sentry.port}/1` });
+  const reporter = await createErrorReporter(config.errorReporting, silent);
+  assert.ok(reporter);
+  t.after(() => reporter.close());
+  const context = { method: 'GET', route: '/x', statusCode: 500, requestId: 'req-hung-sentry', tenantId: undefined, redact: [] };
+  const { ms } = await timed(async () => reporter.reportServerError(new Error('boom'), context));
+  assert.ok(ms < 100, `reporting waited ${Math.round(ms)} ms`);
+  const sent = performance.now();
+  await eventually('the event to reach the hung Sentry', () => sentry.received.length > 0);
+  await eventually('the transport to give up on it', () => sentry.closed() > 0, SENTRY_SEND_TIMEOUT_MS + 3_000);
+  const waited = performance.now() - sent;
+  assert.ok(waited >= SENTRY_SEND_TIMEOUT_MS - 500, `given up after ${Math.round(waited)} ms, not before the deadline`);
 });
