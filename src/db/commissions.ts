@@ -106,6 +106,8 @@ export interface MonthRow {
   transactions: number;
   terminations: number;
   document: CommissionMonth;
+  /** `document` as JSON text, exactly as a JSON export writes it (migration 0009). */
+  documentText: string;
   /** The month's analytics roll-up (see domain/analytics/rollups.ts). */
   rollup: MonthRollup;
   importedBy: string | null;
@@ -114,8 +116,8 @@ export interface MonthRow {
 export async function insertMonth(tx: TenantTx, row: MonthRow): Promise<void> {
   await tx.query(
     `INSERT INTO commission_months (tenant_id, month, metadata, total_gp, total_commission, agent_count,
-       manager_count, transactions, terminations, document, rollup, imported_by)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)`,
+       manager_count, transactions, terminations, document, document_text, rollup, imported_by)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)`,
     [
       tx.tenantId,
       monthDate(row.month),
@@ -127,6 +129,7 @@ export async function insertMonth(tx: TenantTx, row: MonthRow): Promise<void> {
       row.transactions,
       row.terminations,
       row.document,
+      row.documentText,
       row.rollup,
       row.importedBy,
     ],
@@ -250,6 +253,19 @@ export async function monthsBetween(tx: TenantTx, from: string, to: string): Pro
     [tx.tenantId, monthDate(from), monthDate(to)],
   );
   return result.rows.map((row) => row.month);
+}
+
+/**
+ * The months' stored canonical JSON texts, oldest first; `document` instead where a month predates
+ * the stored text (migration 0009), for the caller to write out.
+ */
+export async function readDocumentTexts(tx: TenantTx, months: string[]): Promise<Array<{ text: string } | { document: CommissionMonth }>> {
+  const result = await tx.query<{ text: string | null; document: CommissionMonth | null }>(
+    `SELECT document_text AS text, CASE WHEN document_text IS NULL THEN document END AS document
+       FROM commission_months WHERE tenant_id = $1 AND month = ANY($2::date[]) ORDER BY month`,
+    [tx.tenantId, months.map(monthDate)],
+  );
+  return result.rows.map((row) => (row.text !== null ? { text: row.text } : { document: row.document! }));
 }
 
 export async function readDocuments(tx: TenantTx, months: string[], options: { deals: boolean }): Promise<CommissionMonth[]> {

@@ -76,6 +76,30 @@ test('export gives back what came in; import → export → import is a no-op an
   assert.equal(second.body, first.body);
 });
 
+test('a JSON export streams the text stored at import; a month stored before that exports byte for byte the same', async (t) => {
+  const { app, a } = await setup(t);
+  const month = smallMonth();
+  // Unicode, quotes and amounts that are not whole: what JSON text and jsonb could write differently.
+  month.agents[0]!.name = 'Zoë "Z" Ñúñez';
+  month.managers![0]!.team = [month.agents[0]!.name, 'Bo Tran'];
+  month.deals = month.deals!.map((deal) => (deal.agent === 'Ada Quill' ? { ...deal, agent: 'Zoë "Z" Ñúñez' } : deal));
+  month.agents[1]!.commission = 4000.1;
+  await importMonth(app, a.admin, month);
+  await importMonth(app, a.admin, smallMonth('2025-09'));
+  const url = '/api/v1/commissions/export?from=2025-08&to=2025-09&format=json';
+  const stored = await app.inject({ url, headers: a.member });
+  assert.equal(stored.statusCode, 200, stored.body);
+
+  const owner = await ownerClient(t);
+  const texts = await owner.query<{ text: string | null }>('SELECT document_text AS text FROM commission_months WHERE tenant_id = $1 ORDER BY month', [tenantIdForOrg(a.org)]);
+  assert.deepEqual(stored.body, `[${texts.rows.map((row) => row.text).join(',')}]`, 'the export is the stored texts');
+  // As if both months had been imported before the texts were stored.
+  await owner.query('UPDATE commission_months SET document_text = NULL WHERE tenant_id = $1', [tenantIdForOrg(a.org)]);
+  const derived = await app.inject({ url, headers: a.member });
+  assert.equal(derived.body, stored.body);
+  assert.deepEqual(derived.json(), [month, smallMonth('2025-09')]);
+});
+
 test('CSV export is RFC 4180 with one row per payee; a CSV import reads it back', async (t) => {
   const { app, a } = await setup(t);
   const hostile = smallMonth();

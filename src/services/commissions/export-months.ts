@@ -1,5 +1,5 @@
 import type pg from 'pg';
-import { monthsBetween, readDocuments } from '../../db/commissions.js';
+import { monthsBetween, readDocumentTexts, readDocuments } from '../../db/commissions.js';
 import { withTenant } from '../../db/tenant.js';
 import { canonicalMonth } from '../../domain/imports/canonical.js';
 import { toCsv } from '../../domain/imports/csv.js';
@@ -14,11 +14,19 @@ export async function exportableMonths(pool: pg.Pool, tenantId: string, from: st
   return withTenant(pool, tenantId, (tx) => monthsBetween(tx, from, to));
 }
 
-/** The months' documents, canonical; without deals when `deals` is false (CSV has a row per payee only). */
-async function* documents(pool: pg.Pool, tenantId: string, months: string[], deals: boolean): AsyncGenerator<CommissionMonth> {
+/** The months' documents without their deals, canonical (CSV has a row per payee only). */
+async function* payeeDocuments(pool: pg.Pool, tenantId: string, months: string[]): AsyncGenerator<CommissionMonth> {
   for (let start = 0; start < months.length; start += BATCH) {
-    const batch = await withTenant(pool, tenantId, (tx) => readDocuments(tx, months.slice(start, start + BATCH), { deals }));
+    const batch = await withTenant(pool, tenantId, (tx) => readDocuments(tx, months.slice(start, start + BATCH), { deals: false }));
     for (const document of batch) yield canonicalMonth(document);
+  }
+}
+
+/** The months as JSON text: as stored at import, or written out the same way for older months. */
+async function* jsonTexts(pool: pg.Pool, tenantId: string, months: string[]): AsyncGenerator<string> {
+  for (let start = 0; start < months.length; start += BATCH) {
+    const batch = await withTenant(pool, tenantId, (tx) => readDocumentTexts(tx, months.slice(start, start + BATCH)));
+    for (const month of batch) yield 'text' in month ? month.text : JSON.stringify(canonicalMonth(month.document));
   }
 }
 
@@ -39,16 +47,19 @@ export async function* exportChunks(
   single: boolean,
 ): AsyncGenerator<string> {
   let first = true;
-  if (format === 'json' && !single) yield '[';
-  if (format === 'csv' && months.length === 0) yield toCsv([]);
-  for await (const document of documents(pool, tenantId, months, format === 'json')) {
-    if (format === 'json') {
-      yield `${first || single ? '' : ','}${JSON.stringify(document)}`;
-    } else {
-      const csv = toCsv([document]);
-      yield first ? csv : withoutHeader(csv);
+  if (format === 'json') {
+    if (!single) yield '[';
+    for await (const text of jsonTexts(pool, tenantId, months)) {
+      yield first || single ? text : `,${text}`;
+      first = false;
     }
+    if (!single) yield ']';
+    return;
+  }
+  if (months.length === 0) yield toCsv([]);
+  for await (const document of payeeDocuments(pool, tenantId, months)) {
+    const csv = toCsv([document]);
+    yield first ? csv : withoutHeader(csv);
     first = false;
   }
-  if (format === 'json' && !single) yield ']';
 }

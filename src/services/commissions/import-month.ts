@@ -178,6 +178,7 @@ async function writeMonth(
     })),
   ];
 
+  const document = canonicalMonth(input);
   await insertMonth(tx, {
     month,
     metadata: input.metadata ?? null,
@@ -187,7 +188,8 @@ async function writeMonth(
     managerCount: totals.managers,
     transactions: totals.transactions,
     terminations: payees.reduce((sum, payee) => sum + (payee.terminations ?? 0), 0),
-    document: canonicalMonth(input),
+    document,
+    documentText: JSON.stringify(document),
     rollup: rollupFromHistory([historyMonthFromImport(input)])[0]!,
     importedBy: userId,
   });
