@@ -54,12 +54,17 @@ export async function openDatabase(config: Config, log: Log): Promise<OpenDataba
       log: (message) => log.debug({ migration: message }, 'migrate'),
     });
     if (prepared.migrationsApplied.length > 0) log.info({ applied: prepared.migrationsApplied }, 'migrations applied');
+    let closing = false;
     const pool = createPool({
       url: prepared.appUrl,
       max: config.dbPoolSize,
       statementTimeoutMs: config.dbStatementTimeoutMs,
       acquireTimeoutMs: config.dbPoolAcquireTimeoutMs,
-      onIdleError: (error) => log.warn({ err: error }, 'idle database connection failed'),
+      // Only what went wrong: pg attaches the whole client to the error. During close() the
+      // server ends connections that are still being closed: expected, not logged.
+      onIdleError: (error) => {
+        if (!closing) log.warn({ err: { message: error.message, code: (error as { code?: string }).code } }, 'idle database connection failed');
+      },
     });
     return {
       pool,
@@ -67,6 +72,7 @@ export async function openDatabase(config: Config, log: Log): Promise<OpenDataba
       appUrl: prepared.appUrl,
       migrationsApplied: prepared.migrationsApplied,
       async close() {
+        closing = true;
         await pool.end();
         await stopEmbedded();
       },
