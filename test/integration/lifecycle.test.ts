@@ -87,6 +87,8 @@ test('npm start with the embedded database: serves, stops cleanly, and keeps its
 
   assert.equal(await stop(first), 0);
   assert.deepEqual(postgresProcessesFor(dataDir), [], 'the embedded cluster stopped with the service');
+  const troubled = first.output().split('\n').filter((line) => /"level":(40|50|60)/.test(line));
+  assert.deepEqual(troubled, [], 'a clean start and stop logs no warning or error');
 
   // `npm run token` signs with the same development key.
   const cliToken = execFileSync(process.execPath, ['--import', 'tsx', 'src/cli/token.ts', '--tenant', 'demo', '--role', 'member'], {
