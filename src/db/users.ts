@@ -65,14 +65,31 @@ export async function setUserRole(tx: TenantTx, userId: string, role: AppRole): 
 /**
  * Removes a user's personal data: their users row (e-mail, marketplace user id) and the IP
  * addresses of their requests in the audit trail (migration 0008). The audit rows themselves
- * stay, under an internal id that no longer leads to anybody.
+ * stay, under an internal id that no longer leads to anybody. Refused for the organisation's only
+ * admin while it has other users.
  */
 export async function eraseUser(tx: TenantTx, userId: string): Promise<UserErasure> {
   await lockUsers(tx);
   const user = await readUser(tx, userId);
   if (!user) return { status: 'not-found' };
   if (user.role === 'admin' && (await isLastAdmin(tx, userId))) return { status: 'last-admin' };
+  return { status: 'erased', auditEntriesRedacted: await erase(tx, userId) };
+}
+
+/**
+ * The same erasure, asked for by the marketplace by its own user id (the token's `sub`): the
+ * account is gone there, so it is not refused for a last admin (roles come from the marketplace).
+ */
+export async function eraseMarketplaceUser(tx: TenantTx, subject: string): Promise<{ userId: string; auditEntriesRedacted: number } | undefined> {
+  await lockUsers(tx);
+  const found = await tx.query<{ id: string }>('SELECT id FROM users WHERE tenant_id = $1 AND supabase_user_id = $2', [tx.tenantId, subject]);
+  const userId = found.rows[0]?.id;
+  if (!userId) return undefined;
+  return { userId, auditEntriesRedacted: await erase(tx, userId) };
+}
+
+async function erase(tx: TenantTx, userId: string): Promise<number> {
   await tx.query('DELETE FROM users WHERE tenant_id = $1 AND id = $2', [tx.tenantId, userId]);
   const redacted = await tx.query<{ count: number }>('SELECT redact_user_audit($1) AS count', [userId]);
-  return { status: 'erased', auditEntriesRedacted: redacted.rows[0]!.count };
+  return redacted.rows[0]!.count;
 }

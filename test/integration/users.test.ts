@@ -14,6 +14,7 @@ import { tenantIdForOrg } from '../../src/db/tenant-id.js';
 import { appPool, appUrl, bearer, ownerClient, testApp, tokenFor, uniqueOrg } from '../helpers/env.js';
 import { eventually } from '../helpers/eventually.js';
 import { smallMonth } from '../helpers/fixtures.js';
+import { signMarketplaceBody } from '../../src/auth/marketplace-signature.js';
 
 type Headers = Record<string, string>;
 
@@ -161,4 +162,42 @@ test('an erasure through one instance is heard by the others: the user is looked
     const response = await two!.inject({ url: '/api/v1/users/me', headers: org.member });
     return response.statusCode === 200 && response.json().id !== org.memberUser.id;
   });
+});
+
+test('the marketplace erases a deleted account’s user with a signed push, even the last admin; idempotent', async (t) => {
+  const secret = 'marketplace-secret-for-user-erasure';
+  const app = await testApp(t, { env: { MARKETPLACE_WEBHOOK_SECRET: secret } });
+  const orgId = uniqueOrg('mp-erase');
+  const sub = randomUUID();
+  const admin = bearer(await tokenFor({ orgId, email: 'leaving@mp-erase.example', sub }));
+  const adminUser = await me(app, admin);
+  const member = bearer(await tokenFor({ orgId, email: 'staying@mp-erase.example', sub: randomUUID() }));
+  await me(app, member);
+  await app.auditWriter.flush();
+
+  const push = (body: object, key = secret) => {
+    const text = JSON.stringify(body);
+    return app.inject({
+      method: 'POST',
+      url: '/api/v1/marketplace/users/erase',
+      headers: { 'content-type': 'application/json', 'x-signature': signMarketplaceBody(key, Math.floor(Date.now() / 1000), text) },
+      payload: text,
+    });
+  };
+  assert.equal((await push({ tenant_id: orgId, user_id: sub }, 'not-the-secret')).statusCode, 401);
+  const owner = await ownerClient(t);
+  const emails = async () =>
+    (await owner.query<{ email: string }>('SELECT email FROM users WHERE tenant_id = $1 ORDER BY email', [tenantIdForOrg(orgId)])).rows.map((row) => row.email);
+  assert.deepEqual(await emails(), ['leaving@mp-erase.example', 'staying@mp-erase.example'], 'a forged push changes nothing');
+
+  const erased = await push({ tenant_id: orgId, user_id: sub });
+  assert.equal(erased.statusCode, 200, erased.body);
+  assert.equal(erased.json().status, 'erased');
+  assert.ok(erased.json().audit_entries_redacted >= 1);
+  assert.deepEqual(await emails(), ['staying@mp-erase.example'], 'the only admin goes: the account is gone');
+  const ips = await owner.query('SELECT 1 FROM audit_log WHERE tenant_id = $1 AND user_id = $2 AND ip IS NOT NULL', [tenantIdForOrg(orgId), adminUser.id]);
+  assert.equal(ips.rowCount, 0);
+
+  const again = await push({ tenant_id: orgId, user_id: sub });
+  assert.deepEqual(again.json(), { status: 'absent', audit_entries_redacted: 0 }, 'a second push finds nobody');
 });

@@ -3,6 +3,8 @@ import type { FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
 import { SignatureError, verifyMarketplaceSignature, SIGNATURE_TOLERANCE_SECONDS } from '../../auth/marketplace-signature.js';
 import { ensureTenant } from '../../db/provisioning.js';
+import { withTenant } from '../../db/tenant.js';
+import { eraseMarketplaceUser } from '../../db/users.js';
 import { HttpProblem, notFound, serviceUnavailable, unprocessable } from '../problem.js';
 import { tenantIdForOrg } from '../../db/tenant-id.js';
 import { DEFAULT_REVOCATION_TTL_SECONDS, type SessionRevocations } from '../../services/sessions/revocations.js';
@@ -63,7 +65,7 @@ export async function revokeSessionIn(revocations: SessionRevocations, tenantId:
   }
 }
 
-const marketplaceRoutes: FastifyPluginAsyncTypebox<RouteDeps & { revocations: SessionRevocations }> = async (app, { config, pool, clock, revocations }) => {
+const marketplaceRoutes: FastifyPluginAsyncTypebox<RouteDeps & { revocations: SessionRevocations }> = async (app, { config, pool, clock, revocations, tenantChanged }) => {
   const revokeSession = (tenantId: string, sessionId: string, expiresAt: number | undefined, now: Date) =>
     revokeSessionIn(revocations, tenantId, sessionId, expiresAt, now);
   const secret = config.marketplaceWebhookSecret;
@@ -123,6 +125,56 @@ const marketplaceRoutes: FastifyPluginAsyncTypebox<RouteDeps & { revocations: Se
       await revokeSession(tenantIdForOrg(orgId), sessionId, expiresAt, clock());
       request.log.info({ tenant_id: tenantIdForOrg(orgId) }, 'session revoked by the marketplace');
       return { session_id: sessionId, status: 'revoked' as const };
+    },
+  );
+
+  app.post(
+    '/marketplace/users/erase',
+    {
+      bodyLimit: PUSH_BODY_LIMIT,
+      onRequest: requireSecret,
+      preValidation: verifySigned,
+      schema: {
+        tags: ['tenant'],
+        summary: 'Marketplace request to erase a user’s personal data in an organisation (signed)',
+        description:
+          'Signed like the entitlement push (`X-Signature`). For a person whose marketplace account is deleted: in the organisation ' +
+          '`tenant_id`, removes the record of the user `user_id` (the token’s `sub`) and the IP addresses of their requests from the ' +
+          'audit trail, as `DELETE /users/{id}` does, and is not refused for a last admin. Idempotent: a user unknown here answers ' +
+          '`{"status": "absent"}`. Tokens already issued stay valid until they expire: revoke their sessions too ' +
+          '(`/marketplace/sessions/revoke`). 404 while MARKETPLACE_WEBHOOK_SECRET is unset.',
+        security: [],
+        consumes: ['application/json'],
+        headers: Type.Object({ 'x-signature': Type.String({ maxLength: 1024 }) }),
+        body: Type.Object(
+          {
+            tenant_id: Type.String({ minLength: 1, maxLength: 255, description: 'The marketplace organisation id.' }),
+            user_id: Type.String({ minLength: 1, maxLength: 255, description: 'The marketplace user id (the token’s `sub`).' }),
+          },
+          { additionalProperties: true },
+        ),
+        response: {
+          200: Type.Object({
+            status: Type.Union([Type.Literal('erased'), Type.Literal('absent')]),
+            audit_entries_redacted: Type.Integer(),
+          }),
+          400: Problem,
+          401: Problem,
+          404: Problem,
+          422: Problem,
+        },
+      },
+    },
+    async (request) => {
+      const tenantId = tenantIdForOrg(request.body.tenant_id);
+      // Queued audit entries of this user are written first, so the redaction covers them too.
+      await app.auditWriter.flush();
+      const erased = await withTenant(pool, tenantId, (tx) => eraseMarketplaceUser(tx, request.body.user_id));
+      if (!erased) return { status: 'absent' as const, audit_entries_redacted: 0 };
+      app.forgetTenant(tenantId);
+      await tenantChanged(tenantId, { type: 'users' });
+      request.log.info({ tenant_id: tenantId, erased_user_id: erased.userId, audit_entries_redacted: erased.auditEntriesRedacted }, 'user erased by the marketplace');
+      return { status: 'erased' as const, audit_entries_redacted: erased.auditEntriesRedacted };
     },
   );
 
