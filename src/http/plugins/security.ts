@@ -1,6 +1,7 @@
 import fp from 'fastify-plugin';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import helmet from 'helmet';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import helmet, { type HelmetOptions } from 'helmet';
 import cors from '@fastify/cors';
 import rateLimit from '@fastify/rate-limit';
 import type { Redis } from 'ioredis';
@@ -56,6 +57,25 @@ export const CONTENT_SECURITY_POLICY = {
   upgradeInsecureRequests: null,
 };
 
+/**
+ * The headers helmet sets for `options`, by running its middleware once against a response that
+ * only records them. With fixed options (no nonces) they never differ between requests.
+ */
+export function helmetHeaders(options: HelmetOptions): Record<string, string> {
+  const headers: Record<string, string> = {};
+  const recorder = {
+    setHeader: (name: string, value: unknown) => void (headers[name.toLowerCase()] = String(value)),
+    removeHeader: (name: string) => void delete headers[name.toLowerCase()],
+  };
+  let finished = false;
+  helmet(options)({} as IncomingMessage, recorder as unknown as ServerResponse, (error?: unknown) => {
+    if (error) throw error;
+    finished = true;
+  });
+  if (!finished) throw new Error('helmet did not finish synchronously');
+  return headers;
+}
+
 function problem429(ttlSeconds: number, detail: string): HttpProblem {
   const retryAfter = String(Math.max(1, ttlSeconds));
   return new HttpProblem(429, 'rate-limited', detail, { retry_after_seconds: Number(retryAfter) }, { 'retry-after': retryAfter });
@@ -73,16 +93,19 @@ async function securityPlugin(app: FastifyInstance, options: SecurityPluginOptio
   const { config } = options;
   const limits = config.rateLimit;
 
-  // Built once: @fastify/helmet would build helmet's middleware anew on every request (parsing
-  // the CSP each time), a measurable share of a cached read.
-  const securityHeaders = helmet({
+  // helmet's headers are the same for every response: computed once, then handed to Fastify with
+  // the reply's own headers, which it writes in one go. (@fastify/helmet built helmet's middleware
+  // anew on every request, parsing the CSP each time; running even a prebuilt one sets a dozen
+  // headers one by one: a measurable share of a cached read.)
+  const securityHeaders = helmetHeaders({
     contentSecurityPolicy: { useDefaults: false, directives: CONTENT_SECURITY_POLICY },
     // The API is called cross-origin only through CORS; nothing here embeds other origins' resources.
     crossOriginEmbedderPolicy: false,
     strictTransportSecurity: config.env === 'production' ? { maxAge: 31_536_000, includeSubDomains: true } : false,
   });
-  app.addHook('onRequest', (request, reply, done) => {
-    securityHeaders(request.raw, reply.raw, (error?: unknown) => done(error instanceof Error ? error : undefined));
+  app.addHook('onRequest', (_request, reply, done) => {
+    reply.headers(securityHeaders);
+    done();
   });
 
   if (config.corsOrigins.length > 0) {

@@ -50,7 +50,9 @@ const eventsRoutes: FastifyPluginAsync<EventsRouteOptions> = async (app, options
         throw new HttpProblem(429, 'too-many-streams', 'Too many open event streams for this organisation.', {}, { 'retry-after': '30' });
       }
       reply.hijack();
-      reply.raw.writeHead(200, { ...SSE_HEADERS, 'x-request-id': request.id });
+      // The headers the reply holds so far (security headers, CORS) go out with the stream's own.
+      const held = Object.entries(reply.getHeaders()).filter((entry): entry is [string, string | number | string[]] => entry[1] !== undefined);
+      reply.raw.writeHead(200, { ...Object.fromEntries(held), ...SSE_HEADERS, 'x-request-id': request.id });
       hub.attach(tenantId, reply.raw);
       return reply;
     },
