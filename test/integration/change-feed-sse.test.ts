@@ -103,7 +103,7 @@ test("events: tenant A's stream carries A's changes and never B's", async (t) =>
   assert.match(a.headers['content-type'] ?? '', /^text\/event-stream/);
   assert.ok(a.headers['x-request-id']);
   assert.equal(a.headers['x-content-type-options'], 'nosniff', 'the stream carries the security headers too');
-  assert.match(a.headers['content-security-policy'] ?? '', /default-src 'self'/);
+  assert.match(String(a.headers['content-security-policy'] ?? ''), /default-src 'self'/);
   await eventually('both streams subscribed', () => a.messages.some((m) => m.event === 'ready') && b.messages.some((m) => m.event === 'ready'));
   assert.equal(open.streams, 2);
 
