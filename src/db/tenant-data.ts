@@ -29,14 +29,26 @@ export async function countTenantRows(tx: TenantTx, tables: string[]): Promise<R
   return counts;
 }
 
+/** Columns that only repeat another column of their row in another form: left out of the export. */
+const DERIVED_COLUMNS: Readonly<Record<string, readonly string[]>> = {
+  // The canonical JSON text of `document` (migration 0009), kept for fast JSON exports.
+  commission_months: ['document_text'],
+};
+
 /**
  * Streams one table's rows of the tenant as JSON text, `batch` rows per round trip, through a
- * cursor of the caller's transaction (bounded memory whatever the table's size).
+ * cursor of the caller's transaction (bounded memory whatever the table's size). Derived columns
+ * are left out.
  */
 export async function* tableRows(tx: TenantTx, table: string, batch = 500): AsyncGenerator<string[]> {
   const column = table === 'tenants' ? 'id' : 'tenant_id';
   const cursor = pg.escapeIdentifier(`export_${table}`);
-  await tx.query(`DECLARE ${cursor} NO SCROLL CURSOR FOR SELECT row_to_json(t)::text AS row FROM ${pg.escapeIdentifier(table)} t WHERE ${column} = $1`, [tx.tenantId]);
+  const derived = DERIVED_COLUMNS[table];
+  const row = derived ? `(to_jsonb(t) - $2::text[])::text` : 'row_to_json(t)::text';
+  await tx.query(
+    `DECLARE ${cursor} NO SCROLL CURSOR FOR SELECT ${row} AS row FROM ${pg.escapeIdentifier(table)} t WHERE ${column} = $1`,
+    derived ? [tx.tenantId, derived] : [tx.tenantId],
+  );
   try {
     for (;;) {
       const result = await tx.query<{ row: string }>(`FETCH ${batch} FROM ${cursor}`);

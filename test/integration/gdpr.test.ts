@@ -40,6 +40,9 @@ test('an admin exports everything the organisation owns, as one streamed JSON do
   assert.equal(document.tables.tenants!.length, 1);
   assert.equal(document.tables.users!.length, 2);
   assert.equal(document.tables.deals!.length, 10);
+  const [stored] = document.tables.commission_months!;
+  assert.deepEqual((stored!.document as { month: string }).month, '2025-08', 'the imported document, as stored');
+  assert.ok(!('document_text' in stored!), 'not again as text: derived columns are left out');
   assert.deepEqual(document.tables.agents!.map((agent) => agent.name).sort(), ['Ada Quill', 'Bo Tran']);
   assert.ok(document.tables.audit_log!.length >= 3, 'the audit trail so far is part of it');
   assert.ok(!response.body.includes('Other Tenant Agent'), "nothing of another tenant");
