@@ -27,6 +27,15 @@ function addDays(day: Date, days: number): string {
   return copy.toISOString().slice(0, 10);
 }
 
+/**
+ * Takes the transaction's lock on the tenant's users: users are added (first sign-in), their roles
+ * changed and users erased one at a time, so "is this the first user?" and "is this the only
+ * admin?" are decided on a list nobody else is changing.
+ */
+export async function lockTenantUsers(tx: TenantTx): Promise<void> {
+  await tx.query('SELECT pg_advisory_xact_lock(hashtextextended($1, 0))', [`provision-users:${tx.tenantId}`]);
+}
+
 /** Creates the tenant of `orgId` (on a promotion) unless it exists; true when it was created. */
 async function ensureTenantIn(tx: TenantTx, orgId: string, promo: { promoDays: number; today: Date }): Promise<boolean> {
   // No conflict target: a concurrent insert may collide on the id or on supabase_org_id first.
@@ -70,7 +79,7 @@ export async function provisionUser(pool: pg.Pool, request: ProvisionRequest): P
       return { tenantId, userId: existing.rows[0].id, storedRole: existing.rows[0].role, tenantCreated };
     }
 
-    await tx.query('SELECT pg_advisory_xact_lock(hashtextextended($1, 0))', [`provision-users:${tenantId}`]);
+    await lockTenantUsers(tx);
     const created = await tx.query<{ id: string; role: AppRole }>(
       `INSERT INTO users (tenant_id, supabase_user_id, email, role)
        VALUES ($1, $2, $3, CASE WHEN EXISTS (SELECT 1 FROM users WHERE tenant_id = $1) THEN 'member' ELSE 'admin' END)

@@ -1,4 +1,4 @@
-import type { AppRole } from './provisioning.js';
+import { lockTenantUsers, type AppRole } from './provisioning.js';
 import type { TenantTx } from './tenant.js';
 
 /** A user of the organisation as the service knows them (the marketplace owns the account). */
@@ -33,15 +33,6 @@ export async function readUser(tx: TenantTx, userId: string): Promise<UserRow | 
   return result.rows[0];
 }
 
-/**
- * Takes the lock provisioning takes (src/db/provisioning.ts), so a user being added and a role
- * being changed or a user erased are decided one at a time: the "is this the only admin?" check
- * below cannot race a first sign-in.
- */
-async function lockUsers(tx: TenantTx): Promise<void> {
-  await tx.query('SELECT pg_advisory_xact_lock(hashtextextended($1, 0))', [`provision-users:${tx.tenantId}`]);
-}
-
 /** True when `userId` is the tenant's only stored admin and someone else would be left without one. */
 async function isLastAdmin(tx: TenantTx, userId: string): Promise<boolean> {
   const result = await tx.query<{ last: boolean }>(
@@ -54,7 +45,7 @@ async function isLastAdmin(tx: TenantTx, userId: string): Promise<boolean> {
 
 /** Sets the stored role (the one that applies when a token claims none). */
 export async function setUserRole(tx: TenantTx, userId: string, role: AppRole): Promise<UserChange> {
-  await lockUsers(tx);
+  await lockTenantUsers(tx);
   const user = await readUser(tx, userId);
   if (!user) return { status: 'not-found' };
   if (user.role === 'admin' && role !== 'admin' && (await isLastAdmin(tx, userId))) return { status: 'last-admin' };
@@ -69,7 +60,7 @@ export async function setUserRole(tx: TenantTx, userId: string, role: AppRole): 
  * admin while it has other users.
  */
 export async function eraseUser(tx: TenantTx, userId: string): Promise<UserErasure> {
-  await lockUsers(tx);
+  await lockTenantUsers(tx);
   const user = await readUser(tx, userId);
   if (!user) return { status: 'not-found' };
   if (user.role === 'admin' && (await isLastAdmin(tx, userId))) return { status: 'last-admin' };
@@ -81,7 +72,7 @@ export async function eraseUser(tx: TenantTx, userId: string): Promise<UserErasu
  * account is gone there, so it is not refused for a last admin (roles come from the marketplace).
  */
 export async function eraseMarketplaceUser(tx: TenantTx, subject: string): Promise<{ userId: string; auditEntriesRedacted: number } | undefined> {
-  await lockUsers(tx);
+  await lockTenantUsers(tx);
   const found = await tx.query<{ id: string }>('SELECT id FROM users WHERE tenant_id = $1 AND supabase_user_id = $2', [tx.tenantId, subject]);
   const userId = found.rows[0]?.id;
   if (!userId) return undefined;
