@@ -5,7 +5,7 @@ import type pg from 'pg';
 import type { Config } from './config.js';
 import type { VerifyToken } from './auth/verify-token.js';
 import errorsPlugin, { frameworkErrors } from './http/plugins/errors.js';
-import authPlugin from './http/plugins/auth.js';
+import authPlugin, { changesUsers } from './http/plugins/auth.js';
 import entitlementsPlugin from './http/plugins/entitlements.js';
 import openapiPlugin from './http/plugins/openapi.js';
 import securityPlugin from './http/plugins/security.js';
@@ -111,8 +111,10 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     pool: deps.pool,
     clock,
     // After a committed write: drop the tenant's cached results (everywhere, with Redis) and tell
-    // every instance and open dashboard. Neither half throws for an infrastructure failure.
+    // every instance and open dashboard; after a change to its users, forget them here too (the
+    // others do when the feed tells them). None of it throws for an infrastructure failure.
     tenantChanged: async (tenantId, event = { type: 'change' }) => {
+      if (changesUsers(event)) app.forgetTenant(tenantId);
       await deps.cache?.invalidateTenant(tenantId);
       await deps.feed?.publish(tenantId, event);
     },

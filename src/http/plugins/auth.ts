@@ -47,8 +47,10 @@ export interface AuthPluginOptions {
   feed?: ChangeFeed | undefined;
 }
 
-/** Change events after which a tenant's provisioned users must be looked up again. */
+/** Change events after which a tenant's provisioned users must be looked up again: a user's role changed or erased, the tenant erased. */
 const USERS_CHANGED = new Set(['users', 'erased']);
+
+export const changesUsers = (event: { type: string }): boolean => USERS_CHANGED.has(event.type);
 
 const BEARER = /^Bearer ([A-Za-z0-9_=-]+\.[A-Za-z0-9_=-]+\.[A-Za-z0-9_=-]*)$/;
 
@@ -121,7 +123,7 @@ async function authPlugin(app: FastifyInstance, options: AuthPluginOptions) {
   // would be audited under the erased id. After a resync anything may have been missed.
   const unsubscribe = options.feed?.subscribe((tenantId, event) => {
     if (tenantId === ALL_TENANTS) known.clear();
-    else if (USERS_CHANGED.has(event.type)) forgetTenant(tenantId);
+    else if (changesUsers(event)) forgetTenant(tenantId);
   });
   if (unsubscribe) app.addHook('onClose', async () => unsubscribe());
 

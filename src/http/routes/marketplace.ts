@@ -171,7 +171,6 @@ const marketplaceRoutes: FastifyPluginAsyncTypebox<RouteDeps & { revocations: Se
       await app.auditWriter.flush();
       const erased = await withTenant(pool, tenantId, (tx) => eraseMarketplaceUser(tx, request.body.user_id));
       if (!erased) return { status: 'absent' as const, audit_entries_redacted: 0 };
-      app.forgetTenant(tenantId);
       await tenantChanged(tenantId, { type: 'users' });
       request.log.info({ tenant_id: tenantId, erased_user_id: erased.userId, audit_entries_redacted: erased.auditEntriesRedacted }, 'user erased by the marketplace');
       return { status: 'erased' as const, audit_entries_redacted: erased.auditEntriesRedacted };

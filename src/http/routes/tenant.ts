@@ -68,7 +68,6 @@ const tenantRoutes: FastifyPluginAsyncTypebox<RouteDeps> = async (app, { pool, c
       await app.auditWriter.flush();
       const erasure = await eraseTenant(pool, principal.tenantId, { orgId: principal.orgId, erasedBy: principal.userId, requestId: request.id });
       request.log.warn({ tenant_id: principal.tenantId, tables: erasure.tables }, 'tenant erased');
-      app.forgetTenant(principal.tenantId);
       await tenantChanged(principal.tenantId, { type: 'erased' });
       // The tenant is gone, so there is nowhere to audit this request to: the tombstone is its record.
       request.principal = null;

@@ -137,8 +137,7 @@ const userRoutes: FastifyPluginAsyncTypebox<RouteDeps & { revocations: SessionRe
       if (erasure.status === 'not-found') throw notFound('no such user in this organisation');
       if (erasure.status === 'last-admin') throw lastAdmin();
       request.log.info({ erased_user_id: userId, audit_entries_redacted: erasure.auditEntriesRedacted }, 'user erased');
-      // Every instance forgets the user (the feed reaches this one too; without a feed, only this one exists).
-      app.forgetTenant(principal.tenantId);
+      // Every instance forgets the user.
       await tenantChanged(principal.tenantId, { type: 'users' });
       if (self) {
         request.auditWithoutIp = true;
