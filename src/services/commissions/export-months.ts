@@ -1,9 +1,8 @@
 import type pg from 'pg';
 import { monthsBetween, readDocumentTexts, readDocuments } from '../../db/commissions.js';
-import { withTenant } from '../../db/tenant.js';
+import { withTenant, type TenantTx } from '../../db/tenant.js';
 import { canonicalMonth } from '../../domain/imports/canonical.js';
 import { toCsv } from '../../domain/imports/csv.js';
-import type { CommissionMonth } from '../../domain/imports/format.js';
 
 export type ExportFormat = 'json' | 'csv';
 
@@ -14,19 +13,10 @@ export async function exportableMonths(pool: pg.Pool, tenantId: string, from: st
   return withTenant(pool, tenantId, (tx) => monthsBetween(tx, from, to));
 }
 
-/** The months' documents without their deals, canonical (CSV has a row per payee only). */
-async function* payeeDocuments(pool: pg.Pool, tenantId: string, months: string[]): AsyncGenerator<CommissionMonth> {
+/** What `read` gives for the months, in order, BATCH months per short transaction. */
+async function* inBatches<T>(pool: pg.Pool, tenantId: string, months: string[], read: (tx: TenantTx, batch: string[]) => Promise<T[]>): AsyncGenerator<T> {
   for (let start = 0; start < months.length; start += BATCH) {
-    const batch = await withTenant(pool, tenantId, (tx) => readDocuments(tx, months.slice(start, start + BATCH), { deals: false }));
-    for (const document of batch) yield canonicalMonth(document);
-  }
-}
-
-/** The months as JSON text: as stored at import, or written out the same way for older months. */
-async function* jsonTexts(pool: pg.Pool, tenantId: string, months: string[]): AsyncGenerator<string> {
-  for (let start = 0; start < months.length; start += BATCH) {
-    const batch = await withTenant(pool, tenantId, (tx) => readDocumentTexts(tx, months.slice(start, start + BATCH)));
-    for (const month of batch) yield 'text' in month ? month.text : JSON.stringify(canonicalMonth(month.document));
+    yield* await withTenant(pool, tenantId, (tx) => read(tx, months.slice(start, start + BATCH)));
   }
 }
 
@@ -49,7 +39,9 @@ export async function* exportChunks(
   let first = true;
   if (format === 'json') {
     if (!single) yield '[';
-    for await (const text of jsonTexts(pool, tenantId, months)) {
+    // As stored at import, or written out the same way for older months.
+    for await (const month of inBatches(pool, tenantId, months, readDocumentTexts)) {
+      const text = 'text' in month ? month.text : JSON.stringify(canonicalMonth(month.document));
       yield first || single ? text : `,${text}`;
       first = false;
     }
@@ -57,8 +49,10 @@ export async function* exportChunks(
     return;
   }
   if (months.length === 0) yield toCsv([]);
-  for await (const document of payeeDocuments(pool, tenantId, months)) {
-    const csv = toCsv([document]);
+  // Without their deals: CSV has a row per payee only.
+  const payeesOnly = (tx: TenantTx, batch: string[]) => readDocuments(tx, batch, { deals: false });
+  for await (const document of inBatches(pool, tenantId, months, payeesOnly)) {
+    const csv = toCsv([canonicalMonth(document)]);
     yield first ? csv : withoutHeader(csv);
     first = false;
   }
