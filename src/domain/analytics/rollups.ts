@@ -228,16 +228,9 @@ export function totalsIn(rollups: readonly MonthRollup[], range: MonthRange): Ra
   return totals;
 }
 
-export interface AgentTotals {
-  name: string;
-  /** Type, manager and market as of the agent's latest month in the range. */
-  type: AgentType;
-  manager: string | null;
-  market: string | null;
-  gp: Cents;
-  commission: Cents;
-  closed: number;
-  terminated: number;
+/** An agent's sums over a range: type, manager and market as of the agent's latest month in it. */
+export interface AgentTotals extends AgentRollup {
+  /** Months of the range the agent appears in. */
   months: number;
 }
 

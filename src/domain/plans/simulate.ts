@@ -154,22 +154,7 @@ export function simulatePlan(
 }
 
 /** The simulation as the contract's JSON: the same shape, every amount in currency units (2 decimals). */
-export interface SimulationJson {
-  plan: string;
-  from: string;
-  to: string;
-  months: string[];
-  total_gp: number;
-  total_commission: number;
-  actual_commission: number;
-  commission_pct: number | null;
-  actual_commission_pct: number | null;
-  by_agent: AgentComparison[];
-  by_month: MonthComparison[];
-  winners: AgentComparison[];
-  losers: AgentComparison[];
-  warnings: string[];
-}
+export type SimulationJson = Simulation;
 
 function agentJson(entry: AgentComparison): AgentComparison {
   return { ...entry, gp: toAmount(entry.gp), simulated: toAmount(entry.simulated), actual: toAmount(entry.actual), delta: toAmount(entry.delta) };
