@@ -11,9 +11,27 @@ import { fileURLToPath } from 'node:url';
 import { generateDemoMonths } from '../../src/demo/generate.js';
 import { testApp, tokenFor, uniqueOrg } from '../helpers/env.js';
 import { chromiumMissing, launch, openView } from './browser.js';
+import type { Page } from 'playwright-core';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const VIEWS = ['dashboard', 'timeline', 'deals', 'predictive', 'markets', 'plans', 'data'] as const;
+
+/** Every CSP violation the page reports, as the console prints it or as its securitypolicyviolation event tells it. */
+async function watchViolations(page: Page): Promise<string[]> {
+  const violations: string[] = [];
+  page.on('console', (message) => {
+    if (/Content[- ]Security[- ]Policy/i.test(message.text())) violations.push(message.text());
+  });
+  await page.exposeFunction('__cspViolation', (text: string) => violations.push(text));
+  await page.addInitScript(() => {
+    document.addEventListener('securitypolicyviolation', (event) => {
+      (window as unknown as { __cspViolation: (text: string) => void }).__cspViolation(
+        `${event.violatedDirective} blocked ${event.blockedURI || 'inline'} at ${event.sourceFile}:${event.lineNumber} ${event.sample}`,
+      );
+    });
+  });
+  return violations;
+}
 
 test('the web app runs without Content-Security-Policy violations', { skip: chromiumMissing, timeout: 10 * 60_000 }, async (t) => {
   const build = spawnSync(process.execPath, ['web/scripts/ensure-built.mjs'], { cwd: ROOT, encoding: 'utf8' });
@@ -36,18 +54,7 @@ test('the web app runs without Content-Security-Policy violations', { skip: chro
   const browser = await launch();
   t.after(() => browser.close());
   const page = await browser.context.newPage();
-  const violations: string[] = [];
-  page.on('console', (message) => {
-    if (/Content[- ]Security[- ]Policy/i.test(message.text())) violations.push(message.text());
-  });
-  await page.exposeFunction('__cspViolation', (text: string) => violations.push(text));
-  await page.addInitScript(() => {
-    document.addEventListener('securitypolicyviolation', (event) => {
-      (window as unknown as { __cspViolation: (text: string) => void }).__cspViolation(
-        `${event.violatedDirective} blocked ${event.blockedURI || 'inline'} at ${event.sourceFile}:${event.lineNumber} ${event.sample}`,
-      );
-    });
-  });
+  const violations = await watchViolations(page);
 
   const response = await page.goto(`${base}/#access_token=${token}`);
   assert.match(String(response?.headers()['content-security-policy']), /script-src 'self'/);
@@ -69,10 +76,7 @@ test('the API documentation renders without Content-Security-Policy violations',
   const browser = await launch();
   t.after(() => browser.close());
   const page = await browser.context.newPage();
-  const violations: string[] = [];
-  page.on('console', (message) => {
-    if (/Content[- ]Security[- ]Policy/i.test(message.text())) violations.push(message.text());
-  });
+  const violations = await watchViolations(page);
   const response = await page.goto(`${base}/docs/`);
   const policy = String(response?.headers()['content-security-policy']);
   assert.match(policy, /script-src 'self'/, 'the documentation runs under a policy');
