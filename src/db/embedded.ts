@@ -39,7 +39,7 @@ async function loadEmbeddedPostgres() {
 }
 
 /** Asks the kernel for a free loopback port, so the embedded cluster never collides with a local server. */
-async function freePort(): Promise<number> {
+export async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = net.createServer();
     server.unref();

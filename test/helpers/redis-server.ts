@@ -17,17 +17,8 @@ export function redisTest(name: string, body: (t: TestContext, url: string) => P
   });
 }
 
-/** A TCP port nobody listens on right now. */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
-    });
-  });
-}
+/** A TCP port nobody listens on right now (the embedded database's own helper). */
+export { freePort } from '../../src/db/embedded.js';
 
 function answersPing(port: number): Promise<boolean> {
   return new Promise((resolve) => {
