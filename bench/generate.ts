@@ -23,6 +23,7 @@ import type { AgentType, CommissionMonth, ImportAgent, ImportDeal, ImportManager
 import { historyMonthFromImport } from '../src/domain/imports/to-history.js';
 import { parseAmountText, percentOf, toAmount, type Cents } from '../src/domain/money.js';
 import { importMonth } from '../src/services/commissions/import-month.js';
+import { serviceContext, systemPrincipal } from '../src/services/context.js';
 import { seededRandom } from '../src/demo/seeded-random.js';
 
 export interface TenantShape {
@@ -435,10 +436,8 @@ export async function loadDataset(owner: pg.Client, appPool: pg.Pool, spec: Data
 
   await timed(log, `${importedMonths.length} month(s) of ${perImportedMonth.toLocaleString('en-US')} deals through the import service`, async () => {
     for (const [index, month] of importedMonths.entries()) {
-      await importMonth(appPool, generateMonth(large, month, perImportedMonth, 7000 + index), {
-        tenantId: largeTenantId,
-        userId: null,
-        today,
+      await importMonth(serviceContext({ pool: appPool, clock: () => today, tenantChanged: async () => {} }, systemPrincipal(largeTenantId)), {
+        document: generateMonth(large, month, perImportedMonth, 7000 + index),
       });
     }
   });

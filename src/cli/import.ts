@@ -3,9 +3,9 @@ import { pino } from 'pino';
 import { loadConfig } from '../config.js';
 import { openDatabase } from '../db/open.js';
 import { ensureTenant } from '../db/provisioning.js';
-import { withTenant } from '../db/tenant.js';
-import { HttpProblem, type FieldError } from '../http/problem.js';
-import { importMonthInTransaction } from '../services/commissions/import-month.js';
+import { AppError } from '../domain/app-error.js';
+import { serviceContext, systemPrincipal } from '../services/context.js';
+import { importMonths } from '../services/commissions/import-months.js';
 import { expandPaths, readMonthFiles } from '../services/commissions/read-month-files.js';
 
 const USAGE = 'usage: npm run import -- --tenant ORG FILE_OR_DIR...';
@@ -56,24 +56,19 @@ async function main(): Promise<number> {
   const database = await openDatabase(config, log);
   try {
     const { tenantId } = await ensureTenant(database.pool, values.tenant, { promoDays: config.promoDays, today: new Date() });
-    const ordered = [...months].sort((a, b) => a.month.month.localeCompare(b.month.month));
-    const results = await withTenant(database.pool, tenantId, async (tx) => {
-      const out = [];
-      for (const [index, { source, month }] of ordered.entries()) {
-        try {
-          out.push(await importMonthInTransaction(tx, month, { userId: null, today: new Date() }));
-        } catch (error) {
-          if (error instanceof HttpProblem) {
-            const fieldErrors = (error.extensions.errors ?? []) as FieldError[];
-            for (const fieldError of fieldErrors) process.stderr.write(`\n${source} ${fieldError.pointer}: ${fieldError.message}`);
-            throw new Error(`\n${source} (${month.month}): ${error.message} Nothing imported.`);
-          }
-          throw error;
-        }
-        progress(index + 1, ordered.length, month.month);
+    // Nothing else runs against this database here: no cache or dashboards to tell.
+    const ctx = serviceContext({ pool: database.pool, clock: () => new Date(), tenantChanged: async () => {} }, systemPrincipal(tenantId, values.tenant));
+    let results;
+    try {
+      results = await importMonths(ctx, { months: months.map(({ source, month }) => ({ source, document: month })), onProgress: progress });
+    } catch (error) {
+      if (error instanceof AppError) {
+        const source = typeof error.details.source === 'string' ? `${error.details.source} ` : '';
+        for (const fieldError of error.errors ?? []) process.stderr.write(`\n${source}${fieldError.pointer}: ${fieldError.message}`);
+        throw new Error(`\n${error.message}`);
       }
-      return out;
-    });
+      throw error;
+    }
 
     const warnings = results.flatMap((result) => result.validation_warnings.map((warning) => `${result.month}: ${warning}`));
     const replaced = results.filter((result) => result.replaced).length;

@@ -2,7 +2,9 @@ import type pg from 'pg';
 import { tenantIdForOrg } from './tenant-id.js';
 import { withTenant, type TenantTx } from './tenant.js';
 
-export type AppRole = 'admin' | 'member';
+import type { AppRole } from '../domain/principal.js';
+
+export type { AppRole };
 
 export interface ProvisionRequest {
   orgId: string;

@@ -4,23 +4,13 @@ import type pg from 'pg';
 import { LRUCache } from 'lru-cache';
 import { SigningKeysUnavailableError, TokenError, type VerifyToken } from '../../auth/verify-token.js';
 import { tenantIdForOrg } from '../../db/tenant-id.js';
-import { provisionUser, type AppRole, type ProvisionedUser } from '../../db/provisioning.js';
-import type { ClaimedEntitlements } from '../../domain/entitlements.js';
+import { provisionUser, type ProvisionedUser } from '../../db/provisioning.js';
+import type { Principal } from '../../domain/principal.js';
 import { forbidden, serviceUnavailable, unauthorized } from '../problem.js';
 import type { SessionRevocations } from '../../services/sessions/revocations.js';
 import { ALL_TENANTS, type ChangeFeed } from '../../realtime/change-feed.js';
 
-/** Who is calling: established from a verified token, provisioned on first sight. */
-export interface Principal {
-  tenantId: string;
-  orgId: string;
-  userId: string;
-  role: AppRole;
-  sessionId: string | undefined;
-  email: string | undefined;
-  /** Entitlements claimed by the token (`app_metadata.entitlements`), if any. */
-  entitlementClaims?: ClaimedEntitlements | undefined;
-}
+export type { Principal };
 
 declare module 'fastify' {
   interface FastifyRequest {

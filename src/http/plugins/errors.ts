@@ -1,5 +1,6 @@
 import fp from 'fastify-plugin';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { AppError, type AppErrorKind } from '../../domain/app-error.js';
 import { HttpProblem, titleFor, problemType, type ProblemBody } from '../problem.js';
 import { fieldErrors, type ValidationIssue } from '../field-errors.js';
 
@@ -34,6 +35,36 @@ function isDatabaseUnavailable(error: { code?: string; message?: string }): bool
   return (typeof error.code === 'string' && UNAVAILABLE_CODES.has(error.code)) || UNAVAILABLE_MESSAGES.test(error.message ?? '');
 }
 
+/** The one mapping of the application's error kinds to HTTP. */
+export const STATUS_OF_KIND: Record<AppErrorKind, number> = {
+  'bad-request': 400,
+  forbidden: 403,
+  'not-found': 404,
+  conflict: 409,
+  'too-large': 413,
+  unsupported: 415,
+  invalid: 422,
+  unavailable: 503,
+};
+
+/** An AppError as the problem document and headers it is sent as. */
+export function problemOf(error: AppError, instance?: string): { body: ProblemBody; headers: Record<string, string> } {
+  const status = STATUS_OF_KIND[error.kind];
+  const retryAfter = error.retryAfterSeconds ?? (status === 503 ? 5 : undefined);
+  return {
+    body: {
+      type: problemType(error.code),
+      title: titleFor(status),
+      status,
+      detail: error.message,
+      ...(instance ? { instance } : {}),
+      ...error.details,
+      ...(error.errors ? { errors: error.errors } : {}),
+    },
+    headers: retryAfter === undefined ? {} : { 'retry-after': String(retryAfter) },
+  };
+}
+
 function send(reply: FastifyReply, body: ProblemBody, headers: Record<string, string> = {}): FastifyReply {
   return reply.code(body.status).headers(headers).type(PROBLEM_JSON).send(body);
 }
@@ -57,11 +88,16 @@ export function frameworkErrors(error: FastifyError, _request: FastifyRequest, r
  * about the internals (the details go to the log with the request id).
  */
 async function errorsPlugin(app: FastifyInstance) {
-  app.setErrorHandler((error: FastifyError, request: FastifyRequest, reply: FastifyReply) => {
+  app.setErrorHandler((error: FastifyError | AppError, request: FastifyRequest, reply: FastifyReply) => {
     const instance = request.url.split('?')[0];
     if (error instanceof HttpProblem) {
       if (error.status >= 500) request.log.warn({ err: error }, error.message);
       return send(reply, error.toBody(instance), error.headers);
+    }
+    if (error instanceof AppError) {
+      const { body, headers } = problemOf(error, instance);
+      if (body.status >= 500) request.log.warn({ err: error }, error.message);
+      return send(reply, body, headers);
     }
     if (error.validation) {
       const context = error.validationContext ?? 'body';

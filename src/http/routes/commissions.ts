@@ -1,15 +1,14 @@
 import { Readable } from 'node:stream';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
-import { deleteMonth, listMonths, readMonth, type MonthSummaryRow } from '../../db/commissions.js';
-import { withTenant } from '../../db/tenant.js';
-import { canonicalMonth } from '../../domain/imports/canonical.js';
+import { invalidInput } from '../../domain/app-error.js';
 import { fromCsv } from '../../domain/imports/csv.js';
-import { parseAmountText, percentOf, toAmount } from '../../domain/money.js';
-import { exportChunks, exportableMonths } from '../../services/commissions/export-months.js';
+import { deleteMonth } from '../../services/commissions/delete-month.js';
+import { exportCommissions } from '../../services/commissions/export-months.js';
 import { importMonth } from '../../services/commissions/import-month.js';
-import { HttpProblem, notFound, unprocessable } from '../problem.js';
-import type { RouteDeps } from '../route-deps.js';
+import { listMonths } from '../../services/commissions/list-months.js';
+import { readMonth } from '../../services/commissions/read-month.js';
+import { contextOf, type RouteDeps } from '../route-deps.js';
 import { CommissionMonthSchema, MonthString, type CommissionMonthBody } from '../schemas/commission-month.js';
 import { Problem } from '../schemas/problem.js';
 
@@ -40,39 +39,17 @@ const MonthSummary = Type.Object({
 
 const MonthParams = Type.Object({ month: MonthString });
 
-function summary(row: MonthSummaryRow) {
-  const gp = parseAmountText(row.total_gp) ?? 0;
-  const commission = parseAmountText(row.total_commission) ?? 0;
-  return {
-    month: row.month,
-    total_gp: toAmount(gp),
-    total_commission: toAmount(commission),
-    commission_pct: percentOf(commission, gp, 1),
-    agents: row.agent_count,
-    managers: row.manager_count,
-    transactions: row.transactions,
-    terminations: row.terminations,
-    imported_at: row.imported_at.toISOString(),
-  };
-}
-
-const MAX_EXPORT_MONTHS = 120;
-
-function monthIndex(month: string): number {
-  return Number(month.slice(0, 4)) * 12 + Number(month.slice(5, 7)) - 1;
-}
-
-const commissionRoutes: FastifyPluginAsyncTypebox<RouteDeps> = async (app, { pool, clock, tenantChanged }) => {
+const commissionRoutes: FastifyPluginAsyncTypebox<RouteDeps> = async (app, deps) => {
   // Spreadsheet users upload CSV: it is read into the same document the JSON import takes, and
   // then validated by the same schema and checks.
   app.addContentTypeParser('text/csv', { parseAs: 'string' }, (request, body, done) => {
     const query = request.query as { month?: unknown };
     const month = typeof query.month === 'string' ? query.month : undefined;
     const { months, errors } = fromCsv(body as string, month);
-    if (errors.length > 0) return done(unprocessable(`The CSV has ${errors.length} error${errors.length === 1 ? '' : 's'}.`, errors));
+    if (errors.length > 0) return done(invalidInput(`The CSV has ${errors.length} error${errors.length === 1 ? '' : 's'}.`, errors));
     if (months.length !== 1) {
       return done(
-        unprocessable('A CSV import holds exactly one month.', [
+        invalidInput('A CSV import holds exactly one month.', [
           { pointer: '/rows', message: `found ${months.length} months; import them one at a time (or with npm run import)` },
         ]),
       );
@@ -101,21 +78,12 @@ const commissionRoutes: FastifyPluginAsyncTypebox<RouteDeps> = async (app, { poo
       },
     },
     async (request, reply) => {
-      const body = request.body as CommissionMonthBody;
-      if (request.query.month && body.month !== request.query.month) {
-        throw unprocessable('The body is for another month than ?month=.', [
-          { pointer: '/month', message: `is ${body.month}, but ?month= is ${request.query.month}` },
-        ]);
-      }
-      const principal = request.principal!;
-      const outcome = await importMonth(pool, body, {
-        tenantId: principal.tenantId,
-        userId: principal.userId,
-        today: clock(),
+      const outcome = await importMonth(contextOf(deps, request), {
+        document: request.body as CommissionMonthBody,
+        expectedMonth: request.query.month,
         idempotencyKey: request.headers['idempotency-key'],
       });
       if (outcome.replayed) reply.header('idempotent-replayed', 'true');
-      else await tenantChanged(principal.tenantId, { type: 'import', month: body.month });
       return reply.code(201).send(outcome.response);
     },
   );
@@ -146,27 +114,12 @@ const commissionRoutes: FastifyPluginAsyncTypebox<RouteDeps> = async (app, { poo
       },
     },
     async (request, reply) => {
-      const { month, from, to, format } = request.query;
-      const single = month !== undefined;
-      if (single === (from !== undefined || to !== undefined) || (!single && (from === undefined || to === undefined))) {
-        throw new HttpProblem(400, 'bad-request', 'Give either month, or both from and to.');
-      }
-      const first = month ?? from!;
-      const last = month ?? to!;
-      if (monthIndex(last) < monthIndex(first)) throw new HttpProblem(400, 'bad-request', '`to` is before `from`.');
-      if (monthIndex(last) - monthIndex(first) >= MAX_EXPORT_MONTHS) {
-        throw new HttpProblem(400, 'bad-request', `A range covers at most ${MAX_EXPORT_MONTHS} months.`);
-      }
-      const tenantId = request.principal!.tenantId;
-      const months = await exportableMonths(pool, tenantId, first, last);
-      if (single && months.length === 0) throw notFound(`No commission data for ${month}.`);
-
-      const name = single ? `commissions-${month}` : `commissions-${first}-to-${last}`;
+      const exported = await exportCommissions(contextOf(deps, request), request.query);
       reply
-        .type(format === 'csv' ? 'text/csv; charset=utf-8' : 'application/json; charset=utf-8')
-        .header('content-disposition', `attachment; filename="${name}.${format}"`)
+        .type(exported.format === 'csv' ? 'text/csv; charset=utf-8' : 'application/json; charset=utf-8')
+        .header('content-disposition', `attachment; filename="${exported.name}.${exported.format}"`)
         .header('cache-control', 'no-store');
-      return reply.send(Readable.from(exportChunks(pool, tenantId, months, format, single)));
+      return reply.send(Readable.from(exported.chunks));
     },
   );
 
@@ -196,11 +149,7 @@ const commissionRoutes: FastifyPluginAsyncTypebox<RouteDeps> = async (app, { poo
         },
       },
     },
-    async (request) => {
-      const { limit, offset } = request.query;
-      const page = await withTenant(pool, request.principal!.tenantId, (tx) => listMonths(tx, limit, offset));
-      return { items: page.rows.map(summary), total: page.total, limit, offset };
-    },
+    async (request) => listMonths(contextOf(deps, request), request.query),
   );
 
   app.get(
@@ -219,11 +168,7 @@ const commissionRoutes: FastifyPluginAsyncTypebox<RouteDeps> = async (app, { poo
         },
       },
     },
-    async (request) => {
-      const row = await withTenant(pool, request.principal!.tenantId, (tx) => readMonth(tx, request.params.month));
-      if (!row) throw notFound(`No commission data for ${request.params.month}.`);
-      return { summary: summary(row), data: canonicalMonth(row.document) };
-    },
+    async (request) => readMonth(contextOf(deps, request), request.params),
   );
 
   app.delete(
@@ -239,9 +184,7 @@ const commissionRoutes: FastifyPluginAsyncTypebox<RouteDeps> = async (app, { poo
       },
     },
     async (request, reply) => {
-      const deleted = await withTenant(pool, request.principal!.tenantId, (tx) => deleteMonth(tx, request.params.month));
-      if (!deleted) throw notFound(`No commission data for ${request.params.month}.`);
-      await tenantChanged(request.principal!.tenantId, { type: 'delete', month: request.params.month });
+      await deleteMonth(contextOf(deps, request), request.params);
       return reply.code(204).send(null);
     },
   );

@@ -1,5 +1,4 @@
 import { createHash } from 'node:crypto';
-import type pg from 'pg';
 import {
   deleteMonth,
   insertDeals,
@@ -21,7 +20,8 @@ import { historyMonthFromImport } from '../../domain/imports/to-history.js';
 import { rollupFromHistory } from '../../domain/analytics/rollups.js';
 import type { CommissionMonth } from '../../domain/imports/format.js';
 import { formatAmount, parseAmount, toAmount, type Cents } from '../../domain/money.js';
-import { HttpProblem, unprocessable } from '../../http/problem.js';
+import { AppError, invalidInput, invalidValues } from '../../domain/app-error.js';
+import { inTenant, requireAdmin, type ServiceContext } from '../context.js';
 
 export interface ImportResponse {
   status: 'success';
@@ -31,10 +31,10 @@ export interface ImportResponse {
   validation_warnings: string[];
 }
 
-export interface ImportOptions {
-  tenantId: string;
-  userId: string | null;
-  today: Date;
+export interface ImportMonthInput {
+  document: CommissionMonth;
+  /** The month the caller meant (a CSV's `?month=`); the document must be for it. */
+  expectedMonth?: string | undefined;
   /** The request's Idempotency-Key header, when it had one. */
   idempotencyKey?: string | undefined;
 }
@@ -59,20 +59,27 @@ const cents = (amount: number): Cents => {
 const money = (amount: number | undefined) => (amount === undefined ? null : formatAmount(cents(amount)));
 
 /**
- * Imports one month for a tenant, atomically: validation errors reject it whole (422, nothing
- * written); otherwise the month replaces any earlier import of the same month, and agents,
- * managers and markets it names are created or refreshed. Concurrent imports of one month apply
- * one after the other (last write wins, whole). With an Idempotency-Key, a repeat of the same
- * body returns the first response without applying anything; a different body is a 422.
+ * Imports one month for the principal's tenant (admins), atomically: validation errors reject it
+ * whole (422, nothing written); otherwise the month replaces any earlier import of the same month,
+ * and agents, managers and markets it names are created or refreshed. Concurrent imports of one
+ * month apply one after the other (last write wins, whole). With an Idempotency-Key, a repeat of
+ * the same body returns the first response without applying anything; a different body is a 422.
  */
-export async function importMonth(pool: pg.Pool, input: CommissionMonth, options: ImportOptions): Promise<ImportOutcome> {
-  const hash = options.idempotencyKey ? documentHash(input) : undefined;
-  return withTenant(pool, options.tenantId, async (tx) => {
-    if (options.idempotencyKey && hash) {
-      const earlier = await claimIdempotencyKey(tx, options.idempotencyKey, hash);
+export async function importMonth(ctx: ServiceContext, input: ImportMonthInput): Promise<ImportOutcome> {
+  requireAdmin(ctx);
+  const { document, expectedMonth, idempotencyKey } = input;
+  if (expectedMonth && document.month !== expectedMonth) {
+    throw invalidInput('The body is for another month than ?month=.', [
+      { pointer: '/month', message: `is ${document.month}, but ?month= is ${expectedMonth}` },
+    ]);
+  }
+  const hash = idempotencyKey ? documentHash(document) : undefined;
+  const outcome = await inTenant(ctx, async (tx): Promise<ImportOutcome> => {
+    if (idempotencyKey && hash) {
+      const earlier = await claimIdempotencyKey(tx, idempotencyKey, hash);
       if (earlier) {
         if (earlier.requestHash !== hash) {
-          throw new HttpProblem(422, 'idempotency-key-reused', 'This Idempotency-Key was already used with a different body.', {
+          throw new AppError('invalid', 'idempotency-key-reused', 'This Idempotency-Key was already used with a different body.', {
             errors: [{ pointer: '/headers/idempotency-key', message: 'was already used with a different body' }],
           });
         }
@@ -80,10 +87,12 @@ export async function importMonth(pool: pg.Pool, input: CommissionMonth, options
       }
     }
 
-    const response = await importMonthInTransaction(tx, input, options);
-    if (options.idempotencyKey) await saveIdempotentResponse(tx, options.idempotencyKey, 201, response);
+    const response = await importMonthInTransaction(tx, document, { userId: ctx.principal.userId, today: ctx.clock() });
+    if (idempotencyKey) await saveIdempotentResponse(tx, idempotencyKey, 201, response);
     return { response, replayed: false };
   });
+  if (!outcome.replayed) await ctx.tenantChanged(ctx.principal.tenantId, { type: 'import', month: document.month });
+  return outcome;
 }
 
 /**
@@ -93,13 +102,11 @@ export async function importMonth(pool: pg.Pool, input: CommissionMonth, options
 export async function importMonthInTransaction(
   tx: TenantTx,
   input: CommissionMonth,
-  options: Pick<ImportOptions, 'userId' | 'today'>,
+  options: { userId: string | null; today: Date },
 ): Promise<ImportResponse> {
   const settings = await readSettings(tx);
   const check = checkMonth(input, { terminationThreshold: settings.termination_threshold, today: options.today });
-  if (check.errors.length > 0) {
-    throw unprocessable(`The month has ${check.errors.length} invalid value${check.errors.length === 1 ? '' : 's'}.`, check.errors);
-  }
+  if (check.errors.length > 0) throw invalidValues('The month', check.errors);
   return writeMonth(tx, input, check.warnings, check.totals, options.userId);
 }
 

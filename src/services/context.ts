@@ -1,0 +1,63 @@
+import type pg from 'pg';
+import { withTenant, type TenantTx } from '../db/tenant.js';
+import { forbiddenError } from '../domain/app-error.js';
+import type { Principal } from '../domain/principal.js';
+
+/** A change of a tenant's data, as the change feed and open dashboards hear of it. */
+export interface TenantChange {
+  type: string;
+  month?: string;
+}
+
+/**
+ * After a committed write: drops the tenant's cached results (everywhere, with Redis) and tells
+ * every instance and open dashboard. Never throws for an infrastructure failure.
+ */
+export type TenantChanged = (tenantId: string, change?: TenantChange) => Promise<void>;
+
+/** What every use case may rely on, whoever calls it (a route, the CLI, a job). */
+export interface ServiceDeps {
+  /** The application role's pool: row-level security applies to everything it does. */
+  pool: pg.Pool;
+  clock: () => Date;
+  tenantChanged: TenantChanged;
+}
+
+/** A use case's first argument: who asks, and the dependencies to answer with. */
+export interface ServiceContext extends ServiceDeps {
+  principal: Principal;
+}
+
+export function serviceContext(deps: ServiceDeps, principal: Principal): ServiceContext {
+  return { pool: deps.pool, clock: deps.clock, tenantChanged: deps.tenantChanged, principal };
+}
+
+/** The principal's tenant transaction: the one door to tenant rows, for use cases. */
+export function inTenant<T>(ctx: ServiceContext, fn: (tx: TenantTx) => Promise<T>): Promise<T> {
+  return withTenant(ctx.pool, ctx.principal.tenantId, fn);
+}
+
+/**
+ * A write in the principal's tenant: `fn` runs in one transaction, and once it has committed the
+ * change is announced (`change` may depend on the result; null announces nothing, e.g. for a replay).
+ */
+export async function writeInTenant<T>(
+  ctx: ServiceContext,
+  change: TenantChange | ((result: T) => TenantChange | null),
+  fn: (tx: TenantTx) => Promise<T>,
+): Promise<T> {
+  const result = await inTenant(ctx, fn);
+  const announced = typeof change === 'function' ? change(result) : change;
+  if (announced) await ctx.tenantChanged(ctx.principal.tenantId, announced);
+  return result;
+}
+
+/** Writes need the admin role; routes say so too (for the OpenAPI document), use cases enforce it. */
+export function requireAdmin(ctx: ServiceContext): void {
+  if (ctx.principal.role !== 'admin') throw forbiddenError('this action needs the admin role');
+}
+
+/** System work (CLI, jobs, tests) acts as an admin of the tenant with no user behind it. */
+export function systemPrincipal(tenantId: string, orgId = 'system'): Principal {
+  return { tenantId, orgId, userId: '00000000-0000-0000-0000-000000000000', role: 'admin', sessionId: undefined, email: undefined };
+}
