@@ -1,20 +1,26 @@
 /**
  * Next month's figure (total commission, or any monthly series) with an 80% interval and the
- * evidence for trusting it. Several honest candidates compete and the one with the smallest
- * backtest error wins: every candidate is refit on the data before each of the last six months and
- * asked for that month, exactly as it would have been used in production. Users see the winner's
- * MAPE, so a forecast that has been poor says so.
+ * evidence for trusting it, the way the statistical standard does it: the ETS family (ets.ts) is
+ * fitted by likelihood and ranked by AICc; the best model and the mean of the best three (forecast
+ * combinations are hard to beat) compete with the naive and seasonal-naive benchmarks in a
+ * rolling-origin backtest over the last twelve months (a full season) when the history allows.
+ * The backtest runs as production would: the models are chosen and fitted on the months before
+ * the window only, then step through it one month at a time, each forecast made before its month
+ * is seen. The method with the lowest MASE wins; users see its MAPE and MASE.
  *
  * The maths runs in floating point on cents; the values handed out are rounded to whole cents.
  */
 import type { Cents } from '../money.js';
+import { cloneState, fitAll, forecastPath, oneStep, refit, update, type EtsFit, SEASON_LENGTH } from './ets.js';
 
-export type ForecastMethod = 'last_value' | 'mean' | 'naive' | 'seasonal_naive' | 'holt' | 'holt_winters';
+export type ForecastMethod = 'naive' | 'seasonal_naive' | 'ets' | 'ets_combination';
 
 export interface ForecastCandidate {
   method: ForecastMethod;
   /** Mean absolute percentage error of the one-step backtest, in percent (4.2 = 4.2%); null when every actual was 0. */
   mape: number | null;
+  /** Mean absolute scaled error of the backtest (1 = as good as the in-sample seasonal naive). */
+  mase: number | null;
   /** Root mean squared backtest error, in cents. */
   rmse: Cents;
 }
@@ -28,11 +34,15 @@ export interface ForecastPoint {
 
 export interface Forecast {
   method: ForecastMethod;
+  /** The model behind an ETS forecast, e.g. `ETS(M,Ad,M)`, or the models averaged; null for the benchmarks. */
+  model: string | null;
   /** The next month's value, whole cents. */
   value: Cents;
   interval_80: { low: Cents; high: Cents };
-  /** The chosen method's backtest MAPE in percent; null when there was no backtest. */
+  /** The chosen method's backtest MAPE in percent. */
   mape: number | null;
+  /** The chosen method's backtest MASE. */
+  mase: number | null;
   /** How many months the backtest covered (up to {@link BACKTEST_MONTHS}). */
   backtest_months: number;
   /** Every candidate that competed, best first. */
@@ -43,225 +53,108 @@ export interface Forecast {
   note: string | null;
 }
 
-export const BACKTEST_MONTHS = 6;
-export const SEASON = 12;
+/** A full season of one-step forecasts when the history allows. */
+export const BACKTEST_MONTHS = 12;
+export const SEASON = SEASON_LENGTH;
+/** Below this there is no honest forecast at all: no number, say so. */
+export const MIN_FORECAST_MONTHS = 4;
 /** z for a two-sided 80% normal interval. */
 const Z80 = 1.2816;
-/** Half-width of the fallback interval as a share of the value: with one or two months, say "wide". */
-const FALLBACK_SPREAD = 0.5;
-/** MAPE differences below this (in percentage points) are ties, settled in favour of the simpler method. */
-const TIE = 1e-6;
+/** How many of the best models (by AICc) the combination averages. */
+const COMBINED = 3;
+/** Models that led before the backtest window and are refitted on the whole history. */
+const REFITTED = 6;
+/** Relative MASE differences below this are ties, settled in favour of the simpler method. */
+const TIE = 1e-9;
 
-interface Fitted {
-  /** The forecast `steps` months after the last training month. */
-  predict(steps: number): number;
-}
+/** In order of simplicity, which is also the tie-break: a fancier method must earn its place. */
+const ORDER: readonly ForecastMethod[] = ['naive', 'seasonal_naive', 'ets', 'ets_combination'];
 
-interface Candidate {
+interface Predictor {
   method: ForecastMethod;
-  /** Least training data a fit needs. */
-  minTrain: number;
-  /** Least series length before the candidate competes at all. */
-  minSeries: number;
-  fit(values: readonly number[]): Fitted;
+  model: string | null;
+  /** One-step forecasts of `values[from..]`, each made from the values before it. */
+  backtest(values: readonly number[], from: number): number[] | null;
 }
 
-// ---------------------------------------------------------------------------------------------
-// Candidates
-
-const naive: Candidate = {
+const naive: Predictor = {
   method: 'naive',
-  minTrain: 1,
-  minSeries: 1,
-  fit(values) {
-    const last = values[values.length - 1] ?? 0;
-    return { predict: () => last };
-  },
+  model: null,
+  backtest: (values, from) => values.slice(from - 1, values.length - 1),
 };
 
-const seasonalNaive: Candidate = {
+const seasonalNaive: Predictor = {
   method: 'seasonal_naive',
-  minTrain: SEASON,
-  minSeries: SEASON,
-  fit(values) {
-    const n = values.length;
-    return { predict: (steps) => values[n - SEASON + ((steps - 1) % SEASON)] ?? 0 };
-  },
+  model: null,
+  backtest: (values, from) => (from < SEASON ? null : values.slice(from - SEASON, values.length - SEASON)),
 };
 
-/** Smoothing weights searched for Holt's method: fine enough to find a trend, cheap enough per request. */
-const HOLT_ALPHAS = Array.from({ length: 20 }, (_, i) => (i + 1) / 20);
-const HOLT_BETAS = Array.from({ length: 21 }, (_, i) => i / 20);
-
-interface HoltState {
-  sse: number;
-  level: number;
-  trend: number;
-}
-
-/** Holt's linear trend started from the first two points; SSE of the one-step forecasts from t = 2. */
-function runHolt(values: readonly number[], alpha: number, beta: number): HoltState {
-  let level = values[1] ?? values[0] ?? 0;
-  let trend = values.length > 1 ? (values[1] ?? 0) - (values[0] ?? 0) : 0;
-  let sse = 0;
-  for (let t = 2; t < values.length; t += 1) {
-    const actual = values[t] ?? 0;
-    const error = actual - (level + trend);
-    sse += error * error;
-    const next = alpha * actual + (1 - alpha) * (level + trend);
-    trend = beta * (next - level) + (1 - beta) * trend;
-    level = next;
+/** The models chosen on the months before the window, stepped through it with their parameters fixed. */
+function etsBacktest(fits: readonly EtsFit[], values: readonly number[], from: number): number[] {
+  const states = fits.map((fit) => cloneState(fit.state));
+  const out: number[] = [];
+  for (let t = from; t < values.length; t += 1) {
+    let sum = 0;
+    fits.forEach((fit, index) => {
+      const state = states[index]!;
+      sum += oneStep(fit.spec, fit.params, state);
+      update(fit.spec, fit.params, state, values[t] ?? 0);
+    });
+    out.push(sum / fits.length);
   }
-  return { sse, level, trend };
+  return out;
 }
-
-const holt: Candidate = {
-  method: 'holt',
-  minTrain: 2,
-  minSeries: 2,
-  fit(values) {
-    let best = runHolt(values, HOLT_ALPHAS[0] ?? 0.5, HOLT_BETAS[0] ?? 0);
-    for (const alpha of HOLT_ALPHAS) {
-      for (const beta of HOLT_BETAS) {
-        const state = runHolt(values, alpha, beta);
-        if (state.sse < best.sse) best = state;
-      }
-    }
-    const { level, trend } = best;
-    return { predict: (steps) => level + steps * trend };
-  },
-};
-
-const HW_ALPHAS = [0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1];
-const HW_BETAS = [0, 0.05, 0.1, 0.2, 0.3, 0.5];
-const HW_GAMMAS = [0, 0.1, 0.2, 0.3, 0.5];
-
-interface WintersStart {
-  level: number;
-  trend: number;
-  /** Seasonal indices of the first season. */
-  seasonal: number[];
-}
-
-/**
- * Start values for additive Holt-Winters: the first season detrended by the average year-over-year
- * change, so a series that is exactly trend + season is reproduced exactly; the plain "value minus
- * first-year mean" start would book the first year's trend as seasonality.
- */
-function wintersStart(values: readonly number[]): WintersStart {
-  const pairs = Math.min(SEASON, values.length - SEASON);
-  let yearOverYear = 0;
-  for (let i = 0; i < pairs; i += 1) yearOverYear += (values[SEASON + i] ?? 0) - (values[i] ?? 0);
-  const trend = yearOverYear / (pairs * SEASON);
-  let firstYear = 0;
-  for (let i = 0; i < SEASON; i += 1) firstYear += values[i] ?? 0;
-  const mean = firstYear / SEASON;
-  const middle = (SEASON - 1) / 2;
-  return {
-    level: mean + trend * middle,
-    trend,
-    seasonal: Array.from({ length: SEASON }, (_, j) => (values[j] ?? 0) - (mean + trend * (j - middle))),
-  };
-}
-
-interface WintersState {
-  sse: number;
-  level: number;
-  trend: number;
-}
-
-/**
- * Additive Holt-Winters from `start`, one-step SSE from the second season on. `seasonal` is a
- * scratch buffer of the series' length (reused across the grid search, which runs this hundreds of
- * times per request); on return it holds every month's seasonal index.
- */
-function runWinters(values: readonly number[], start: WintersStart, seasonal: Float64Array, alpha: number, beta: number, gamma: number): WintersState {
-  for (let j = 0; j < SEASON; j += 1) seasonal[j] = start.seasonal[j] ?? 0;
-  let { level, trend } = start;
-  let sse = 0;
-  for (let t = SEASON; t < values.length; t += 1) {
-    const actual = values[t] ?? 0;
-    const season = seasonal[t - SEASON] ?? 0;
-    const error = actual - (level + trend + season);
-    sse += error * error;
-    const next = alpha * (actual - season) + (1 - alpha) * (level + trend);
-    trend = beta * (next - level) + (1 - beta) * trend;
-    level = next;
-    seasonal[t] = gamma * (actual - level) + (1 - gamma) * season;
-  }
-  return { sse, level, trend };
-}
-
-const holtWinters: Candidate = {
-  method: 'holt_winters',
-  // Refits in the backtest see at least a year and a half; the model competes from two full years.
-  minTrain: 18,
-  minSeries: 24,
-  fit(values) {
-    const start = wintersStart(values);
-    const seasonal = new Float64Array(Math.max(values.length, SEASON));
-    let best = { sse: Number.POSITIVE_INFINITY, alpha: 0.5, beta: 0, gamma: 0 };
-    for (const alpha of HW_ALPHAS) {
-      for (const beta of HW_BETAS) {
-        for (const gamma of HW_GAMMAS) {
-          const { sse } = runWinters(values, start, seasonal, alpha, beta, gamma);
-          if (sse < best.sse) best = { sse, alpha, beta, gamma };
-        }
-      }
-    }
-    const { level, trend } = runWinters(values, start, seasonal, best.alpha, best.beta, best.gamma);
-    const n = Math.max(values.length, SEASON);
-    return { predict: (steps) => level + steps * trend + (seasonal[n - SEASON + ((steps - 1) % SEASON)] ?? 0) };
-  },
-};
-
-/** In order of simplicity, which is also the tie-break: a fancier model must earn its place. */
-const CANDIDATES: readonly Candidate[] = [naive, seasonalNaive, holt, holtWinters];
-
-// ---------------------------------------------------------------------------------------------
-// Backtest and selection
 
 interface Scored {
-  candidate: Candidate;
+  method: ForecastMethod;
+  errors: number[];
   mape: number | null;
+  mase: number | null;
   rmse: number;
 }
 
-function backtest(candidate: Candidate, values: readonly number[], months: number): Scored {
+/** Mean absolute error of the seasonal-naive (or, under a season of data, the naive) in-sample forecasts: MASE's scale. */
+export function maseScale(values: readonly number[]): number | null {
+  const lag = values.length > SEASON ? SEASON : 1;
+  let sum = 0;
+  for (let t = lag; t < values.length; t += 1) sum += Math.abs((values[t] ?? 0) - (values[t - lag] ?? 0));
+  const count = values.length - lag;
+  return count > 0 && sum > 0 ? sum / count : null;
+}
+
+function score(method: ForecastMethod, predictions: readonly number[], values: readonly number[], from: number, scale: number | null): Scored {
+  const errors = predictions.map((prediction, i) => (values[from + i] ?? 0) - prediction);
   let absolutePercent = 0;
   let percentCount = 0;
+  let absolute = 0;
   let squared = 0;
-  for (let t = values.length - months; t < values.length; t += 1) {
-    const actual = values[t] ?? 0;
-    const error = actual - candidate.fit(values.slice(0, t)).predict(1);
+  errors.forEach((error, i) => {
+    const actual = values[from + i] ?? 0;
+    absolute += Math.abs(error);
     squared += error * error;
     if (actual !== 0) {
       absolutePercent += Math.abs(error / actual);
       percentCount += 1;
     }
-  }
+  });
+  const count = Math.max(1, errors.length);
   return {
-    candidate,
+    method,
+    errors,
     mape: percentCount === 0 ? null : (100 * absolutePercent) / percentCount,
-    rmse: Math.sqrt(squared / months),
+    mase: scale === null ? null : absolute / count / scale,
+    rmse: Math.sqrt(squared / count),
   };
 }
 
-/** Lower MAPE wins; RMSE decides when MAPE cannot be computed; near-ties go to the simpler method. */
+/** Lower MASE wins (RMSE when there is no scale); near-ties go to the simpler method. */
 function better(a: Scored, b: Scored): boolean {
-  if (a.mape !== null && b.mape !== null) {
-    if (Math.abs(a.mape - b.mape) > TIE) return a.mape < b.mape;
-  } else if (a.mape !== null || b.mape !== null) {
-    return a.mape !== null;
-  } else if (Math.abs(a.rmse - b.rmse) > TIE) {
-    return a.rmse < b.rmse;
-  }
-  return CANDIDATES.indexOf(a.candidate) < CANDIDATES.indexOf(b.candidate);
+  const [x, y] = a.mase !== null && b.mase !== null ? [a.mase, b.mase] : [a.rmse, b.rmse];
+  if (Math.abs(x - y) > TIE * Math.max(1, Math.abs(x), Math.abs(y))) return x < y;
+  return ORDER.indexOf(a.method) < ORDER.indexOf(b.method);
 }
 
-function roundTenth(value: number | null): number | null {
-  return value === null ? null : Math.round(value * 10) / 10;
-}
+const roundTo = (value: number | null, decimals: number) => (value === null ? null : Math.round(value * 10 ** decimals) / 10 ** decimals);
 
 function point(step: number, value: number, halfWidth: number, floorAtZero: boolean): ForecastPoint {
   const clamp = (cents: number) => (floorAtZero ? Math.max(0, cents) : cents);
@@ -277,71 +170,82 @@ function point(step: number, value: number, halfWidth: number, floorAtZero: bool
   };
 }
 
-function fallback(values: readonly number[], horizon: number, floorAtZero: boolean): Forecast {
-  const last = values[values.length - 1] ?? 0;
-  const first = values[0] ?? 0;
-  const single = values.length === 1;
-  const value = single ? last : (first + last) / 2;
-  const halfWidth = Math.max(FALLBACK_SPREAD * Math.abs(value), Math.abs(last - first));
-  const path = Array.from({ length: horizon }, (_, i) => point(i + 1, value, halfWidth, floorAtZero));
-  const head = path[0] ?? point(1, value, halfWidth, floorAtZero);
-  return {
-    method: single ? 'last_value' : 'mean',
-    value: head.value,
-    interval_80: head.interval_80,
-    mape: null,
-    backtest_months: 0,
-    candidates: [],
-    path,
-    note:
-      `only ${values.length} month${single ? '' : 's'} of history: the forecast is the ` +
-      `${single ? 'last value' : 'mean'} with a deliberately wide interval (±50% or the month-to-month swing), and no backtest`,
-  };
+/** One-step standard deviation of a fit at a forecast value: absolute errors, or relative ones times the value. */
+function fitSigma(fit: EtsFit, value: number): number {
+  const sigma = Math.sqrt(Math.max(0, fit.sigma2));
+  return fit.spec.error === 'M' ? Math.abs(value) * sigma : sigma;
 }
 
 /**
- * Forecasts the months after `values` (oldest first, one per consecutive month, in cents). Null for
- * an empty series. With fewer than 3 months there is nothing to backtest, so the last value (1 month)
- * or the mean (2 months) is returned with a wide interval and a note saying so.
+ * Forecasts the months after `values` (oldest first, one per consecutive month, in cents). Null
+ * below {@link MIN_FORECAST_MONTHS} months: three numbers are no basis for a forecast.
  *
- * The 80% interval is ±1.2816 × the winner's backtest RMSE (normal errors), widened by √step for
- * later months — the random-walk rule of thumb, honest about growing uncertainty without pretending
- * to each model's exact variance formula.
+ * The 80% interval is ±1.2816 σ around the value, σ pooled from the chosen model's in-sample
+ * one-step variance and the backtest's out-of-sample errors (in-sample variance alone is known
+ * to be too narrow), widened by √step for later months.
  */
 export function forecastSeries(values: readonly number[], horizon = 1): Forecast | null {
-  if (values.length === 0) return null;
+  if (values.length < MIN_FORECAST_MONTHS) return null;
   const steps = Math.max(1, Math.floor(horizon));
   // Commission and GP series are never negative in a healthy tenant; a negative forecast would be noise.
   const floorAtZero = values.every((value) => value >= 0);
-  if (values.length < 3) return fallback(values, steps, floorAtZero);
 
-  const months = Math.min(BACKTEST_MONTHS, values.length - 2);
-  const trainLength = values.length - months;
-  const scored = CANDIDATES.filter(
-    (candidate) => values.length >= candidate.minSeries && trainLength >= candidate.minTrain,
-  ).map((candidate) => backtest(candidate, values, months));
+  // A season of months when the history allows, never more than half of it: the models must have
+  // something to learn from before the window opens.
+  const months = Math.min(BACKTEST_MONTHS, Math.floor(values.length / 2));
+  const from = values.length - months;
+  const training = values.slice(0, from);
+  const scale = maseScale(training);
+  const trainingFits = fitAll(training);
+  const predictors: Predictor[] = [naive, seasonalNaive];
+  if (trainingFits.length > 0) {
+    predictors.push({ method: 'ets', model: trainingFits[0]!.name, backtest: (series, start) => etsBacktest(trainingFits.slice(0, 1), series, start) });
+  }
+  if (trainingFits.length > 1) {
+    predictors.push({ method: 'ets_combination', model: null, backtest: (series, start) => etsBacktest(trainingFits.slice(0, COMBINED), series, start) });
+  }
+  const scored = predictors.flatMap((predictor) => {
+    const predictions = predictor.backtest(values, from);
+    return predictions ? [score(predictor.method, predictions, values, from, scale)] : [];
+  });
   const ranked = [...scored].sort((a, b) => (better(a, b) ? -1 : better(b, a) ? 1 : 0));
-  const winner = ranked[0];
-  if (!winner) return fallback(values, steps, floorAtZero);
+  const winner = ranked[0]!;
 
-  const model = winner.candidate.fit(values);
-  const halfWidth = Z80 * winner.rmse;
-  const path = Array.from({ length: steps }, (_, i) =>
-    point(i + 1, model.predict(i + 1), halfWidth * Math.sqrt(i + 1), floorAtZero),
-  );
-  const head = path[0] ?? point(1, model.predict(1), halfWidth, floorAtZero);
+  // The winner, refitted on every month: the models that led before the window, ranked again.
+  const fits = winner.method === 'ets' || winner.method === 'ets_combination' ? refit(values, trainingFits.slice(0, REFITTED)) : [];
+  const chosen = winner.method === 'ets' ? fits.slice(0, 1) : fits.slice(0, COMBINED);
+  let pathValues: number[];
+  let inSampleSigma: number;
+  let model: string | null = null;
+  if (chosen.length > 0) {
+    const paths = chosen.map((fit) => forecastPath(fit, steps));
+    pathValues = Array.from({ length: steps }, (_, h) => paths.reduce((sum, p) => sum + (p[h] ?? 0), 0) / paths.length);
+    inSampleSigma = chosen.reduce((sum, fit) => sum + fitSigma(fit, pathValues[0] ?? 0), 0) / chosen.length;
+    model = chosen.length === 1 ? chosen[0]!.name : `mean of ${chosen.map((fit) => fit.name).join(', ')}`;
+  } else {
+    const n = values.length;
+    const lag = winner.method === 'seasonal_naive' ? SEASON : 1;
+    pathValues = Array.from({ length: steps }, (_, h) => values[n - lag + (h % lag)] ?? 0);
+    inSampleSigma = (maseScale(values) ?? 0) * 1.25; // a mean absolute error is about 0.8 σ for normal errors
+  }
+  const outOfSample = winner.rmse;
+  const sigma = Math.sqrt((values.length * inSampleSigma ** 2 + months * outOfSample ** 2) / (values.length + months));
+  const path = pathValues.map((value, i) => point(i + 1, value, Z80 * sigma * Math.sqrt(i + 1), floorAtZero));
+  const head = path[0]!;
+
+  const notes: string[] = [];
+  if (months < BACKTEST_MONTHS) notes.push(`backtest covers only ${months} month${months === 1 ? '' : 's'}; treat the error as a rough guide`);
+  if (values.length < 2 * SEASON) notes.push('under two years of history: no seasonal model was considered');
   return {
-    method: winner.candidate.method,
+    method: winner.method,
+    model,
     value: head.value,
     interval_80: head.interval_80,
-    mape: roundTenth(winner.mape),
+    mape: roundTo(winner.mape, 1),
+    mase: roundTo(winner.mase, 3),
     backtest_months: months,
-    candidates: ranked.map((entry) => ({
-      method: entry.candidate.method,
-      mape: roundTenth(entry.mape),
-      rmse: Math.round(entry.rmse),
-    })),
+    candidates: ranked.map((entry) => ({ method: entry.method, mape: roundTo(entry.mape, 1), mase: roundTo(entry.mase, 3), rmse: Math.round(entry.rmse) })),
     path,
-    note: months < BACKTEST_MONTHS ? `backtest covers only ${months} month${months === 1 ? '' : 's'}; treat the error as a rough guide` : null,
+    note: notes.length > 0 ? notes.join('; ') : null,
   };
 }

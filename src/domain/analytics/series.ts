@@ -224,8 +224,10 @@ export function marketSeries(rollups: readonly MonthRollup[], range: MonthRange,
 
 export interface PredictivePath {
   method: ForecastMethod;
+  model: string | null;
   /** Backtest MAPE in percent. */
   mape: number | null;
+  mase: number | null;
   backtest_months: number;
   note: string | null;
   points: Array<{ month: string; value: number; low: number; high: number }>;
@@ -241,7 +243,9 @@ function path(values: readonly number[], lastMonth: string | undefined, horizon:
   if (!forecast || lastMonth === undefined) return null;
   return {
     method: forecast.method,
+    model: forecast.model,
     mape: forecast.mape,
+    mase: forecast.mase,
     backtest_months: forecast.backtest_months,
     note: forecast.note,
     points: forecast.path.map((point) => ({

@@ -22,13 +22,17 @@ export interface SummaryForecast {
   /** The month forecast (YYYY-MM): the one after the last month with data up to "now". */
   month: string;
   method: ForecastMethod;
+  /** The ETS model(s) behind the figure, e.g. `ETS(M,Ad,M)`; null for naive and seasonal naive. */
+  model: string | null;
   /** Total commission, currency amount. */
   value: number;
   interval_80: { low: number; high: number };
   /** Backtest MAPE of the chosen method in percent over `backtest_months` months. */
   mape: number | null;
+  /** Backtest MASE of the chosen method (below 1: better than the in-sample seasonal naive). */
+  mase: number | null;
   backtest_months: number;
-  candidates: Array<{ method: ForecastMethod; mape: number | null }>;
+  candidates: Array<{ method: ForecastMethod; mape: number | null; mase: number | null }>;
   note: string | null;
 }
 
@@ -49,13 +53,13 @@ export interface Summary {
   efficiency: Omit<Efficiency, 'efficiency_gain' | 'efficiency_gain_pct'>;
   problem_agents: string[];
   problem_agent_details: ProblemAgentDetail[];
-  /** Total commission forecast for next month, currency amount; null without any data. */
+  /** Total commission forecast for next month, currency amount; null below four months of history. */
   forecast_next_month: number | null;
   forecast: SummaryForecast | null;
 }
 
-function candidateView(candidate: ForecastCandidate): { method: ForecastMethod; mape: number | null } {
-  return { method: candidate.method, mape: candidate.mape };
+function candidateView(candidate: ForecastCandidate): { method: ForecastMethod; mape: number | null; mase: number | null } {
+  return { method: candidate.method, mape: candidate.mape, mase: candidate.mase };
 }
 
 /**
@@ -81,9 +85,11 @@ export function summarize(
       ? {
           month: addMonths(lastMonth, 1),
           method: forecast.method,
+          model: forecast.model,
           value: toAmount(forecast.value),
           interval_80: { low: toAmount(forecast.interval_80.low), high: toAmount(forecast.interval_80.high) },
           mape: forecast.mape,
+          mase: forecast.mase,
           backtest_months: forecast.backtest_months,
           candidates: forecast.candidates.map(candidateView),
           note:

@@ -32,9 +32,11 @@ Definitions (all over the period's months):
   termination rate above the tenant threshold (needs 10+ contracts and 2+ terminations, so one bad deal flags nobody);
   commission % of GP above max(1.5 × the median agent, median + 5 points); GP per deal below min(10th percentile, half the median)
   (both need 5+ closed deals and 3+ peers).
-- \`forecast_next_month\`: total commission of the month after "now", by the method with the lowest one-step backtest MAPE over
-  the last 6 months among naive, seasonal naive (18+ months), Holt's linear trend and additive Holt-Winters (24+ months);
-  \`forecast\` gives the 80% interval, the MAPE and every candidate.
+- \`forecast_next_month\`: total commission of the month after "now" (null below 4 months of history). The ETS family
+  (error A/M, trend N/A/damped, season N/A/M from 24 months) is fitted by likelihood and ranked by AICc; the best model and
+  the mean of the best three compete with naive and seasonal naive in a rolling-origin backtest of one-step forecasts over
+  the last 12 months (at most half the history); the lowest MASE wins. \`forecast\` gives the model, the 80% interval,
+  MAPE and MASE, and every candidate.
 `.trim();
 
 const Summary = Type.Object(

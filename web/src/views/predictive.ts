@@ -9,8 +9,8 @@ import { query, type View } from '../view';
 const METHODS: Record<string, string> = {
   naive: 'last month repeated (naive)',
   seasonal_naive: 'same month last year (seasonal naive)',
-  holt: 'Holt’s linear trend',
-  holt_winters: 'Holt-Winters (trend and season)',
+  ets: 'exponential smoothing (ETS), chosen by AICc',
+  ets_combination: 'mean of the three best ETS models',
 };
 
 let measure: 'commission' | 'gp' = 'commission';
@@ -21,7 +21,7 @@ export const predictiveView: View = {
   async render(ctx) {
     const data = await apiGet<PredictiveView>(`/analytics/predictive?${query(ctx.period)}`, ctx.signal);
     if (data.history.length === 0) {
-      ctx.mount(emptyState('No history to forecast from', 'Import at least two months of commission data.', { label: 'Import data', onClick: () => ctx.go('data') }));
+      ctx.mount(emptyState('No history to forecast from', 'Import at least four months of commission data.', { label: 'Import data', onClick: () => ctx.go('data') }));
       return;
     }
     const cards = h('div', { class: 'kpis' });
