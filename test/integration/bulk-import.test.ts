@@ -51,15 +51,18 @@ test('a directory of JSON and CSV month files is imported whole, with a summary 
   const databaseUrl = await freshDatabase(t);
   const dir = await mkdtemp(path.join(os.tmpdir(), 'cip-bulk-'));
   t.after(() => rm(dir, { recursive: true, force: true }));
-  await writeFile(path.join(dir, '2025-06.json'), JSON.stringify(smallMonth('2025-06')));
+  // June: Ada terminates 5 of 6 contracts, which the evidence rule warns about.
+  const june = { ...smallMonth('2025-06'), deals: undefined, metadata: undefined };
+  june.agents[0] = { ...june.agents[0]!, deals: 1, terminations: 5 };
+  await writeFile(path.join(dir, '2025-06.json'), JSON.stringify(june));
   await writeFile(path.join(dir, 'range.json'), JSON.stringify([smallMonth('2025-07')]));
   const { deals: _deals, metadata: _metadata, ...payouts } = smallMonth('2025-08');
   await writeFile(path.join(dir, '2025-08.csv'), toCsv([payouts]));
 
   const result = await runImport(databaseUrl, ['--tenant', 'acme', dir]);
   assert.equal(result.code, 0, result.stderr);
-  assert.match(result.stdout, /Imported 3 month\(s\) into tenant acme, 3 warning\(s\)/);
-  assert.match(result.stdout, /warning 2025-06: Agent 'Ada Quill' termination rate \(16\.7%\) above threshold/);
+  assert.match(result.stdout, /Imported 3 month\(s\) into tenant acme, 1 warning\(s\)/);
+  assert.match(result.stdout, /warning 2025-06: Agent 'Ada Quill' termination rate \(83\.3%\) above threshold/);
   assert.deepEqual(await months(databaseUrl, 'acme'), ['2025-06', '2025-07', '2025-08']);
 });
 

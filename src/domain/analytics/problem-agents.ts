@@ -2,23 +2,20 @@
  * Problem agents: who broke which rule over a period, with the figure and the line it crossed, so a
  * manager can check the flag by hand before acting on it.
  *
- * Small-sample guard: a minimum count, not Bayesian shrinkage. The figure shown is then the agent's
- * own, checkable rate ("3 of 12 contracts"), not a model's estimate; and shrinkage toward the tenant
- * mean cannot keep one bad deal from flagging someone when the tenant mean already sits near the
- * threshold (a 1-of-1 agent shrunk with k = 10 toward 13.8% is at 21.6%, over 15%).
+ * Termination rates are judged on evidence (termination-evidence.ts, the rule the import warnings
+ * use too): an agent is flagged when their rate is at least 90% likely above the threshold given
+ * their contracts and the tenant's own rate, so one bad deal flags nobody and 5 of 6 terminated
+ * does. The figure shown stays the agent's own, checkable rate ("5 of 6 contracts").
  */
 import { DEFAULT_TERMINATION_THRESHOLD } from '../imports/check.js';
 import { toAmount, roundHalfUpDiv, type Cents } from '../money.js';
 import { commissionTenths, terminationRate } from './figures.js';
 import type { MonthRange } from './months.js';
 import { agentTotalsIn, type AgentTotals, type MonthRollup } from './rollups.js';
+import { terminationEvidence } from './termination-evidence.js';
 
 /** The same default as the import's termination warning, so a warned agent and a flagged one agree. */
 export { DEFAULT_TERMINATION_THRESHOLD };
-/** Contracts (closed + terminated) before a termination rate is judged: one month's work for a typical agent. */
-export const MIN_CONTRACTS_FOR_TERMINATION_RULE = 10;
-/** With any threshold a tenant may set, a single termination never flags anyone. */
-export const MIN_TERMINATIONS_FOR_TERMINATION_RULE = 2;
 /** Closed deals before an agent's commission % or GP per deal is judged (and before it counts as a peer). */
 export const MIN_CLOSED_FOR_DEAL_RULES = 5;
 /** Peers needed before a median or decile means anything. */
@@ -59,16 +56,18 @@ function detail(agent: AgentTotals, rule: ProblemRule, figure: number, threshold
 }
 
 function terminationFlags(agents: readonly AgentTotals[], threshold: number): ProblemAgentDetail[] {
+  let terminated = 0;
+  let contracts = 0;
+  for (const agent of agents) {
+    terminated += agent.terminated;
+    contracts += agent.closed + agent.terminated;
+  }
+  const tenantRate = contracts === 0 ? 0 : terminated / contracts;
   const flags: ProblemAgentDetail[] = [];
   for (const agent of agents) {
-    const contracts = agent.closed + agent.terminated;
-    if (contracts < MIN_CONTRACTS_FOR_TERMINATION_RULE || agent.terminated < MIN_TERMINATIONS_FOR_TERMINATION_RULE) continue;
-    if (agent.terminated / contracts <= threshold) continue;
-    const rate = terminationRate(agent.terminated, agent.closed) ?? 0;
-    flags.push(
-      detail(agent, 'termination_rate', rate, threshold, 'fraction',
-        `${agent.terminated} of ${contracts} contracts terminated (${rate.toFixed(3)}), above the tenant threshold ${threshold}`),
-    );
+    const evidence = terminationEvidence(agent.terminated, agent.closed + agent.terminated, tenantRate, threshold);
+    if (!evidence.flagged) continue;
+    flags.push(detail(agent, 'termination_rate', terminationRate(agent.terminated, agent.closed) ?? 0, threshold, 'fraction', evidence.explanation));
   }
   return flags;
 }

@@ -6,6 +6,7 @@
 import { MAX_AMOUNT, formatAmount, parseAmount, percentOf, roundDecimal, sumCents, type Cents } from '../money.js';
 import type { CommissionMonth, ImportAgent, ImportDeal } from './format.js';
 import type { FieldError } from '../field-error.js';
+import { terminationEvidence } from '../analytics/termination-evidence.js';
 
 export type { FieldError } from '../field-error.js';
 
@@ -171,13 +172,34 @@ function checkDeals(
   return byAgent;
 }
 
-function terminationWarning(facts: AgentFacts, dealFacts: DealFacts | undefined, threshold: number): string | null {
-  const terminations = facts.terminations ?? dealFacts?.terminated ?? 0;
-  if (terminations <= 0 || facts.deals === null) return null;
-  const attempts = facts.deals + terminations;
-  if (terminations / attempts <= threshold) return null;
-  const percent = percentOf(terminations, attempts, 1);
-  return `Agent '${facts.agent.name}' termination rate (${percent?.toFixed(1)}%) above threshold`;
+/** An agent's contracts this month: terminations as given, else counted from deals[]; null without a deal count. */
+function contractsOf(facts: AgentFacts, dealFacts: DealFacts | undefined): { terminated: number; contracts: number } | null {
+  if (facts.deals === null) return null;
+  const terminated = facts.terminations ?? dealFacts?.terminated ?? 0;
+  return { terminated, contracts: facts.deals + terminated };
+}
+
+/**
+ * The contract's warning, given on the same evidence as the summary's problem agents
+ * (termination-evidence.ts): the month's own termination rate is the prior, so an agent warned
+ * about here is the one the summary of this month flags.
+ */
+function terminationWarnings(agents: readonly AgentFacts[], dealFacts: Map<number, DealFacts> | undefined, threshold: number): Map<number, string> {
+  const counts = agents.map((facts, i) => contractsOf(facts, dealFacts?.get(i)));
+  let terminated = 0;
+  let contracts = 0;
+  for (const count of counts) {
+    terminated += count?.terminated ?? 0;
+    contracts += count?.contracts ?? 0;
+  }
+  const tenantRate = contracts === 0 ? 0 : terminated / contracts;
+  const warnings = new Map<number, string>();
+  counts.forEach((count, i) => {
+    if (!count || !terminationEvidence(count.terminated, count.contracts, tenantRate, threshold).flagged) return;
+    const percent = percentOf(count.terminated, count.contracts, 1);
+    warnings.set(i, `Agent '${agents[i]!.agent.name}' termination rate (${percent?.toFixed(1)}%) above threshold`);
+  });
+  return warnings;
 }
 
 function dealConsistencyWarnings(facts: AgentFacts, dealFacts: DealFacts | undefined): string[] {
@@ -266,13 +288,14 @@ export function checkMonth(input: CommissionMonth, options: CheckOptions): Check
   for (const name of duplicateNames(input.agents)) out.warnings.push(`Duplicate agent name '${name}'`);
   for (const name of duplicateNames(managers)) out.warnings.push(`Duplicate manager name '${name}'`);
 
+  const terminationWarningsByAgent = terminationWarnings(agents, hasDeals ? dealFacts : undefined, threshold);
   agents.forEach((facts, i) => {
     if (facts.gp !== null && facts.commission !== null && facts.commission > facts.gp) {
       out.warnings.push(
         `Agent '${facts.agent.name}' commission (${formatAmount(facts.commission)}) exceeds GP (${formatAmount(facts.gp)})`,
       );
     }
-    const warning = terminationWarning(facts, hasDeals ? dealFacts.get(i) : undefined, threshold);
+    const warning = terminationWarningsByAgent.get(i);
     if (warning) out.warnings.push(warning);
   });
 
