@@ -7,7 +7,8 @@ import { describe, it } from 'node:test';
 import { Decimal } from 'decimal.js';
 import type { Adjustment, Closing } from '../../src/domain/closings/closing.js';
 import type { PlanDefinition } from '../../src/domain/plans/definition.js';
-import { calculatePayouts, type PayoutStatement, type PlanInForce } from '../../src/domain/payouts/calculate-payouts.js';
+import { calculatePayouts, type PayoutStatement } from '../../src/domain/payouts/calculate-payouts.js';
+import { inForce } from './payouts-support.js';
 
 const MONTH = '2025-09';
 
@@ -25,7 +26,7 @@ function deal(id: string, gp: number, flatFee: boolean, tlEligible: boolean, acq
 
 // Company GP: 30,000 + 12,000 + 15,000 + 12,345.67 + 40,000 + 9,000 + 18,000 + 5,000.50 + 7,500
 // = 148,846.17 over 9 transactions.
-export const CLOSINGS: Closing[] = [
+const CLOSINGS: Closing[] = [
   deal('D1', 30000, false, true, ['Ana Acq', 'Lee Lead'], ['Dan Dispo', 'Mo Manager']),
   deal('D2', 12000, true, true, ['Ana Acq', 'Lee Lead'], ['Dan Dispo', 'Mo Manager']),
   deal('D3', 15000, false, false, ['Ben Acq', 'Lee Lead'], ['Dora Dispo', 'Mo Manager']),
@@ -37,7 +38,7 @@ export const CLOSINGS: Closing[] = [
   deal('D9', 7500, false, true, ['Sam Senior', null], ['Dora Dispo', null]),
 ];
 
-export const ADJUSTMENTS: Adjustment[] = [
+const ADJUSTMENTS: Adjustment[] = [
   { payee: 'Ana Acq', amount: -0.07, reason: 'correction', note: 'August rounding error' },
   { payee: 'Rita Rookie', amount: 250, reason: 'sprint', note: 'Week 2 sprint winner' },
   { payee: 'Lee Lead', amount: 150, reason: 'mentor' },
@@ -51,7 +52,7 @@ const dispoBrackets = (flatLow: string, flatHigh: string) => [
 
 const leadTiers = { measure: 'gp' as const, mode: 'retroactive' as const, brackets: [{ from: 0, rate: 0.05 }, { from: 20000, rate: 0.07 }, { from: 45000, rate: 0.09 }] };
 
-export const PLANS: PlanDefinition[] = [
+const PLANS: PlanDefinition[] = [
   {
     name: 'Acq reps',
     applies_to: ['acq'],
@@ -133,10 +134,6 @@ export const PLANS: PlanDefinition[] = [
     components: [{ type: 'formula', label: 'Goals', expression: '(company_transactions >= goal_transactions ? 500 : 0) + max(company_gp - goal_gp, 0) * 0.01' }],
   },
 ];
-
-export function inForce(definitions: readonly PlanDefinition[]): PlanInForce[] {
-  return definitions.map((definition, index) => ({ id: `plan-${index + 1}`, name: definition.name, version: 1, effective_from: '2025-01', definition }));
-}
 
 const payout = calculatePayouts({
   month: MONTH,
