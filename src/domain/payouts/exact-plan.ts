@@ -23,10 +23,17 @@ import { COUNT_MEASURES } from '../plans/vocabulary.js';
 /** One rate, or rates per attribute value ("*" for the rest). */
 export type ExactRate = Exact | ReadonlyMap<string, Exact>;
 
+/**
+ * A `from` table is read as the `up_to` table whose brackets end one unit (a cent, or 1 for counts)
+ * below the next `from`: for whole cents that is exactly "the last bracket whose from ≤ the
+ * measure", and a measure with a fraction of a cent (a side credited 1/3) counts as having reached
+ * F once it is past F − 0.01, in both modes alike, so retroactive and graduated pay agree on which
+ * bracket a cent belongs to.
+ */
 export interface ExactBracket {
-  /** Inclusive lower bound (`from` tables), null for `up_to` tables. */
+  /** The lower bound as written (`from` tables), for statements; null for `up_to` tables. */
   from: Exact | null;
-  /** Inclusive upper bound (`up_to` tables); null for the open last bracket and for `from` tables. */
+  /** Inclusive upper bound; null for the open last bracket. */
   upTo: Exact | null;
   rate: ExactRate;
 }
@@ -103,14 +110,23 @@ function bracketRate(rate: Bracket['rate'], measure: Measure): ExactRate {
 
 function table(tiers: { mode: BracketMode; brackets: Bracket[]; rate_by?: string }, measure: Measure): ExactTable {
   const lowerBounds = tiers.brackets.some((bracket) => bracket.from !== undefined);
+  const unit = isCount(measure) ? new Exact(1) : new Exact('0.01');
+  const upper = (index: number): Exact | null => {
+    if (!lowerBounds) {
+      const bound = tiers.brackets[index]?.up_to;
+      return bound === null || bound === undefined ? null : quantityOf(bound, measure);
+    }
+    const next = tiers.brackets[index + 1];
+    return next === undefined ? null : quantityOf(next.from, measure).sub(unit);
+  };
   return {
     lowerBounds,
     mode: tiers.mode,
-    unit: isCount(measure) ? new Exact(1) : new Exact('0.01'),
+    unit,
     rateBy: tiers.rate_by ?? null,
-    brackets: tiers.brackets.map((bracket) => ({
+    brackets: tiers.brackets.map((bracket, index) => ({
       from: lowerBounds ? quantityOf(bracket.from, measure) : null,
-      upTo: lowerBounds || bracket.up_to === null || bracket.up_to === undefined ? null : quantityOf(bracket.up_to, measure),
+      upTo: upper(index),
       rate: bracketRate(bracket.rate, measure),
     })),
   };

@@ -48,18 +48,14 @@ function quantity(value: Exact, measure: Measure): string {
   return isCount(measure) ? value.toFixed() : formatMoney(value);
 }
 
-/** The upper bound (inclusive) of bracket `index`, in the table's terms; null when open. */
+/** The upper bound (inclusive) of bracket `index`; null when open. */
 function upperOf(table: ExactTable, index: number): Exact | null {
-  if (!table.lowerBounds) return table.brackets[index]?.upTo ?? null;
-  const next = table.brackets[index + 1];
-  return next?.from ? next.from.sub(table.unit) : null;
+  return table.brackets[index]?.upTo ?? null;
 }
 
 /** Exclusive lower bound of bracket `index` for slicing (0 for the first). */
 function lowerOf(table: ExactTable, index: number): Exact {
-  if (index === 0) return ZERO;
-  if (table.lowerBounds) return (table.brackets[index]?.from ?? ZERO).sub(table.unit);
-  return table.brackets[index - 1]?.upTo ?? ZERO;
+  return index === 0 ? ZERO : (table.brackets[index - 1]?.upTo ?? ZERO);
 }
 
 /** "2 of 4 (from 25,000.00 to 50,000.99)", the way the table was written. */
@@ -78,16 +74,12 @@ function bracketText(table: ExactTable, index: number, measure: Measure, forced:
   return `${index + 1} of ${count} (${range})${forced ? `, overridden: ${forced.reason}` : ''}`;
 }
 
-/** The bracket a measure reaches: last `from` ≤ measure, or first `up_to` ≥ measure; negatives stay in the first. */
+/**
+ * The bracket a measure reaches: the first whose upper bound it does not pass (for a `from` table,
+ * the last whose from ≤ the measure; see ExactBracket); negatives stay in the first.
+ */
 export function reachedIndex(table: ExactTable, measure: Exact): number {
   const brackets = table.brackets;
-  if (table.lowerBounds) {
-    let reached = 0;
-    brackets.forEach((bracket, index) => {
-      if (bracket.from && bracket.from.lessThanOrEqualTo(measure)) reached = index;
-    });
-    return reached;
-  }
   const index = brackets.findIndex((bracket) => bracket.upTo === null || measure.lessThanOrEqualTo(bracket.upTo));
   return index < 0 ? brackets.length - 1 : index;
 }
