@@ -18,6 +18,8 @@ export interface Goals {
 export interface MonthCredits {
   month: string;
   credits: Credit[];
+  /** The same credits by person with their GP in currency, read once per month, not per plan. */
+  byPerson: ReadonlyMap<string, readonly WindowCredit[]>;
   companyGp: Exact;
   companyTransactions: Exact;
   goalGp: Exact;
@@ -26,9 +28,18 @@ export interface MonthCredits {
 
 export function monthCredits(month: string, closings: readonly Closing[], goals: Goals | null): MonthCredits {
   const company = companyTotals(closings);
+  const credits = creditsOf(closings);
+  const byPerson = new Map<string, WindowCredit[]>();
+  for (const credit of credits) {
+    const entry = { month, credit, gp: new Exact(credit.gpCents).div(100) };
+    const list = byPerson.get(credit.person);
+    if (list) list.push(entry);
+    else byPerson.set(credit.person, [entry]);
+  }
   return {
     month,
-    credits: creditsOf(closings),
+    credits,
+    byPerson,
     companyGp: new Exact(company.gpCents).div(100),
     companyTransactions: new Exact(company.transactions),
     goalGp: new Exact(goals?.gp ?? 0),
@@ -63,9 +74,8 @@ export function personWindow(person: string, months: readonly MonthCredits[], ap
   const own: WindowCredit[] = [];
   const managed: WindowCredit[] = [];
   for (const month of months) {
-    for (const credit of month.credits) {
-      if (credit.person !== person) continue;
-      const entry = { month: month.month, credit, gp: new Exact(credit.gpCents).div(100) };
+    for (const entry of month.byPerson.get(person) ?? []) {
+      const credit = entry.credit;
       if (credit.kind === 'agent' && roles.has(credit.role)) own.push(entry);
       if (credit.kind === 'manager') managed.push(entry);
     }
