@@ -192,7 +192,11 @@ export type Component =
 
 export type ComponentType = Component['type'];
 
-/** Pays one payee at a fixed bracket of the plan's tier tables for the months `from`..`to` (inclusive). */
+/**
+ * Pays one payee at a fixed bracket of the plan's own tier tables (top-level `tiers` and `tiers`
+ * components, not an override's) for the months `from`..`to` (inclusive): the whole measure at
+ * that bracket's rate, in either mode, the statement line saying "overridden: <reason>".
+ */
 export interface TierOverride {
   payee: string;
   /** 1-based. */
