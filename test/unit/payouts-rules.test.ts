@@ -132,3 +132,37 @@ describe('period bases', () => {
     assert.deepEqual(september.draw_balances, [{ payee: 'A', plan_id: 'plan-1', balance: 0 }]);
   });
 });
+
+describe('bases and explanations', () => {
+  it('pays the contract example graduated, each slice explained', () => {
+    const plan: PlanDefinition = { name: 'Declining acq', applies_to: ['acq'], basis: 'month', tiers: { measure: 'gp', mode: 'graduated', brackets: [{ up_to: 50000, rate: 0.1 }, { up_to: null, rate: 0.08 }] } };
+    const payout = calculatePayouts({ month: '2025-09', closings: [closing(70000, 'A', null)], plans: inForce([plan]) });
+    // 50,000 × 10% + 20,000 × 8% = 6,600 (CONTRACT.md).
+    assert.equal(payout.total, 6600);
+    assert.deepEqual(payout.statements[0]?.lines.map((line) => [line.bracket, line.base, line.rate, line.amount]), [
+      ['1 of 2 (up to 50,000.00)', '50,000.00 of GP 70,000.00', '0.1', '5000'],
+      ['2 of 2 (above 50,000.00)', '20,000.00 of GP 70,000.00', '0.08', '1600'],
+    ]);
+  });
+
+  it('pays basis deal per deal, with a per-deal floor', () => {
+    const plan: PlanDefinition = {
+      name: 'Per deal',
+      applies_to: ['acq'],
+      basis: 'deal',
+      tiers: { measure: 'gp', mode: 'retroactive', brackets: [{ from: 0, rate: 0.05 }, { from: 10000, rate: 0.1 }] },
+      components: [{ type: 'limit', scope: 'deal', min: 500 }],
+    };
+    const payout = calculatePayouts({ month: '2025-09', closings: [closing(8000, 'A', null), closing(12000, 'A', null)], plans: inForce([plan]) });
+    // 8,000 × 5% = 400 raised to 500; 12,000 × 10% = 1,200. On the month's 20,000 it would be 2,000.
+    assert.equal(payout.total, 1700);
+    assert.deepEqual(payout.statements[0]?.lines.map((line) => [line.component, line.amount]), [['tiers', '400'], ['limit', '100'], ['tiers', '1200']]);
+  });
+
+  it('gives a named payee a statement in a month they closed nothing', () => {
+    const plan = acqRate(0.05, { agents: ['Quiet'] });
+    const payout = calculatePayouts({ month: '2025-09', closings: [closing(1000, 'A', null)], plans: inForce([plan]) });
+    assert.deepEqual(payout.statements.map((statement) => [statement.payee, statement.roles, statement.total, statement.lines.length]), [['Quiet', ['acq'], 0, 0]]);
+    assert.deepEqual(payout.uncovered, ['A']);
+  });
+});
