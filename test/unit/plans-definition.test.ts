@@ -57,10 +57,12 @@ describe('validatePlan', () => {
     assert.deepEqual(pointers(withTiers([])), ['/tiers/brackets']);
   });
 
-  it('keeps rates within 0..1 and at most 6 decimals', () => {
+  // The contract's second round raised rates from 6 to 12 decimals (CONTRACT.md, "Plan definition, extended").
+  it('keeps rates within 0..1 and at most 12 decimals', () => {
     assert.deepEqual(pointers(withTiers([{ up_to: null, rate: 1.5 }])), ['/tiers/brackets/0/rate']);
     assert.deepEqual(pointers(withTiers([{ up_to: null, rate: -0.1 }])), ['/tiers/brackets/0/rate']);
-    assert.deepEqual(pointers(withTiers([{ up_to: null, rate: 0.1234567 }])), ['/tiers/brackets/0/rate']);
+    assert.deepEqual(pointers(withTiers([{ up_to: null, rate: 0.1234567890123 }])), ['/tiers/brackets/0/rate']);
+    assert.deepEqual(pointers(withTiers([{ up_to: null, rate: 0.12345678901 }])), []);
     assert.deepEqual(pointers(withTiers([{ up_to: null, rate: '0.123456' }])), []);
     assert.deepEqual(pointers(withTiers([{ up_to: null, rate: 1 }])), []);
   });

@@ -1,5 +1,6 @@
-import { Decimal } from 'decimal.js';
+import type { Decimal } from 'decimal.js';
 import { parseAmount, type Cents } from '../money.js';
+import { Exact } from '../plans/exact.js';
 import type { AttributeValue, Closing, SideRole } from './closing.js';
 
 /**
@@ -10,7 +11,9 @@ import type { AttributeValue, Closing, SideRole } from './closing.js';
  * GP and no transactions (they did not close): they count only as terminations of their agents.
  *
  * Credited amounts are exact decimals of cents (a credit of 1/3 leaves a fraction of a cent), so
- * that pay computed on them is rounded once, at the end (CONTRACT.md).
+ * that pay computed on them is rounded once, at the end (CONTRACT.md). They are computed with the
+ * pay engine's decimal configuration (../plans/exact.ts): the library's default 20 significant
+ * digits would round a large GP times a 12-decimal credit.
  */
 
 export type CreditKind = 'agent' | 'manager';
@@ -48,7 +51,7 @@ function centsOf(amount: number): Cents {
 
 /** A side's credit as an exact decimal (validated to lie in 0..1 before). */
 export function creditFraction(credit: number | string | undefined): Decimal {
-  return credit === undefined ? new Decimal(1) : new Decimal(credit);
+  return credit === undefined ? new Exact(1) : new Exact(credit);
 }
 
 /** Company GP and transactions: each closed deal once. */
@@ -74,7 +77,7 @@ export function creditsOf(closings: readonly Closing[]): Credit[] {
   const credits: Credit[] = [];
   closings.forEach((closing, index) => {
     const terminated = isTerminated(closing);
-    const gp = new Decimal(terminated ? 0 : centsOf(closing.gp));
+    const gp = new Exact(terminated ? 0 : centsOf(closing.gp));
     const transactions = terminated ? 0 : (closing.transactions ?? 1);
     const attributes = closing.attributes ?? {};
     for (const side of closing.sides) {
@@ -104,7 +107,7 @@ export function totalsByPerson(credits: readonly Credit[]): PersonTotals[] {
     const key = `${credit.kind}\u0000${credit.role}\u0000${credit.person}`;
     let entry = totals.get(key);
     if (!entry) {
-      entry = { person: credit.person, kind: credit.kind, role: credit.role, gpCents: new Decimal(0), transactions: 0, deals: 0, terminations: 0 };
+      entry = { person: credit.person, kind: credit.kind, role: credit.role, gpCents: new Exact(0), transactions: 0, deals: 0, terminations: 0 };
       totals.set(key, entry);
     }
     entry.gpCents = entry.gpCents.add(credit.gpCents);

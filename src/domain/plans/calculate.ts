@@ -21,7 +21,7 @@ import {
   type PayeeRef,
 } from './measures.js';
 import { assembleStatement, type ExactLine, type Statement } from './statement.js';
-import { formatCents, formatRate, MICRO, roundMicroCents } from './units.js';
+import { formatCents, formatMicroCents, formatRate, MICRO, roundMicroCents } from './units.js';
 
 /** One plan for every month, or versions effective from a month on. */
 export type PlanSource = PlanDefinition | readonly PlanVersion[];
@@ -105,31 +105,58 @@ export class PlanCalculator {
     const year = periodOf(month, 'year');
     const qtd = this.sumFacts(payee, plan, month, (m) => periodOf(m, 'quarter') === quarter);
     const ytd = this.sumFacts(payee, plan, month, (m) => periodOf(m, 'year') === year);
-    if (plan.basis === 'quarter') return { month, span: 'QTD', facts: qtd, monthFacts, qtd, ytd };
-    if (plan.basis === 'year') return { month, span: 'YTD', facts: ytd, monthFacts, qtd, ytd };
-    return { month, span: 'month', facts: monthFacts, monthFacts, qtd, ytd };
+    const payeeType = payee.type;
+    if (plan.basis === 'quarter') return { month, payeeType, span: 'QTD', facts: qtd, monthFacts, qtd, ytd };
+    if (plan.basis === 'year') return { month, payeeType, span: 'YTD', facts: ytd, monthFacts, qtd, ytd };
+    return { month, payeeType, span: 'month', facts: monthFacts, monthFacts, qtd, ytd };
   }
 
-  /** The history month before `month` in the same basis period, if any. */
-  private previousInPeriod(plan: CompiledPlan, month: string): string | null {
+  /**
+   * The latest earlier month of the same basis period in which the payee was paid, if any: a payee
+   * who joins mid-quarter was paid nothing before, so nothing (not a floor) is deducted.
+   */
+  private previousInPeriod(plan: CompiledPlan, month: string, payee: PayeeRef): string | null {
     if (plan.basis !== 'quarter' && plan.basis !== 'year') return null;
     const period = periodOf(month, plan.basis);
     let previous: string | null = null;
     for (const candidate of this.index.months) {
       if (candidate >= month) break;
-      if (periodOf(candidate, plan.basis) === period) previous = candidate;
+      if (periodOf(candidate, plan.basis) !== period) continue;
+      const present = this.index.presence(candidate, payee);
+      const then = this.planFor(candidate);
+      if (present && then && coversPayee(then, present)) previous = candidate;
     }
     return previous;
   }
 
-  /** What the plan pays the payee for the month before clawbacks and draws (exact lines). */
+  /**
+   * What the plan pays the payee for the month before clawbacks and draws (exact lines). On a
+   * quarter or year basis the month pays R(to date) − R(paid before): the lines of f(to date) −
+   * f(before) plus a period-rounding line that takes off the part of a cent the earlier months'
+   * rounding already settled, so the period is rounded once however many months it has.
+   */
   earningLines(plan: CompiledPlan, month: string, payee: PayeeRef, warnings: string[]): ExactLine[] {
     const current = earnWindow(plan, this.window(plan, month, payee), warnings);
-    const previousMonth = this.previousInPeriod(plan, month);
+    const previousMonth = this.previousInPeriod(plan, month, payee);
     if (previousMonth === null) return current;
     // Warnings of the earlier window were reported in its own month's statement.
     const previous = earnWindow(plan, this.window(plan, previousMonth, payee), []);
-    return differenceLines(current, previous, periodOf(month, plan.basis === 'year' ? 'year' : 'quarter'));
+    const period = periodOf(month, plan.basis === 'year' ? 'year' : 'quarter');
+    const lines = differenceLines(current, previous, period);
+    const before = sumExact(previous);
+    const settled = BigInt(roundMicroCents(before)) * MICRO - before;
+    if (settled !== 0n) {
+      lines.push({
+        key: 'period-rounding',
+        component: 'rounding',
+        label: 'Period rounding',
+        description: `Earlier months of ${period} were paid ${formatCents(roundMicroCents(before))} for ${formatMicroCents(before)} earned; the difference is settled here`,
+        base: 0n,
+        unit: 'money',
+        exact: -settled,
+      });
+    }
+    return lines;
   }
 
   /**
@@ -204,7 +231,8 @@ export class PlanCalculator {
         }
         drawBalance = 0n;
       } else {
-        drawBalance = owed + draw - earned;
+        // The balance is what was advanced in cents: the sub-cent part of earnings is not owed.
+        drawBalance = BigInt(roundMicroCents(owed + draw - earned)) * MICRO;
         lines.push({
           ...fields,
           description:

@@ -5,6 +5,7 @@
  */
 import type {
   Basis,
+  Bracket as BracketDefinition,
   BracketMode,
   Component,
   Measure,
@@ -12,7 +13,8 @@ import type {
   PlanDefinition,
   Tiers,
 } from './definition.js';
-import { compileFormula, type CompiledFormula } from './formula.js';
+import { CLOSINGS_MEASURES, COUNT_MEASURES } from './vocabulary.js';
+import { CLOSINGS_VARIABLES, compileFormula, type CompiledFormula } from './formula.js';
 import { validatePlan, type PlanIssue } from './validate.js';
 import type { Bracket } from './brackets.js';
 import { MICRO, parseCents, parseCount, parseRate } from './units.js';
@@ -50,6 +52,7 @@ export interface CompiledPlan {
   appliesTo: ReadonlySet<PayeeType>;
   /** Null: every payee of the types in appliesTo. */
   agents: ReadonlySet<string> | null;
+  exclude: ReadonlySet<string>;
   earnings: Earning[];
   dealLimit: CompiledLimit | null;
   periodLimit: CompiledLimit | null;
@@ -89,29 +92,88 @@ function cents(value: unknown): bigint {
   return parseCents(value) ?? 0n;
 }
 function quantity(value: unknown, measure: Measure): bigint {
-  return measure === 'deals' ? (parseCount(value) ?? 0n) : cents(value);
+  return COUNT_MEASURES.has(measure) ? (parseCount(value) ?? 0n) : cents(value);
 }
 /** Bracket and flat rates: a fraction, or on deals an amount per deal in micro-cents. */
 function measureRate(value: unknown, measure: Measure): bigint {
-  return measure === 'deals' ? cents(value) * MICRO : rate(value);
+  return COUNT_MEASURES.has(measure) ? cents(value) * MICRO : rate(value);
+}
+
+/**
+ * Upper bounds of a table: as written, or from lower bounds: a bracket from F ends one cent (one
+ * unit for counts) below the next bracket's F, which is the same table for whole cents and counts.
+ */
+export function upperBounds(brackets: readonly BracketDefinition[], measure: Measure): (bigint | null)[] {
+  const lower = brackets.some((bracket) => bracket.from !== undefined);
+  return brackets.map((bracket, index) => {
+    if (!lower) return bracket.up_to === null || bracket.up_to === undefined ? null : quantity(bracket.up_to, measure);
+    const next = brackets[index + 1];
+    return next === undefined ? null : quantity(next.from, measure) - 1n;
+  });
 }
 
 function compileTiers(tiers: Tiers, key: string, label: string): Earning {
+  const bounds = upperBounds(tiers.brackets, tiers.measure);
   return {
     kind: 'tiers',
     key,
     label,
     measure: tiers.measure,
     mode: tiers.mode,
-    brackets: tiers.brackets.map((bracket) => ({
-      upTo: bracket.up_to === null ? null : quantity(bracket.up_to, tiers.measure),
-      rate: measureRate(bracket.rate, tiers.measure),
-    })),
+    brackets: tiers.brackets.map((bracket, index) => ({ upTo: bounds[index] ?? null, rate: measureRate(bracket.rate, tiers.measure) })),
   };
+}
+
+/**
+ * What the payee-level engine (monthly payee figures, no closings) cannot compute: rates beyond
+ * its 6 decimals, rates by deal attribute, narrowed teams, override tiers, closings-only measures
+ * and tier overrides. Such plans are paid from closings (src/domain/payouts/); here they are refused
+ * with pointers rather than paid approximately.
+ */
+export function payeeLevelIssues(definition: PlanDefinition): PlanIssue[] {
+  const issues: PlanIssue[] = [];
+  const needs = (pointer: string, what: string) => issues.push({ pointer, message: `${what} needs closings: calculate it as a payout` });
+  const checkRate = (value: unknown, at: string) => {
+    if (typeof value === 'object' && value !== null) return;
+    if (parseRate(value) === null && parseCents(value) === null) needs(at, 'A rate beyond 6 decimals (or a fraction)');
+  };
+  const checkTable = (tiers: { measure?: Measure; brackets: BracketDefinition[]; rate_by?: string; team?: unknown }, at: string) => {
+    if (tiers.measure !== undefined && CLOSINGS_MEASURES.has(tiers.measure)) needs(`${at}/measure`, `The ${tiers.measure} measure`);
+    if (tiers.rate_by !== undefined) needs(`${at}/rate_by`, 'Rates by deal attribute');
+    if (tiers.team !== undefined) needs(`${at}/team`, 'A team scope');
+    tiers.brackets.forEach((bracket, index) => checkRate(bracket.rate, `${at}/brackets/${index}/rate`));
+  };
+  if (definition.tiers) checkTable(definition.tiers, '/tiers');
+  if (definition.tier_overrides) needs('/tier_overrides', 'A tier override');
+  (definition.components ?? []).forEach((component, index) => {
+    const at = `/components/${index}`;
+    if (component.type === 'tiers') checkTable(component, at);
+    if ((component.type === 'rate' || component.type === 'bonus') && CLOSINGS_MEASURES.has(component.measure)) {
+      needs(`${at}/measure`, `The ${component.measure} measure`);
+    }
+    if (component.type === 'rate') checkRate(component.rate, `${at}/rate`);
+    if (component.type === 'override') {
+      if (component.tiers) needs(`${at}/tiers`, 'Override tiers');
+      if (component.team) needs(`${at}/team`, 'A team scope');
+      if (component.rate !== undefined) checkRate(component.rate, `${at}/rate`);
+    }
+    if (component.type === 'clawback' && component.rate !== undefined) checkRate(component.rate, `${at}/rate`);
+    if (component.type === 'split') {
+      checkRate(component.shares.acq, `${at}/shares/acq`);
+      checkRate(component.shares.dispo, `${at}/shares/dispo`);
+    }
+    if (component.type === 'formula') {
+      const compiled = compileFormula(component.expression);
+      const closingsOnly = compiled.ok ? compiled.variables.filter((name) => CLOSINGS_VARIABLES.has(name)) : [];
+      if (closingsOnly.length > 0) needs(`${at}/expression`, `The variable ${closingsOnly.join(', ')}`);
+    }
+  });
+  return issues;
 }
 
 export function compilePlan(definition: PlanDefinition): CompiledPlan {
   const issues = validatePlan(definition);
+  if (issues.length === 0) issues.push(...payeeLevelIssues(definition));
   if (issues.length > 0) throw new PlanDefinitionError(issues);
   const plan: CompiledPlan = {
     definition,
@@ -119,6 +181,7 @@ export function compilePlan(definition: PlanDefinition): CompiledPlan {
     basis: definition.basis,
     appliesTo: new Set(definition.applies_to),
     agents: definition.agents ? new Set(definition.agents) : null,
+    exclude: new Set(definition.exclude ?? []),
     earnings: [],
     dealLimit: null,
     periodLimit: null,
@@ -151,7 +214,7 @@ export function compilePlan(definition: PlanDefinition): CompiledPlan {
         });
         break;
       case 'override':
-        plan.earnings.push({ kind: 'override', key, label, of: component.of, rate: rate(component.rate) });
+        plan.earnings.push({ kind: 'override', key, label, of: component.of, rate: rate(component.rate ?? 0) });
         break;
       case 'formula': {
         const formula = compileFormula(component.expression);
@@ -189,7 +252,7 @@ export function compilePlan(definition: PlanDefinition): CompiledPlan {
   return plan;
 }
 
-/** Whether the plan pays this payee: its type is covered and, for plans naming payees, it is named. */
+/** Whether the plan pays this payee: its type is covered, it is named (when the plan names payees) and not excluded. */
 export function coversPayee(plan: CompiledPlan, payee: { name: string; type: PayeeType }): boolean {
-  return plan.appliesTo.has(payee.type) && (plan.agents === null || plan.agents.has(payee.name));
+  return plan.appliesTo.has(payee.type) && (plan.agents === null || plan.agents.has(payee.name)) && !plan.exclude.has(payee.name);
 }

@@ -1,8 +1,9 @@
 /**
  * A commission plan as users write it (CONTRACT.md, "Plan definition", extended). Plain JSON:
- * amounts are currency numbers with at most 2 decimals, rates are fractions with at most 6 decimals
- * (a JSON number or a decimal string), months are "YYYY-MM". The engine turns a valid definition
- * into exact integers (./compiled.ts); nothing here computes money.
+ * amounts are currency numbers with at most 2 decimals, rates are fractions with at most 12 decimals
+ * (a JSON number or a decimal string, or a fraction such as "2/3"), months are "YYYY-MM". Two
+ * engines read a valid definition: the payee-level one (./compiled.ts, exact integers, rates to 6
+ * decimals) and the closings one (../payouts/, exact decimals); nothing here computes money.
  */
 
 export type PayeeType = 'acq' | 'dispo' | 'manager';
@@ -18,27 +19,70 @@ export type Basis = 'deal' | 'month' | 'quarter' | 'year';
 /**
  * What a rate or bracket is applied to. `gp`: the payee's closed GP (a manager's is the team's);
  * `deals`: closed deals (then a "rate" is an amount per deal, in currency); `team_gp`: GP of the
- * payee's team (agents sharing a manager, or the manager's team).
+ * payee's team (agents sharing a manager, or the manager's team). From closings only:
+ * `transactions` (the payee's credited transactions, a count like deals), `company_gp` and
+ * `company_transactions` (the month's closings, each deal once), `goal_gp` and `goal_transactions`
+ * (the month's goals).
  */
-export type Measure = 'gp' | 'deals' | 'team_gp';
+export type Measure =
+  | 'gp'
+  | 'deals'
+  | 'team_gp'
+  | 'transactions'
+  | 'company_gp'
+  | 'company_transactions'
+  | 'goal_gp'
+  | 'goal_transactions';
+
+export { CLOSINGS_MEASURES, COUNT_MEASURES } from './vocabulary.js';
 
 /** `graduated`: each slice at its own rate; `retroactive`: all of it at the rate of the bracket reached. */
 export type BracketMode = 'graduated' | 'retroactive';
 
-/** A fraction with at most 6 decimals: 0.08 or "0.08". */
+/** A fraction with at most 12 decimals: 0.08, "0.08", or a fraction "2/3". */
 export type Rate = number | string;
 
+/**
+ * Rates per value of a deal attribute (tiers with `rate_by`): `{"false": 0.05, "true": "0.1/3"}`,
+ * `"*"` for any value not listed. Keys are the attribute's value as text (true → "true").
+ */
+export type RateByValue = Record<string, Rate>;
+
+/**
+ * One bracket, bounded either from above or from below; all brackets of a table use the same kind.
+ * `up_to`: inclusive upper bound, null for the last (open) one. `from`: inclusive lower bound, the
+ * first 0, ascending; the bracket reached is the last whose `from` ≤ the measure (a spreadsheet's
+ * approximate lookup). For whole cents (and counts) `from: F` is the same as the previous bracket
+ * ending at `up_to: F − 0.01` (F − 1 for counts), in both modes.
+ */
 export interface Bracket {
-  /** Inclusive upper bound (currency for money measures, a count for deals); null = no bound, last only. */
-  up_to: number | null;
-  /** A fraction of the measure; for the `deals` measure, an amount per deal in currency. */
-  rate: Rate;
+  up_to?: number | null;
+  from?: number;
+  /** A fraction of the measure (per attribute value with rate_by); for counts, an amount per unit. */
+  rate: Rate | RateByValue;
+}
+
+/**
+ * Whose deals a team measure counts: closings whose `role` side names the payee as manager, only
+ * those whose attributes equal every `where` entry (e.g. `{"tl_eligible": true}`).
+ */
+export interface TeamScope {
+  role?: AgentRole;
+  where?: Record<string, boolean | string | number>;
 }
 
 export interface Tiers {
   measure: Measure;
   mode: BracketMode;
   brackets: Bracket[];
+  /**
+   * Retroactive only: the bracket is chosen on the whole measure, and each part of it is paid at
+   * that bracket's rate for its deals' value of this attribute (the part's measure is the GP of
+   * those deals).
+   */
+  rate_by?: string;
+  /** On `team_gp`: which team (closings only). */
+  team?: TeamScope;
 }
 
 interface Labelled {
@@ -86,11 +130,17 @@ export interface SplitComponent extends Labelled {
   shares: { acq: Rate; dispo: Rate };
 }
 
-/** A manager's override: a rate on the team's GP, or on the commission the team was actually paid. */
+/**
+ * A manager's override: a rate on the team's GP, or on the commission the team was actually paid.
+ * It pays managers only (never the agents of a plan that also applies to agents). On closings, the
+ * team may be narrowed (`team`), and `tiers` (a bracket table on the team GP) may replace `rate`.
+ */
 export interface OverrideComponent extends Labelled {
   type: 'override';
   of: 'team_gp' | 'team_commission';
-  rate: Rate;
+  rate?: Rate;
+  team?: TeamScope;
+  tiers?: { mode: BracketMode; brackets: Bracket[]; rate_by?: string };
 }
 
 /** A fixed amount when a measure reaches a threshold in the period (e.g. 10+ deals in a month). */
@@ -142,15 +192,35 @@ export type Component =
 
 export type ComponentType = Component['type'];
 
+/**
+ * Pays one payee at a fixed bracket of the plan's own tier tables (top-level `tiers` and `tiers`
+ * components, not an override's) for the months `from`..`to` (inclusive): the whole measure at
+ * that bracket's rate, in either mode, the statement line saying "overridden: <reason>".
+ */
+export interface TierOverride {
+  payee: string;
+  /** 1-based. */
+  bracket: number;
+  reason: string;
+  from: string;
+  to: string;
+}
+
 export interface PlanDefinition {
   name: string;
   description?: string;
   applies_to: PayeeType[];
-  /** When present, the plan covers only these payees (of the types in applies_to). */
+  /**
+   * When present, the plan covers only these payees (of the types in applies_to); on closings a
+   * payee named here is calculated even in a month where they closed nothing.
+   */
   agents?: string[];
+  /** Payees the plan never covers (the house account, someone paid under another plan). */
+  exclude?: string[];
   basis: Basis;
   tiers?: Tiers;
   components?: Component[];
+  tier_overrides?: TierOverride[];
 }
 
 /** A plan as stored: the definition in force from a month on, until a later version takes over. */
@@ -181,7 +251,7 @@ export function planInForce<V extends { effective_from: string }>(versions: read
 
 /** Month text as the whole platform writes it; string order is calendar order. */
 /** Years from 1000: PostgreSQL has no year 0, and a month is stored as its first day. */
-export const MONTH_PATTERN = /^[1-9]\d{3}-(0[1-9]|1[0-2])$/;
+export { MONTH_PATTERN } from './vocabulary.js';
 
 // The rules live beside the engine that needs them; re-exported so the definition has one import.
 export { parsePlan, validatePlan, type ParsedPlan, type PlanIssue } from './validate.js';

@@ -5,17 +5,21 @@
  * f(to date) − f(to the previous month) line by line (see {@link differenceLines}).
  * Clawbacks and draws are cash mechanics of a month, not of the measure, and live in ./calculate.ts.
  */
-import type { Measure } from './definition.js';
+import type { Measure, PayeeType } from './definition.js';
+import { Exact } from './exact.js';
+import { COUNT_MEASURES } from './vocabulary.js';
 import { bracketSlices, type Bracket } from './brackets.js';
 import type { CompiledLimit, CompiledPlan, Earning } from './compiled.js';
-import type { FormulaVariables } from './formula.js';
+import type { ExactVariables } from './formula.js';
 import type { Facts } from './measures.js';
 import type { ExactLine } from './statement.js';
-import { currencyToMicroCents, formatCents, formatRate, MICRO, roundMicroCents } from './units.js';
+import { formatCents, formatRate, MICRO, roundMicroCents } from './units.js';
 
 /** The measures one evaluation of the plan sees. */
 export interface Window {
   month: string;
+  /** Overrides pay managers only, whatever else the plan applies to. */
+  payeeType: PayeeType;
   /** "month", "QTD" or "YTD": how descriptions name the window. */
   span: 'month' | 'QTD' | 'YTD';
   facts: Facts;
@@ -25,20 +29,30 @@ export interface Window {
   ytd: Facts;
 }
 
-const MEASURE_NAMES: Readonly<Record<Measure, string>> = { gp: 'GP', deals: 'deals', team_gp: 'team GP' };
+export const MEASURE_NAMES: Readonly<Record<Measure, string>> = {
+  gp: 'GP',
+  deals: 'deals',
+  team_gp: 'team GP',
+  transactions: 'transactions',
+  company_gp: 'company GP',
+  company_transactions: 'company transactions',
+  goal_gp: 'GP goal',
+  goal_transactions: 'transactions goal',
+};
 
+/** Payee-level facts have no closings-only measures (compilePlan refuses plans using them). */
 function measureOf(facts: Facts, measure: Measure): bigint {
-  if (measure === 'deals') return facts.deals;
+  if (measure === 'deals' || measure === 'transactions') return facts.deals;
   if (measure === 'team_gp') return facts.teamGp;
   return facts.gp;
 }
 
 function quantityText(value: bigint, measure: Measure): string {
-  return measure === 'deals' ? `${value} deal${value === 1n ? '' : 's'}` : formatCents(value);
+  return COUNT_MEASURES.has(measure) ? `${value} deal${value === 1n ? '' : 's'}` : formatCents(value);
 }
 
 function countOrAmount(value: bigint, measure: Measure): string {
-  return measure === 'deals' ? `${value}` : formatCents(value);
+  return COUNT_MEASURES.has(measure) ? `${value}` : formatCents(value);
 }
 
 function rangeText(brackets: readonly Bracket[], index: number, measure: Measure): string {
@@ -51,7 +65,7 @@ function rangeText(brackets: readonly Bracket[], index: number, measure: Measure
 }
 
 function rateText(rate: bigint, measure: Measure): string {
-  return measure === 'deals' ? `${formatCents(rate / MICRO)} per deal` : formatRate(rate);
+  return COUNT_MEASURES.has(measure) ? `${formatCents(rate / MICRO)} per deal` : formatRate(rate);
 }
 
 /** Where an earning is evaluated: the whole window, or one deal of it (basis deal). */
@@ -66,29 +80,36 @@ interface Scope {
 }
 
 function rateFields(rate: bigint, measure: Measure): Pick<ExactLine, 'rate' | 'unitAmount'> {
-  return measure === 'deals' ? { unitAmount: rate / MICRO } : { rate };
+  return COUNT_MEASURES.has(measure) ? { unitAmount: rate / MICRO } : { rate };
 }
 
-function formulaVariables(window: Window, facts: Facts): FormulaVariables {
-  const money = (cents: bigint) => Number(cents) / 100;
+/** Exact currency and counts: a formula is evaluated in decimals, never in floating point. */
+function formulaVariables(window: Window, facts: Facts): ExactVariables {
+  const money = (cents: bigint) => new Exact(cents.toString()).div(100);
+  const count = (value: bigint) => new Exact(value.toString());
   const month = Number(window.month.slice(5, 7));
   return {
     gp: money(facts.gp),
-    deals: Number(facts.deals),
-    terminations: Number(facts.terminations),
+    deals: count(facts.deals),
+    terminations: count(facts.terminations),
     team_gp: money(facts.teamGp),
-    team_deals: Number(facts.teamDeals),
+    team_deals: count(facts.teamDeals),
     team_commission: money(facts.teamCommission),
     month_gp: money(window.monthFacts.gp),
-    month_deals: Number(window.monthFacts.deals),
-    month_terminations: Number(window.monthFacts.terminations),
+    month_deals: count(window.monthFacts.deals),
+    month_terminations: count(window.monthFacts.terminations),
     qtd_gp: money(window.qtd.gp),
-    qtd_deals: Number(window.qtd.deals),
+    qtd_deals: count(window.qtd.deals),
     ytd_gp: money(window.ytd.gp),
-    ytd_deals: Number(window.ytd.deals),
-    month_index: month,
-    quarter: Math.floor((month - 1) / 3) + 1,
+    ytd_deals: count(window.ytd.deals),
+    month_index: new Exact(month),
+    quarter: new Exact(Math.floor((month - 1) / 3) + 1),
   };
+}
+
+/** Currency as micro-cents, half-up at the 8th decimal: a formula's exact value in the engine's unit. */
+function exactToMicroCents(value: Exact): bigint {
+  return BigInt(value.mul(100_000_000).toDecimalPlaces(0, Exact.ROUND_HALF_UP).toFixed());
 }
 
 function earn(earning: Earning, scope: Scope, window: Window, warnings: string[]): ExactLine[] {
@@ -99,7 +120,7 @@ function earn(earning: Earning, scope: Scope, window: Window, warnings: string[]
     case 'tiers': {
       const measure = measureOf(facts, earning.measure);
       const name = `${span}${MEASURE_NAMES[earning.measure]}`;
-      const unit = earning.measure === 'deals' ? 'count' : 'money';
+      const unit = COUNT_MEASURES.has(earning.measure) ? 'count' : 'money';
       return bracketSlices(measure, earning.brackets, earning.mode).map((slice) => ({
         ...base,
         key: `${key}:b${slice.index}`,
@@ -125,7 +146,7 @@ function earn(earning: Earning, scope: Scope, window: Window, warnings: string[]
         description: `${prefix}${rateText(earning.rate, earning.measure)} on ${quantityText(measure, earning.measure)} of ${span}${MEASURE_NAMES[earning.measure]}`,
         ...rateFields(earning.rate, earning.measure),
         base: measure,
-        unit: earning.measure === 'deals' ? 'count' : 'money',
+        unit: COUNT_MEASURES.has(earning.measure) ? 'count' : 'money',
         exact: measure * earning.rate,
       }];
     }
@@ -151,11 +172,12 @@ function earn(earning: Earning, scope: Scope, window: Window, warnings: string[]
         component: 'bonus',
         description: `${prefix}Threshold reached: ${span}${MEASURE_NAMES[earning.measure]} ${countOrAmount(measure, earning.measure)} ≥ ${countOrAmount(earning.atLeast, earning.measure)}`,
         base: measure,
-        unit: earning.measure === 'deals' ? 'count' : 'money',
+        unit: COUNT_MEASURES.has(earning.measure) ? 'count' : 'money',
         exact: earning.amount * MICRO,
       }];
     }
     case 'override': {
+      if (window.payeeType !== 'manager') return [];
       const measure = earning.of === 'team_gp' ? facts.teamGp : facts.teamCommission;
       if (measure === 0n) return [];
       return [{
@@ -170,12 +192,12 @@ function earn(earning: Earning, scope: Scope, window: Window, warnings: string[]
       }];
     }
     case 'formula': {
-      const result = earning.formula.evaluate(formulaVariables(window, facts));
-      const exact = result.ok ? currencyToMicroCents(result.value) : null;
-      if (!result.ok || exact === null) {
-        warnings.push(`${earning.label}: ${result.ok ? 'not a finite number' : result.message}; counted as 0 for ${window.month}`);
+      const result = earning.formula.evaluateExact(formulaVariables(window, facts));
+      if (!result.ok) {
+        warnings.push(`${earning.label}: ${result.message}; counted as 0 for ${window.month}`);
         return [];
       }
+      const exact = exactToMicroCents(result.value);
       if (exact === 0n) return [];
       return [{
         ...base,

@@ -16,6 +16,7 @@
  */
 import jsep from 'jsep';
 import { MAX_AMOUNT } from '../money.js';
+import { Exact } from './exact.js';
 
 export const MAX_FORMULA_LENGTH = 500;
 export const MAX_FORMULA_DEPTH = 32;
@@ -44,10 +45,22 @@ export const FORMULA_VARIABLES = {
   ytd_deals: 'Closed deals of the calendar year to date',
   month_index: 'Month of the year, 1 to 12',
   quarter: 'Quarter of the year, 1 to 4',
+  transactions: "The payee's credited transactions over the period (closings)",
+  company_gp: "The company's GP over the period, each deal once (closings)",
+  company_transactions: "The company's transactions over the period, each deal once (closings)",
+  goal_gp: "The GP goal over the period (the months' goals)",
+  goal_transactions: "The transactions goal over the period (the months' goals)",
 } as const;
 
 export type FormulaVariable = keyof typeof FORMULA_VARIABLES;
-export type FormulaVariables = Readonly<Record<FormulaVariable, number>>;
+/** Values by name; a formula reading a variable its engine does not give fails with a message. */
+export type FormulaVariables = Readonly<Partial<Record<FormulaVariable, number>>>;
+export type ExactVariables = Readonly<Partial<Record<FormulaVariable, Exact>>>;
+
+/** Variables only closings (and goals) give: the payee-level engine refuses formulas reading them. */
+export const CLOSINGS_VARIABLES: ReadonlySet<FormulaVariable> = new Set<FormulaVariable>([
+  'transactions', 'company_gp', 'company_transactions', 'goal_gp', 'goal_transactions',
+]);
 
 export const FORMULA_FUNCTIONS = {
   min: 'min(a, b, ...): the smallest argument',
@@ -97,7 +110,7 @@ jsep.addBinaryOp('or', 1);
 jsep.addUnaryOp('not');
 
 type Node =
-  | { kind: 'number'; at: number; value: number }
+  | { kind: 'number'; at: number; value: number; raw: string }
   | { kind: 'variable'; at: number; name: FormulaVariable }
   | { kind: 'unary'; at: number; op: UnaryOp; argument: Node }
   | { kind: 'binary'; at: number; op: BinaryOp; left: Node; right: Node }
@@ -111,13 +124,17 @@ export interface FormulaError {
 }
 
 export type FormulaResult = { ok: true; value: number } | { ok: false; message: string };
+export type ExactFormulaResult = { ok: true; value: Exact } | { ok: false; message: string };
 
 export interface CompiledFormula {
   ok: true;
   text: string;
   /** The variables the formula reads, in first-use order. */
   variables: FormulaVariable[];
+  /** In floating point: for previews and tests of the language, never for pay. */
   evaluate(variables: FormulaVariables): FormulaResult;
+  /** In exact decimals (./exact.ts): what pay is computed with. */
+  evaluateExact(variables: ExactVariables): ExactFormulaResult;
 }
 
 export type CompileResult = CompiledFormula | { ok: false; error: FormulaError };
@@ -254,7 +271,7 @@ class Converter {
         const value = (node as jsep.Literal).value;
         if (typeof value !== 'number') throw new FormulaFailure('Only numbers are allowed as values', at);
         if (!Number.isFinite(value)) throw new FormulaFailure('Number is too large', at);
-        return { kind: 'number', at, value };
+        return { kind: 'number', at, value, raw: (node as jsep.Literal).raw };
       }
       case 'Identifier': {
         const at = this.nextLeaf();
@@ -309,89 +326,162 @@ class Converter {
   }
 }
 
-function finite(value: number, at: number, what: string): number {
-  if (!Number.isFinite(value)) throw new FormulaFailure(`${what} is not a finite number`, at);
-  // -0 would print as 0 anyway; normalising keeps results comparable with Object.is.
-  return value === 0 ? 0 : value;
+/**
+ * The arithmetic a formula is evaluated in: floats for previews, exact decimals for pay. One tree
+ * walk serves both, so the two can only differ in precision, never in meaning.
+ */
+interface Arithmetic<T> {
+  literal(node: { value: number; raw: string }): T;
+  variable(name: FormulaVariable, at: number): T;
+  isFinite(value: T): boolean;
+  isZero(value: T): boolean;
+  compare(left: T, right: T): number;
+  zero: T;
+  one: T;
+  neg(value: T): T;
+  add(left: T, right: T): T;
+  sub(left: T, right: T): T;
+  mul(left: T, right: T): T;
+  div(left: T, right: T): T;
+  mod(left: T, right: T): T;
+  pow(left: T, right: T): T;
+  abs(value: T): T;
+  /** Halves away from zero. */
+  round(value: T): T;
+  floor(value: T): T;
+  ceil(value: T): T;
 }
 
-function truthy(value: number): boolean {
-  return value !== 0;
-}
-
-function roundHalfAway(value: number): number {
-  return Math.sign(value) * Math.round(Math.abs(value));
-}
-
-function evaluateNode(node: Node, variables: FormulaVariables | null): number {
-  switch (node.kind) {
-    case 'number':
-      return node.value;
-    case 'variable': {
+function floatArithmetic(variables: FormulaVariables | null): Arithmetic<number> {
+  return {
+    literal: (node) => node.value,
+    variable(name, at) {
       if (variables === null) throw new NotConstant();
       // Names were checked against the whitelist at compile time; read only own properties anyway.
-      const value = Object.hasOwn(variables, node.name) ? variables[node.name] : undefined;
-      if (typeof value !== 'number' || !Number.isFinite(value)) {
-        throw new FormulaFailure(`Variable '${node.name}' has no value`, node.at);
-      }
+      const value = Object.hasOwn(variables, name) ? variables[name] : undefined;
+      if (typeof value !== 'number' || !Number.isFinite(value)) throw new FormulaFailure(`Variable '${name}' has no value`, at);
       return value;
-    }
+    },
+    isFinite: (value) => Number.isFinite(value),
+    isZero: (value) => value === 0,
+    compare: (left, right) => (left < right ? -1 : left > right ? 1 : 0),
+    zero: 0,
+    one: 1,
+    neg: (value) => -value,
+    add: (left, right) => left + right,
+    sub: (left, right) => left - right,
+    mul: (left, right) => left * right,
+    div: (left, right) => left / right,
+    mod: (left, right) => left % right,
+    pow: (left, right) => Math.pow(left, right),
+    abs: (value) => Math.abs(value),
+    round: (value) => Math.sign(value) * Math.round(Math.abs(value)),
+    floor: (value) => Math.floor(value),
+    ceil: (value) => Math.ceil(value),
+  };
+}
+
+/** Exponents beyond this are refused in exact mode: 10^(10^10) has no place in a pay formula. */
+const MAX_EXACT_EXPONENT = 1000;
+
+function exactArithmetic(variables: ExactVariables): Arithmetic<Exact> {
+  return {
+    literal: (node) => new Exact(node.raw),
+    variable(name, at) {
+      const value = Object.hasOwn(variables, name) ? variables[name] : undefined;
+      if (value === undefined || !value.isFinite()) throw new FormulaFailure(`Variable '${name}' has no value`, at);
+      return value;
+    },
+    isFinite: (value) => value.isFinite() && value.abs().lessThan('1e40'),
+    isZero: (value) => value.isZero(),
+    compare: (left, right) => left.comparedTo(right),
+    zero: new Exact(0),
+    one: new Exact(1),
+    neg: (value) => value.neg(),
+    add: (left, right) => left.add(right),
+    sub: (left, right) => left.sub(right),
+    mul: (left, right) => left.mul(right),
+    div: (left, right) => left.div(right),
+    // JavaScript's %: the sign of the dividend (decimal.js's default modulo mode is the same).
+    mod: (left, right) => left.mod(right),
+    pow: (left, right) => {
+      if (right.abs().greaterThan(MAX_EXACT_EXPONENT)) return new Exact(Infinity);
+      if (left.isNegative() && !right.isInteger()) return new Exact(NaN);
+      return left.pow(right);
+    },
+    abs: (value) => value.abs(),
+    round: (value) => value.toDecimalPlaces(0, Exact.ROUND_HALF_UP),
+    floor: (value) => value.floor(),
+    ceil: (value) => value.ceil(),
+  };
+}
+
+function evaluateNode<T>(node: Node, math: Arithmetic<T>): T {
+  const finite = (value: T, at: number, what: string): T => {
+    if (!math.isFinite(value)) throw new FormulaFailure(`${what} is not a finite number`, at);
+    // -0 would print as 0 anyway; normalising keeps results comparable.
+    return math.isZero(value) ? math.zero : value;
+  };
+  const truthy = (value: T) => !math.isZero(value);
+  const flag = (value: boolean) => (value ? math.one : math.zero);
+  const walk = (child: Node) => evaluateNode(child, math);
+  switch (node.kind) {
+    case 'number':
+      return math.literal(node);
+    case 'variable':
+      return math.variable(node.name, node.at);
     case 'unary': {
-      const value = evaluateNode(node.argument, variables);
-      if (node.op === '-') return finite(-value, node.at, 'Result');
+      const value = walk(node.argument);
+      if (node.op === '-') return finite(math.neg(value), node.at, 'Result');
       if (node.op === '+') return value;
-      return truthy(value) ? 0 : 1;
+      return flag(!truthy(value));
     }
     case 'binary': {
-      if (node.op === '&&') {
-        return truthy(evaluateNode(node.left, variables)) && truthy(evaluateNode(node.right, variables)) ? 1 : 0;
-      }
-      if (node.op === '||') {
-        return truthy(evaluateNode(node.left, variables)) || truthy(evaluateNode(node.right, variables)) ? 1 : 0;
-      }
-      const left = evaluateNode(node.left, variables);
-      const right = evaluateNode(node.right, variables);
+      if (node.op === '&&') return flag(truthy(walk(node.left)) && truthy(walk(node.right)));
+      if (node.op === '||') return flag(truthy(walk(node.left)) || truthy(walk(node.right)));
+      const left = walk(node.left);
+      const right = walk(node.right);
       switch (node.op) {
-        case '+': return finite(left + right, node.at, 'Sum');
-        case '-': return finite(left - right, node.at, 'Difference');
-        case '*': return finite(left * right, node.at, 'Product');
+        case '+': return finite(math.add(left, right), node.at, 'Sum');
+        case '-': return finite(math.sub(left, right), node.at, 'Difference');
+        case '*': return finite(math.mul(left, right), node.at, 'Product');
         case '/':
-          if (right === 0) throw new FormulaFailure('Division by zero', node.right.at);
-          return finite(left / right, node.at, 'Quotient');
+          if (math.isZero(right)) throw new FormulaFailure('Division by zero', node.right.at);
+          return finite(math.div(left, right), node.at, 'Quotient');
         case '%':
-          if (right === 0) throw new FormulaFailure('Remainder by zero', node.right.at);
-          return finite(left % right, node.at, 'Remainder');
-        case '^': return finite(Math.pow(left, right), node.at, 'Power');
-        case '<': return left < right ? 1 : 0;
-        case '<=': return left <= right ? 1 : 0;
-        case '>': return left > right ? 1 : 0;
-        case '>=': return left >= right ? 1 : 0;
-        case '==': return left === right ? 1 : 0;
-        case '!=': return left !== right ? 1 : 0;
+          if (math.isZero(right)) throw new FormulaFailure('Remainder by zero', node.right.at);
+          return finite(math.mod(left, right), node.at, 'Remainder');
+        case '^': return finite(math.pow(left, right), node.at, 'Power');
+        case '<': return flag(math.compare(left, right) < 0);
+        case '<=': return flag(math.compare(left, right) <= 0);
+        case '>': return flag(math.compare(left, right) > 0);
+        case '>=': return flag(math.compare(left, right) >= 0);
+        case '==': return flag(math.compare(left, right) === 0);
+        case '!=': return flag(math.compare(left, right) !== 0);
       }
       throw new FormulaFailure(`Operator '${node.op}' is not allowed`, node.at);
     }
     case 'conditional':
-      return truthy(evaluateNode(node.test, variables))
-        ? evaluateNode(node.then, variables)
-        : evaluateNode(node.otherwise, variables);
+      return truthy(walk(node.test)) ? walk(node.then) : walk(node.otherwise);
     case 'call': {
       if (node.name === 'if') {
         const [test, then, otherwise] = node.args as [Node, Node, Node];
-        return truthy(evaluateNode(test, variables)) ? evaluateNode(then, variables) : evaluateNode(otherwise, variables);
+        return truthy(walk(test)) ? walk(then) : walk(otherwise);
       }
-      const args = node.args.map((argument) => evaluateNode(argument, variables));
+      const args = node.args.map(walk);
+      const first = args[0] ?? math.zero;
       switch (node.name) {
-        case 'min': return Math.min(...args);
-        case 'max': return Math.max(...args);
-        case 'abs': return Math.abs(args[0] ?? 0);
-        case 'round': return finite(roundHalfAway(args[0] ?? 0), node.at, 'Result');
-        case 'floor': return Math.floor(args[0] ?? 0);
-        case 'ceil': return Math.ceil(args[0] ?? 0);
+        case 'min': return args.reduce((best, value) => (math.compare(value, best) < 0 ? value : best));
+        case 'max': return args.reduce((best, value) => (math.compare(value, best) > 0 ? value : best));
+        case 'abs': return math.abs(first);
+        case 'round': return finite(math.round(first), node.at, 'Result');
+        case 'floor': return math.floor(first);
+        case 'ceil': return math.ceil(first);
         case 'clamp': {
-          const [value = 0, low = 0, high = 0] = args;
-          if (low > high) throw new FormulaFailure('clamp(x, low, high) needs low ≤ high', node.at);
-          return Math.min(Math.max(value, low), high);
+          const [value = math.zero, low = math.zero, high = math.zero] = args;
+          if (math.compare(low, high) > 0) throw new FormulaFailure('clamp(x, low, high) needs low ≤ high', node.at);
+          const raised = math.compare(value, low) < 0 ? low : value;
+          return math.compare(raised, high) > 0 ? high : raised;
         }
       }
       throw new FormulaFailure(`Unknown function '${node.name}'`, node.at);
@@ -408,7 +498,7 @@ class NotConstant extends Error {}
  */
 function checkConstants(node: Node): void {
   try {
-    const value = evaluateNode(node, null);
+    const value = evaluateNode(node, floatArithmetic(null));
     if (Math.abs(value) > MAX_FORMULA_VALUE) {
       throw new FormulaFailure(`Value exceeds ${MAX_FORMULA_VALUE}`, node.at);
     }
@@ -454,11 +544,25 @@ export function compileFormula(text: string): CompileResult {
       variables: converter.variables,
       evaluate(variables: FormulaVariables): FormulaResult {
         try {
-          const value = evaluateNode(root, variables);
+          const value = evaluateNode(root, floatArithmetic(variables));
           if (Math.abs(value) > MAX_FORMULA_VALUE) {
             return { ok: false, message: `Value ${value} exceeds ${MAX_FORMULA_VALUE}` };
           }
           return { ok: true, value: value === 0 ? 0 : value };
+        } catch (error) {
+          if (error instanceof FormulaFailure) {
+            return { ok: false, message: `${error.message} (at character ${error.position + 1})` };
+          }
+          throw error;
+        }
+      },
+      evaluateExact(variables: ExactVariables): ExactFormulaResult {
+        try {
+          const value = evaluateNode(root, exactArithmetic(variables));
+          if (value.abs().greaterThan(MAX_FORMULA_VALUE)) {
+            return { ok: false, message: `Value ${value.toFixed()} exceeds ${MAX_FORMULA_VALUE}` };
+          }
+          return { ok: true, value };
         } catch (error) {
           if (error instanceof FormulaFailure) {
             return { ok: false, message: `${error.message} (at character ${error.position + 1})` };

@@ -65,16 +65,6 @@ export function parseScaled(value: unknown, decimals: number): bigint | null {
   return exact ? units : null;
 }
 
-/**
- * A computed float (a formula's value, in currency) as micro-cents, rounded half-up at the 8th
- * decimal of its decimal text; null when not finite. The float is the formula's own arithmetic, so
- * its shortest text (7000.000000000001) is the most faithful reading there is.
- */
-export function currencyToMicroCents(value: number): bigint | null {
-  const decimal = decimalOf(value);
-  return decimal ? rescale(decimal, 8).units : null;
-}
-
 /** A rate or share (0.08 or "0.08") in micro-units; null beyond 6 decimals. */
 export function parseRate(value: unknown): bigint | null {
   return parseScaled(value, RATE_DECIMALS);

@@ -4,8 +4,10 @@
  * Takes `unknown` on purpose: this is the domain's own guard, whatever the HTTP schema already did.
  */
 import type { Basis, BracketMode, ComponentType, Measure, PayeeType, PlanDefinition } from './definition.js';
+import { COUNT_MEASURES, MONTH_PATTERN } from './vocabulary.js';
+import { parseExactRate, type Exact } from './exact.js';
 import { compileFormula } from './formula.js';
-import { MICRO, parseCents, parseCount, parseRate } from './units.js';
+import { parseCents, parseCount } from './units.js';
 
 export interface PlanIssue {
   /** JSON pointer into the definition, e.g. "/tiers/brackets/1/up_to". */
@@ -17,7 +19,10 @@ export interface PlanIssue {
 
 const PAYEE_TYPES: readonly PayeeType[] = ['acq', 'dispo', 'manager'];
 const BASES: readonly Basis[] = ['deal', 'month', 'quarter', 'year'];
-const MEASURES: readonly Measure[] = ['gp', 'deals', 'team_gp'];
+const MEASURES: readonly Measure[] = [
+  'gp', 'deals', 'team_gp', 'transactions', 'company_gp', 'company_transactions', 'goal_gp', 'goal_transactions',
+];
+const ROLES = ['acq', 'dispo'] as const;
 const MODES: readonly BracketMode[] = ['graduated', 'retroactive'];
 const COMPONENT_TYPES: readonly ComponentType[] = [
   'tiers', 'rate', 'per_deal', 'limit', 'split', 'override', 'bonus', 'clawback', 'draw', 'formula',
@@ -33,6 +38,9 @@ export const LIMITS = {
   labelLength: 100,
   agents: 1000,
   brackets: 20,
+  tierOverrides: 200,
+  /** Attribute values a rate_by table may list. */
+  rateValues: 20,
   components: 50,
   /** Largest amount a definition may state, in currency (well inside safe cents). */
   amount: 1e11,
@@ -73,18 +81,18 @@ function checkText(out: Issues, value: unknown, at: string, max: number, require
   else if (value.length > max) out.add(at, `Must be at most ${max} characters`);
 }
 
-/** A fraction 0..1 with at most 6 decimals. */
-function checkFraction(out: Issues, value: unknown, at: string): bigint | null {
-  const micro = parseRate(value);
-  if (micro === null) {
-    out.add(at, 'Must be a number (or decimal string) with at most 6 decimals');
+/** A fraction 0..1 with at most 12 decimals, or a fraction of two such decimals ("2/3"). */
+function checkFraction(out: Issues, value: unknown, at: string): Exact | null {
+  const rate = parseExactRate(value);
+  if (rate === null) {
+    out.add(at, 'Must be a number (or decimal string) with at most 12 decimals, or a fraction such as "2/3"');
     return null;
   }
-  if (micro < 0n || micro > MICRO) {
+  if (rate.isNegative() || rate.greaterThan(1)) {
     out.add(at, 'Must be between 0 and 1');
     return null;
   }
-  return micro;
+  return rate;
 }
 
 /** A non-negative currency amount with at most 2 decimals. */
@@ -103,7 +111,7 @@ function checkAmount(out: Issues, value: unknown, at: string, positive = false):
 
 /** A threshold or bound on a measure: an amount for money measures, a whole count for deals. */
 function checkQuantity(out: Issues, value: unknown, at: string, measure: Measure | null): bigint | null {
-  if (measure === 'deals') {
+  if (measure !== null && COUNT_MEASURES.has(measure)) {
     const count = parseCount(value);
     if (count === null || count > BigInt(LIMITS.count)) {
       out.add(at, `Must be a whole number of deals between 0 and ${LIMITS.count}`);
@@ -116,23 +124,81 @@ function checkQuantity(out: Issues, value: unknown, at: string, measure: Measure
 
 /** A bracket or flat rate: a fraction on money measures, an amount per deal on deals. */
 function checkMeasureRate(out: Issues, value: unknown, at: string, measure: Measure | null): void {
-  if (measure === 'deals') {
-    if (typeof value === 'string') out.add(at, 'On the deals measure the rate is an amount per deal: a number');
+  if (measure !== null && COUNT_MEASURES.has(measure)) {
+    if (typeof value === 'string') out.add(at, `On the ${measure} measure the rate is an amount per unit: a number`);
     else checkAmount(out, value, at);
   } else {
     checkFraction(out, value, at);
   }
 }
 
-function checkTiers(out: Issues, value: unknown, at: string, extraKeys: readonly string[]): void {
-  if (!isObject(value)) {
-    out.add(at, 'Must be an object with measure, mode and brackets');
+/** A bracket's rate: one rate, or with rate_by an object of rates per attribute value. */
+function checkBracketRate(out: Issues, value: unknown, at: string, measure: Measure | null, rateBy: boolean): void {
+  if (!rateBy) {
+    if (isObject(value)) out.add(at, 'Rates per attribute value need "rate_by" on the tiers');
+    else checkMeasureRate(out, value, at, measure);
     return;
   }
-  out.unknownKeys(value, at, ['measure', 'mode', 'brackets', ...extraKeys]);
-  const measure = oneOf(value.measure, MEASURES) ? value.measure : null;
+  if (!isObject(value) || Object.keys(value).length === 0) {
+    out.add(at, 'With rate_by, a rate per attribute value: {"false": 0.05, "true": 0.033333, "*": ...}');
+    return;
+  }
+  if (Object.keys(value).length > LIMITS.rateValues) {
+    out.add(at, `At most ${LIMITS.rateValues} attribute values`);
+    return;
+  }
+  for (const [key, rate] of Object.entries(value)) checkMeasureRate(out, rate, `${at}/${escapePointer(key)}`, measure);
+}
+
+const ATTRIBUTE_NAME = /^[A-Za-z_][A-Za-z0-9_]{0,63}$/;
+
+function checkTeam(out: Issues, value: unknown, at: string): void {
+  if (!isObject(value)) {
+    out.add(at, 'Must be an object {role?, where?}');
+    return;
+  }
+  out.unknownKeys(value, at, ['role', 'where']);
+  if (value.role !== undefined && !oneOf(value.role, ROLES)) out.add(`${at}/role`, 'Must be acq or dispo');
+  if (value.where !== undefined) {
+    if (!isObject(value.where)) {
+      out.add(`${at}/where`, 'Must be an object of attribute values, e.g. {"tl_eligible": true}');
+      return;
+    }
+    for (const [key, expected] of Object.entries(value.where)) {
+      const kat = `${at}/where/${escapePointer(key)}`;
+      if (!ATTRIBUTE_NAME.test(key)) out.add(kat, 'Must be an attribute name (letters, digits, _)');
+      if (!['boolean', 'string', 'number'].includes(typeof expected)) out.add(kat, 'Must be a boolean, text or number');
+    }
+  }
+}
+
+/**
+ * Brackets, rate_by and team of a tier table. `measure` is fixed by the caller for tables without
+ * their own (an override's tiers are on team GP).
+ */
+function checkTiers(out: Issues, value: unknown, at: string, extraKeys: readonly string[], fixedMeasure?: Measure): void {
+  if (!isObject(value)) {
+    out.add(at, fixedMeasure ? 'Must be an object with mode and brackets' : 'Must be an object with measure, mode and brackets');
+    return;
+  }
+  out.unknownKeys(value, at, [...(fixedMeasure ? [] : ['measure', 'team']), 'mode', 'brackets', 'rate_by', ...extraKeys]);
+  const measure = fixedMeasure ?? (oneOf(value.measure, MEASURES) ? value.measure : null);
   if (measure === null) out.add(`${at}/measure`, `Must be one of ${MEASURES.join(', ')}`);
   if (!oneOf(value.mode, MODES)) out.add(`${at}/mode`, `Must be one of ${MODES.join(', ')}`);
+  const rateBy = value.rate_by !== undefined;
+  if (rateBy) {
+    if (typeof value.rate_by !== 'string' || !ATTRIBUTE_NAME.test(value.rate_by)) {
+      out.add(`${at}/rate_by`, 'Must be an attribute name (letters, digits, _)');
+    } else if (value.mode !== 'retroactive') {
+      out.add(`${at}/rate_by`, 'rate_by needs mode "retroactive" (the bracket is chosen on the whole measure)');
+    } else if (measure !== null && measure !== 'gp' && measure !== 'team_gp') {
+      out.add(`${at}/rate_by`, 'rate_by splits GP by its deals: the measure must be gp or team_gp');
+    }
+  }
+  if (!fixedMeasure && value.team !== undefined) {
+    checkTeam(out, value.team, `${at}/team`);
+    if (measure !== null && measure !== 'team_gp') out.add(`${at}/team`, 'A team applies to the team_gp measure only');
+  }
   const brackets = value.brackets;
   if (!Array.isArray(brackets) || brackets.length === 0) {
     out.add(`${at}/brackets`, 'Must be a non-empty array');
@@ -142,16 +208,28 @@ function checkTiers(out: Issues, value: unknown, at: string, extraKeys: readonly
     out.add(`${at}/brackets`, `At most ${LIMITS.brackets} brackets`);
     return;
   }
+  const lower = brackets.some((bracket: unknown) => isObject(bracket) && 'from' in bracket);
   let previous: bigint | null = null;
   brackets.forEach((bracket: unknown, index) => {
     const bat = `${at}/brackets/${index}`;
     if (!isObject(bracket)) {
-      out.add(bat, 'Must be an object with up_to and rate');
+      out.add(bat, lower ? 'Must be an object with from and rate' : 'Must be an object with up_to and rate');
       return;
     }
-    out.unknownKeys(bracket, bat, ['up_to', 'rate']);
+    out.unknownKeys(bracket, bat, ['up_to', 'from', 'rate']);
     const last = index === brackets.length - 1;
-    if (!('up_to' in bracket)) out.add(`${bat}/up_to`, 'Required (null for the last bracket)');
+    if (lower) {
+      if ('up_to' in bracket) out.add(`${bat}/up_to`, 'Brackets give either lower bounds (from) or upper bounds (up_to), not both');
+      if (!('from' in bracket)) out.add(`${bat}/from`, 'Required: every bracket of this table gives its lower bound');
+      else {
+        const bound = checkQuantity(out, bracket.from, `${bat}/from`, measure);
+        if (bound !== null) {
+          if (index === 0 && bound !== 0n) out.add(`${bat}/from`, 'The first bracket must start from 0');
+          else if (previous !== null && bound <= previous) out.add(`${bat}/from`, 'Brackets must ascend: each from above the previous one');
+          previous = bound;
+        }
+      }
+    } else if (!('up_to' in bracket)) out.add(`${bat}/up_to`, 'Required (null for the last bracket)');
     else if (bracket.up_to === null) {
       if (!last) out.add(`${bat}/up_to`, 'Only the last bracket may be open-ended (null)');
     } else {
@@ -166,7 +244,7 @@ function checkTiers(out: Issues, value: unknown, at: string, extraKeys: readonly
       if (last) out.add(`${bat}/up_to`, 'The last bracket must be open-ended (up_to: null)');
     }
     if (!('rate' in bracket)) out.add(`${bat}/rate`, 'Required');
-    else checkMeasureRate(out, bracket.rate, `${bat}/rate`, measure);
+    else checkBracketRate(out, bracket.rate, `${bat}/rate`, measure, rateBy);
   });
 }
 
@@ -215,17 +293,24 @@ function checkComponent(
       out.unknownKeys(shares, `${at}/shares`, ['acq', 'dispo']);
       const acq = checkFraction(out, shares.acq, `${at}/shares/acq`);
       const dispo = checkFraction(out, shares.dispo, `${at}/shares/dispo`);
-      if (acq !== null && dispo !== null && acq + dispo > MICRO) {
+      if (acq !== null && dispo !== null && acq.add(dispo).greaterThan(1)) {
         out.add(`${at}/shares`, 'Shares of one deal must not add up to more than 1');
       }
       return;
     }
     case 'override':
-      out.unknownKeys(value, at, ['type', 'label', 'of', 'rate']);
+      out.unknownKeys(value, at, ['type', 'label', 'of', 'rate', 'team', 'tiers']);
       if (!oneOf(value.of, ['team_gp', 'team_commission'] as const)) {
         out.add(`${at}/of`, 'Must be team_gp or team_commission');
       }
-      checkFraction(out, value.rate, `${at}/rate`);
+      if (value.tiers !== undefined) {
+        if (value.rate !== undefined) out.add(`${at}/rate`, 'An override pays either one rate or tiers, not both');
+        if (value.of !== 'team_gp') out.add(`${at}/tiers`, 'Override tiers are on team GP: of must be team_gp');
+        checkTiers(out, value.tiers, `${at}/tiers`, [], 'team_gp');
+      } else {
+        checkFraction(out, value.rate, `${at}/rate`);
+      }
+      if (value.team !== undefined) checkTeam(out, value.team, `${at}/team`);
       if (!context.appliesTo.includes('manager')) {
         out.add(at, 'An override pays managers: add "manager" to applies_to');
       }
@@ -282,7 +367,7 @@ export function validatePlan(input: unknown): PlanIssue[] {
     out.add('', 'A plan definition must be an object');
     return out.list;
   }
-  out.unknownKeys(input, '', ['name', 'description', 'applies_to', 'agents', 'basis', 'tiers', 'components']);
+  out.unknownKeys(input, '', ['name', 'description', 'applies_to', 'agents', 'exclude', 'basis', 'tiers', 'components', 'tier_overrides']);
   checkText(out, input.name, '/name', LIMITS.nameLength, true);
   if (input.description !== undefined && typeof input.description !== 'string') {
     out.add('/description', 'Must be a string');
@@ -300,27 +385,17 @@ export function validatePlan(input: unknown): PlanIssue[] {
     });
   }
 
-  if (input.agents !== undefined) {
-    if (!Array.isArray(input.agents) || input.agents.length === 0) {
-      out.add('/agents', 'Must be a non-empty array of payee names (omit it to cover every payee of the types)');
-    } else if (input.agents.length > LIMITS.agents) {
-      out.add('/agents', `At most ${LIMITS.agents} names`);
-    } else {
-      const seen = new Set<string>();
-      input.agents.forEach((name: unknown, index) => {
-        checkText(out, name, `/agents/${index}`, LIMITS.nameLength, true);
-        if (typeof name === 'string') {
-          if (seen.has(name)) out.add(`/agents/${index}`, `Duplicate name '${name}'`);
-          seen.add(name);
-        }
-      });
-    }
-  }
+  const named = checkNames(out, input.agents, '/agents', 'Must be a non-empty array of payee names (omit it to cover every payee of the types)');
+  const excluded = checkNames(out, input.exclude, '/exclude', 'Must be a non-empty array of payee names');
+  excluded.forEach((name, index) => {
+    if (named.includes(name)) out.add(`/exclude/${index}`, `'${name}' is both named in agents and excluded`);
+  });
 
   const basis = oneOf(input.basis, BASES) ? input.basis : null;
   if (basis === null) out.add('/basis', `Must be one of ${BASES.join(', ')}`);
 
   if (input.tiers !== undefined) checkTiers(out, input.tiers, '/tiers', []);
+  checkTierOverrides(out, input);
 
   let earning = input.tiers !== undefined;
   if (input.components !== undefined) {
@@ -353,6 +428,76 @@ export function validatePlan(input: unknown): PlanIssue[] {
   }
   if (!earning) out.add('', 'A plan needs tiers or at least one component that pays (rate, per_deal, bonus, override, formula, draw)');
   return out.list;
+}
+
+/** Names in `agents` or `exclude`; the valid ones, for cross-checks. */
+function checkNames(out: Issues, value: unknown, at: string, message: string): string[] {
+  if (value === undefined) return [];
+  if (!Array.isArray(value) || value.length === 0) {
+    out.add(at, message);
+    return [];
+  }
+  if (value.length > LIMITS.agents) {
+    out.add(at, `At most ${LIMITS.agents} names`);
+    return [];
+  }
+  const seen = new Set<string>();
+  value.forEach((name: unknown, index) => {
+    checkText(out, name, `${at}/${index}`, LIMITS.nameLength, true);
+    if (typeof name === 'string') {
+      if (seen.has(name)) out.add(`${at}/${index}`, `Duplicate name '${name}'`);
+      seen.add(name);
+    }
+  });
+  return [...seen];
+}
+
+/** The plan's own tier tables (top-level and tiers components), whose brackets a tier override may force. */
+function tierTableSizes(input: Json): number[] {
+  const sizes: number[] = [];
+  const size = (tiers: unknown) => (isObject(tiers) && Array.isArray(tiers.brackets) ? tiers.brackets.length : 0);
+  if (input.tiers !== undefined) sizes.push(size(input.tiers));
+  if (Array.isArray(input.components)) {
+    for (const component of input.components) if (isObject(component) && component.type === 'tiers') sizes.push(size(component));
+  }
+  return sizes;
+}
+
+function checkTierOverrides(out: Issues, input: Json): void {
+  const list = input.tier_overrides;
+  if (list === undefined) return;
+  if (!Array.isArray(list)) {
+    out.add('/tier_overrides', 'Must be an array of {payee, bracket, reason, from, to}');
+    return;
+  }
+  if (list.length > LIMITS.tierOverrides) {
+    out.add('/tier_overrides', `At most ${LIMITS.tierOverrides} tier overrides`);
+    return;
+  }
+  const sizes = tierTableSizes(input);
+  if (list.length > 0 && sizes.length === 0) out.add('/tier_overrides', 'The plan has no tier table to override');
+  list.forEach((entry: unknown, index) => {
+    const at = `/tier_overrides/${index}`;
+    if (!isObject(entry)) {
+      out.add(at, 'Must be an object {payee, bracket, reason, from, to}');
+      return;
+    }
+    out.unknownKeys(entry, at, ['payee', 'bracket', 'reason', 'from', 'to']);
+    checkText(out, entry.payee, `${at}/payee`, LIMITS.nameLength, true);
+    checkText(out, entry.reason, `${at}/reason`, LIMITS.descriptionLength, true);
+    const bracket = entry.bracket;
+    if (typeof bracket !== 'number' || !Number.isInteger(bracket) || bracket < 1) {
+      out.add(`${at}/bracket`, 'Must be a bracket number from 1');
+    } else if (sizes.some((count) => bracket > count)) {
+      out.add(`${at}/bracket`, `The plan's tier tables have ${Math.min(...sizes)} brackets`);
+    }
+    for (const key of ['from', 'to'] as const) {
+      if (typeof entry[key] !== 'string' || !MONTH_PATTERN.test(entry[key])) out.add(`${at}/${key}`, 'Must be a month YYYY-MM');
+    }
+    if (typeof entry.from === 'string' && typeof entry.to === 'string' && entry.from > entry.to) {
+      out.add(`${at}/to`, 'Must not be before from');
+    }
+  });
 }
 
 export type ParsedPlan = { ok: true; plan: PlanDefinition } | { ok: false; issues: PlanIssue[] };
