@@ -82,7 +82,9 @@ export function creditsOf(closings: readonly Closing[]): Credit[] {
     const attributes = closing.attributes ?? {};
     for (const side of closing.sides) {
       const base = { role: side.role, closing: index, transactions, terminated, attributes };
-      if (side.agent) credits.push({ ...base, person: side.agent, kind: 'agent', gpCents: gp.mul(creditFraction(side.credit)) });
+      // Decimals are immutable: a full credit shares the deal's GP instead of multiplying by one.
+      const credited = side.credit === undefined ? gp : gp.mul(creditFraction(side.credit));
+      if (side.agent) credits.push({ ...base, person: side.agent, kind: 'agent', gpCents: credited });
       if (side.manager) credits.push({ ...base, person: side.manager, kind: 'manager', gpCents: gp });
     }
   });
