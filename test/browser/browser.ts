@@ -33,8 +33,11 @@ export interface Browser {
   close(): Promise<void>;
 }
 
-/** A browser with a fresh user-data-dir, removed on close. */
-export async function launch(viewport = { width: 1280, height: 900 }): Promise<Browser> {
+/**
+ * A browser with a fresh user-data-dir, removed on close. Reduced motion by default (steadier
+ * screenshots); the web-app test runs with motion, where Chart.js's animations live.
+ */
+export async function launch(viewport = { width: 1280, height: 900 }, options: { motion?: boolean } = {}): Promise<Browser> {
   const profile = await mkdtemp(path.join(os.tmpdir(), 'cip-chromium-'));
   const context = await chromium.launchPersistentContext(profile, {
     executablePath: CHROMIUM,
@@ -42,7 +45,7 @@ export async function launch(viewport = { width: 1280, height: 900 }): Promise<B
     args: ARGS,
     viewport,
     timeout: 120_000,
-    reducedMotion: 'reduce',
+    reducedMotion: options.motion ? 'no-preference' : 'reduce',
   });
   context.setDefaultTimeout(60_000);
   context.setDefaultNavigationTimeout(60_000);
@@ -80,4 +83,42 @@ export async function openView(page: Page, view: string): Promise<string> {
   const panel = page.locator(`#panel-${view}`);
   await panel.and(page.locator('[data-state=ready], [data-state=empty], [data-state=error]')).waitFor({ timeout: 90_000 });
   return (await panel.getAttribute('data-state')) ?? '';
+}
+
+/**
+ * Moves the mouse over a chart until Chart.js draws a tooltip on it (the chart module marks the
+ * canvas with data-tooltip), trying a grid of points so bars that do not reach the centre are hit
+ * too. Returns whether a tooltip was drawn.
+ */
+export async function hoverChart(page: Page, selector: string): Promise<boolean> {
+  const canvas = page.locator(selector);
+  await canvas.scrollIntoViewIfNeeded();
+  const box = await canvas.boundingBox();
+  if (!box) return false;
+  const fractions = [0.5, 0.25, 0.75, 0.12, 0.9];
+  for (const fy of fractions) {
+    for (const fx of fractions) {
+      await page.mouse.move(box.x + box.width * fx, box.y + box.height * fy);
+      const shown = await canvas
+        .and(page.locator('[data-tooltip=shown]'))
+        .waitFor({ timeout: 400 })
+        .then(() => true, () => false);
+      if (shown) {
+        await page.mouse.move(0, 0);
+        return true;
+      }
+    }
+  }
+  return false;
+}
+
+/** Waits until a canvas has ink (non-transparent pixels beyond `least`), polling: animations draw in frames. */
+export async function waitForInk(page: Page, selector: string, least = 500, timeout = 20_000): Promise<number> {
+  const deadline = Date.now() + timeout;
+  let painted = await paintedPixels(page, selector);
+  while (painted <= least && Date.now() < deadline) {
+    await page.waitForTimeout(100);
+    painted = await paintedPixels(page, selector);
+  }
+  return painted;
 }
