@@ -2,7 +2,8 @@
  * Debian's Chromium driven by playwright-core: no browser download, a fresh profile per launch,
  * nothing that phones home. Tests skip with a message when /usr/bin/chromium is missing.
  */
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -121,4 +122,55 @@ export async function waitForInk(page: Page, selector: string, least = 500, time
     painted = await paintedPixels(page, selector);
   }
   return painted;
+}
+
+const AXE_SOURCE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+
+export interface AxeViolation {
+  id: string;
+  impact: string | null;
+  help: string;
+  nodes: string[];
+}
+
+/**
+ * Serious and critical axe-core violations on the page as it is. The engine is evaluated through
+ * the DevTools protocol, not a <script> tag, so the app's CSP stays as strict as in production.
+ */
+export async function axeViolations(page: Page): Promise<AxeViolation[]> {
+  if (!(await page.evaluate(() => 'axe' in window))) await page.evaluate(AXE_SOURCE);
+  return page.evaluate(async () => {
+    const axe = (window as unknown as { axe: { run(context: Document, options: unknown): Promise<{ violations: Array<{ id: string; impact: string | null; help: string; nodes: Array<{ target: unknown[] }> }> }> } }).axe;
+    const result = await axe.run(document, { resultTypes: ['violations'] });
+    return result.violations
+      .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+      .map((v) => ({ id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.slice(0, 5).map((n) => JSON.stringify(n.target)) }));
+  });
+}
+
+/**
+ * Visible elements whose right edge passes the viewport without a scrolling box of their own
+ * around them (a table inside its scrolling card, or a tab inside the scrolling tab bar, is fine).
+ */
+export function overflowingElements(page: Page): Promise<string[]> {
+  // A string, not a function: tsx would wrap the helper in __name(), which the page does not have.
+  return page.evaluate(`(() => {
+    const width = document.documentElement.clientWidth;
+    const clipped = (element) => {
+      for (let parent = element.parentElement; parent && parent !== document.body; parent = parent.parentElement) {
+        const overflow = getComputedStyle(parent).overflowX;
+        if (['auto', 'scroll', 'hidden', 'clip'].includes(overflow) && parent.getBoundingClientRect().right <= width + 0.5) return true;
+      }
+      return false;
+    };
+    const out = [];
+    for (const element of document.body.querySelectorAll('*')) {
+      const box = element.getBoundingClientRect();
+      if (box.width === 0 || box.height === 0) continue;
+      if (box.right > width + 0.5 && !clipped(element)) {
+        out.push(element.tagName.toLowerCase() + (element.id ? '#' + element.id : '') + '.' + [...element.classList].join('.') + ' right=' + Math.round(box.right));
+      }
+    }
+    return out.slice(0, 10);
+  })()`);
 }
