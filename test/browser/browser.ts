@@ -2,7 +2,8 @@
  * Debian's Chromium driven by playwright-core: no browser download, a fresh profile per launch,
  * nothing that phones home. Tests skip with a message when /usr/bin/chromium is missing.
  */
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -33,8 +34,11 @@ export interface Browser {
   close(): Promise<void>;
 }
 
-/** A browser with a fresh user-data-dir, removed on close. */
-export async function launch(viewport = { width: 1280, height: 900 }): Promise<Browser> {
+/**
+ * A browser with a fresh user-data-dir, removed on close. Reduced motion by default (steadier
+ * screenshots); the web-app test runs with motion, where Chart.js's animations live.
+ */
+export async function launch(viewport = { width: 1280, height: 900 }, options: { motion?: boolean } = {}): Promise<Browser> {
   const profile = await mkdtemp(path.join(os.tmpdir(), 'cip-chromium-'));
   const context = await chromium.launchPersistentContext(profile, {
     executablePath: CHROMIUM,
@@ -42,7 +46,7 @@ export async function launch(viewport = { width: 1280, height: 900 }): Promise<B
     args: ARGS,
     viewport,
     timeout: 120_000,
-    reducedMotion: 'reduce',
+    reducedMotion: options.motion ? 'no-preference' : 'reduce',
   });
   context.setDefaultTimeout(60_000);
   context.setDefaultNavigationTimeout(60_000);
@@ -80,4 +84,93 @@ export async function openView(page: Page, view: string): Promise<string> {
   const panel = page.locator(`#panel-${view}`);
   await panel.and(page.locator('[data-state=ready], [data-state=empty], [data-state=error]')).waitFor({ timeout: 90_000 });
   return (await panel.getAttribute('data-state')) ?? '';
+}
+
+/**
+ * Moves the mouse over a chart until Chart.js draws a tooltip on it (the chart module marks the
+ * canvas with data-tooltip), trying a grid of points so bars that do not reach the centre are hit
+ * too. Returns whether a tooltip was drawn.
+ */
+export async function hoverChart(page: Page, selector: string): Promise<boolean> {
+  const canvas = page.locator(selector);
+  await canvas.scrollIntoViewIfNeeded();
+  const box = await canvas.boundingBox();
+  if (!box) return false;
+  const fractions = [0.5, 0.25, 0.75, 0.12, 0.9];
+  for (const fy of fractions) {
+    for (const fx of fractions) {
+      await page.mouse.move(box.x + box.width * fx, box.y + box.height * fy);
+      const shown = await canvas
+        .and(page.locator('[data-tooltip=shown]'))
+        .waitFor({ timeout: 400 })
+        .then(() => true, () => false);
+      if (shown) {
+        await page.mouse.move(0, 0);
+        return true;
+      }
+    }
+  }
+  return false;
+}
+
+/** Waits until a canvas has ink (non-transparent pixels beyond `least`), polling: animations draw in frames. */
+export async function waitForInk(page: Page, selector: string, least = 500, timeout = 20_000): Promise<number> {
+  const deadline = Date.now() + timeout;
+  let painted = await paintedPixels(page, selector);
+  while (painted <= least && Date.now() < deadline) {
+    await page.waitForTimeout(100);
+    painted = await paintedPixels(page, selector);
+  }
+  return painted;
+}
+
+const AXE_SOURCE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+
+export interface AxeViolation {
+  id: string;
+  impact: string | null;
+  help: string;
+  nodes: string[];
+}
+
+/**
+ * Serious and critical axe-core violations on the page as it is. The engine is evaluated through
+ * the DevTools protocol, not a <script> tag, so the app's CSP stays as strict as in production.
+ */
+export async function axeViolations(page: Page): Promise<AxeViolation[]> {
+  if (!(await page.evaluate(() => 'axe' in window))) await page.evaluate(AXE_SOURCE);
+  return page.evaluate(async () => {
+    const axe = (window as unknown as { axe: { run(context: Document, options: unknown): Promise<{ violations: Array<{ id: string; impact: string | null; help: string; nodes: Array<{ target: unknown[] }> }> }> } }).axe;
+    const result = await axe.run(document, { resultTypes: ['violations'] });
+    return result.violations
+      .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+      .map((v) => ({ id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.slice(0, 5).map((n) => JSON.stringify(n.target)) }));
+  });
+}
+
+/**
+ * Visible elements whose right edge passes the viewport without a scrolling box of their own
+ * around them (a table inside its scrolling card, or a tab inside the scrolling tab bar, is fine).
+ */
+export function overflowingElements(page: Page): Promise<string[]> {
+  // A string, not a function: tsx would wrap the helper in __name(), which the page does not have.
+  return page.evaluate(`(() => {
+    const width = document.documentElement.clientWidth;
+    const clipped = (element) => {
+      for (let parent = element.parentElement; parent && parent !== document.body; parent = parent.parentElement) {
+        const overflow = getComputedStyle(parent).overflowX;
+        if (['auto', 'scroll', 'hidden', 'clip'].includes(overflow) && parent.getBoundingClientRect().right <= width + 0.5) return true;
+      }
+      return false;
+    };
+    const out = [];
+    for (const element of document.body.querySelectorAll('*')) {
+      const box = element.getBoundingClientRect();
+      if (box.width === 0 || box.height === 0) continue;
+      if (box.right > width + 0.5 && !clipped(element)) {
+        out.push(element.tagName.toLowerCase() + (element.id ? '#' + element.id : '') + '.' + [...element.classList].join('.') + ' right=' + Math.round(box.right));
+      }
+    }
+    return out.slice(0, 10);
+  })()`);
 }

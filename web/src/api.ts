@@ -1,3 +1,4 @@
+import { saveFile } from './csv';
 import { currentToken, forgetToken } from './auth';
 
 export const API = '/api/v1';
@@ -175,14 +176,7 @@ export async function download(path: string, fallbackName: string): Promise<void
   const response = await apiResponse(path, {}, { inlinePaywall: true });
   const disposition = response.headers.get('content-disposition') ?? '';
   const name = /filename="([^"]+)"/.exec(disposition)?.[1] ?? fallbackName;
-  const url = URL.createObjectURL(await response.blob());
-  const link = document.createElement('a');
-  link.href = url;
-  link.download = name;
-  document.body.append(link);
-  link.click();
-  link.remove();
-  setTimeout(() => URL.revokeObjectURL(url), 10_000);
+  saveFile(await response.blob(), name);
 }
 
 export interface UploadOptions {

@@ -105,6 +105,8 @@ async function main(): Promise<void> {
   void refreshMonths();
 
   signin.hidden = true;
+  /** Until when a change event is the person's own (a save or an import just made here): no "Your data changed" over its message. */
+  let ownChangeUntil = 0;
   const dirty = new Set<string>(VIEWS.map((v) => v.id));
   let controller: AbortController | undefined;
 
@@ -129,8 +131,13 @@ async function main(): Promise<void> {
         mount: (content) => {
           if (!current.signal.aborted) panel.replaceChildren(content);
         },
-        go: (target) => tabs.select(target, true),
+        go: (target, fresh) => {
+          if (fresh) dirty.add(target);
+          tabs.select(target, true);
+        },
+        rerender: () => void render(id),
         dataChanged: () => {
+          ownChangeUntil = Date.now() + 15_000;
           for (const v of VIEWS) if (v.id !== id) dirty.add(v.id);
           void refreshMonths();
         },
@@ -200,7 +207,7 @@ async function main(): Promise<void> {
         // Plans and Import hold what the person is doing (a draft, an import's outcome): they
         // refresh their own parts, and are redrawn on the next visit.
         if (open && open !== 'plans' && open !== 'data' && tabs.panels.get(open)!.dataset.state !== 'loading') void render(open);
-        if (event === 'change') toast('Your data changed: views refreshed.');
+        if (event === 'change' && Date.now() > ownChangeUntil) toast('Your data changed: views refreshed.');
       }, 600);
     },
   });

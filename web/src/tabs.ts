@@ -51,6 +51,17 @@ export class Tabs {
       this.panels.set(spec.id, panel);
     }
     list.hidden = false;
+    // The bar scrolls on narrow screens: its nav says on which side tabs are hidden (CSS draws a
+    // fade with an arrow there).
+    const hint = () => {
+      const more: string[] = [];
+      if (list.scrollLeft > 2) more.push('left');
+      if (list.scrollLeft + list.clientWidth < list.scrollWidth - 2) more.push('right');
+      if (list.parentElement) list.parentElement.dataset.more = more.join(' ');
+    };
+    list.addEventListener('scroll', hint, { passive: true });
+    window.addEventListener('resize', hint);
+    hint();
   }
 
   get current(): string | undefined {

@@ -10,8 +10,10 @@ export interface ViewContext {
   signal: AbortSignal;
   /** Replaces the loading indicator with the view's content (before charts are made in it). */
   mount(content: HTMLElement): void;
-  /** Opens another view. */
-  go(view: string): void;
+  /** Opens another view; `fresh` redraws it even when it is up to date (it was told what to show). */
+  go(view: string, fresh?: boolean): void;
+  /** Draws this view again (after a change made in it). */
+  rerender(): void;
   /** Tells the app the tenant's data changed (after an import): other views refetch. */
   dataChanged(): void;
   entitlements: Entitlements;

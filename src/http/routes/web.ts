@@ -28,6 +28,9 @@ const webRoutes: FastifyPluginAsync<RouteDeps> = async (app) => {
     root: WEB_DIST,
     serve: false,
     cacheControl: false,
+    // The build writes .br and .gz copies beside each file (web/vite.config.ts): sent as they are,
+    // by the request's Accept-Encoding, with Vary set; @fastify/compress leaves encoded replies alone.
+    preCompressed: true,
     // A build replaces files under a running server; a fresh stat per request sees them.
     lastModified: true,
   });

@@ -22,11 +22,17 @@ import {
 import zoomPlugin from 'chartjs-plugin-zoom';
 import { h } from '../dom';
 
-/** Marks the canvas once Chart.js has painted it, so tests and screenshots wait for a real frame. */
+/**
+ * Marks the canvas once Chart.js has painted it, so tests and screenshots wait for a real frame,
+ * and once a tooltip has been drawn on it (the browser tests hover every chart).
+ */
 const renderedMarker: Plugin = {
   id: 'cipRendered',
   afterRender(chart) {
     chart.canvas.dataset.rendered = 'true';
+  },
+  afterTooltipDraw(chart, args) {
+    if (args.tooltip.opacity > 0 && args.tooltip.dataPoints.length > 0) chart.canvas.dataset.tooltip = 'shown';
   },
 };
 
@@ -81,8 +87,25 @@ export function applyChartTheme(): void {
   Chart.defaults.maintainAspectRatio = false;
   Chart.defaults.plugins.tooltip.padding = 10;
   Chart.defaults.plugins.legend.labels.boxWidth = 12;
-  const reduced = window.matchMedia('(prefers-reduced-motion: reduce)').matches;
-  Chart.defaults.animation = reduced ? false : { duration: 600 };
+  setMotion(!window.matchMedia('(prefers-reduced-motion: reduce)').matches);
+}
+
+/**
+ * Motion through the durations only, never by replacing `Chart.defaults.animation`: Chart.js
+ * reads the names of the animation options from that object's keys (`Animations.configure` copies
+ * only `Object.keys(defaults.animation)` out of each entry of `animations`). Assigning
+ * `{ duration: 600 }` dropped `type`, so the colour animation of the first hover got no
+ * interpolator (`this._fn is not a function`) inside the shared animator's frame, whose pending
+ * request then never cleared: every chart drawn afterwards, on any tab, stayed blank. Assigning
+ * `false` leaves no keys at all, which is why reduced motion alone worked.
+ */
+function setMotion(on: boolean): void {
+  // The type allows `false`; Chart.js's own defaults are always the object (see above).
+  const animation = Chart.defaults.animation;
+  if (animation) animation.duration = on ? 600 : 0;
+  // The hover transition has its own duration; reduced motion stills it as well.
+  const active = Chart.defaults.transitions.active;
+  if (active?.animation) active.animation.duration = on ? 400 : 0;
 }
 
 const charts = new Map<Element, Set<Chart>>();

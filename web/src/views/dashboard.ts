@@ -5,6 +5,8 @@ import { formatCompactMoney, formatMoney, formatMonth, formatPct, formatRate, sh
 import type { AgentsView, MonthList, Summary, TeamsView } from '../types';
 import { card, section } from '../ui';
 import { query, type View } from '../view';
+import { problemList, thresholdEditor } from './problem-agents';
+import { focusAgent } from './timeline';
 
 export const dashboardView: View = {
   id: 'dashboard',
@@ -21,11 +23,11 @@ export const dashboardView: View = {
     const { from, to } = agents.period;
 
     const gain = summary.efficiency_gain;
-    const problems = summary.problem_agent_details ?? summary.problem_agents.map((name) => ({ name, rule: '', explanation: '' }));
+    const agentsPct = summary.gp && summary.agent_commission !== undefined ? (summary.agent_commission / summary.gp) * 100 : null;
     const kpis = h(
       'div',
       { class: 'kpis' },
-      card('Commission % of GP', formatPct(summary.commission_pct), 'all commission, agents and managers'),
+      card('Commission % of GP', formatPct(summary.commission_pct), `all commission (agents and managers) ÷ all GP; agents’ commission alone ${formatPct(agentsPct)}`),
       card('Efficiency gain', gain ?? '—', 'GP per commission dollar vs a year earlier', gain?.startsWith('+') ? 'good' : gain?.startsWith('-') ? 'bad' : undefined),
       card('Termination rate', formatRate(summary.termination_rate), 'terminated of closed plus terminated'),
       card(
@@ -40,9 +42,10 @@ export const dashboardView: View = {
     const byTypeHost = h('div');
     const byManagerHost = h('div');
     const byMonthHost = h('div');
-    const problemList = problems.length
-      ? h('ul', { class: 'problems' }, ...problems.map((p) => h('li', {}, h('strong', {}, p.name), p.explanation ? ` — ${p.explanation}` : '')))
-      : h('p', { class: 'muted' }, 'No agent breaks a rule in this period.');
+    const problems = problemList(summary, agents, (name) => {
+      focusAgent(name);
+      ctx.go('timeline', true);
+    });
 
     ctx.mount(
       h(
@@ -65,7 +68,7 @@ export const dashboardView: View = {
           ),
           h('div', { class: 'stack' }, section('Commission by type', byTypeHost), section('Commission % of GP by month', byMonthHost)),
         ),
-        h('div', { class: 'grid-2' }, section('Commission by manager', byManagerHost), section('Problem agents', problemList)),
+        h('div', { class: 'grid-2' }, section('Commission by manager', byManagerHost), section('Problem agents', problems, thresholdEditor(ctx))),
       ),
     );
 

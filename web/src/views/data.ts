@@ -1,7 +1,8 @@
 import { ApiError, apiGet, download, upload } from '../api';
 import { h } from '../dom';
 import { formatInt, formatMoney, formatMonth, formatPct, plural } from '../format';
-import type { ImportResult, MonthList } from '../types';
+import { sortableTable, type Column } from '../table';
+import type { ImportResult, MonthList, MonthSummary } from '../types';
 import { emptyState, errorMessage, pointerList, section } from '../ui';
 import type { View } from '../view';
 
@@ -112,6 +113,13 @@ function importBox(imported: () => void): HTMLElement {
     }
   };
 
+  // Space opens a focused file input's picker; Enter, which people press on anything that looks
+  // like a button, should too.
+  input.addEventListener('keydown', (event) => {
+    if (event.key !== 'Enter') return;
+    event.preventDefault();
+    input.click();
+  });
   input.addEventListener('change', () => {
     const file = input.files?.[0];
     if (file) void send(file);
@@ -176,33 +184,13 @@ function monthsTable(months: MonthList): HTMLElement {
       onClick: () => document.getElementById('import-file')?.click(),
     });
   }
-  return h(
-    'div',
-    { class: 'table-wrap' },
-    h(
-      'table',
-      { class: 'table' },
-      h(
-        'thead',
-        {},
-        h('tr', {}, h('th', {}, 'Month'), h('th', { class: 'num' }, 'GP'), h('th', { class: 'num' }, 'Commission'), h('th', { class: 'num' }, '% of GP'), h('th', { class: 'num hide-narrow' }, 'Agents'), h('th', { class: 'num hide-narrow' }, 'Deals')),
-      ),
-      h(
-        'tbody',
-        {},
-        ...months.items.map((m) =>
-          h(
-            'tr',
-            {},
-            h('td', {}, formatMonth(m.month)),
-            h('td', { class: 'num' }, formatMoney(m.total_gp)),
-            h('td', { class: 'num' }, formatMoney(m.total_commission)),
-            h('td', { class: 'num' }, formatPct(m.commission_pct)),
-            h('td', { class: 'num hide-narrow' }, formatInt(m.agents)),
-            h('td', { class: 'num hide-narrow' }, formatInt(m.transactions)),
-          ),
-        ),
-      ),
-    ),
-  );
+  const columns: Array<Column<MonthSummary>> = [
+    { label: 'Month', sort: (m) => m.month, text: (m) => formatMonth(m.month) },
+    { label: 'GP', sort: (m) => m.total_gp, text: (m) => formatMoney(m.total_gp), numeric: true },
+    { label: 'Commission', sort: (m) => m.total_commission, text: (m) => formatMoney(m.total_commission), numeric: true },
+    { label: '% of GP', sort: (m) => m.commission_pct, text: (m) => formatPct(m.commission_pct), numeric: true },
+    { label: 'Agents', sort: (m) => m.agents, text: (m) => formatInt(m.agents), numeric: true, narrow: true },
+    { label: 'Deals', sort: (m) => m.transactions, text: (m) => formatInt(m.transactions), numeric: true, narrow: true },
+  ];
+  return sortableTable(columns, months.items, { id: 'months-table', caption: 'Imported months', sortBy: 0, descending: true });
 }

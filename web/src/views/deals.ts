@@ -110,9 +110,14 @@ function dealTable(deals: Deal[], problem: string | undefined, toImport: () => v
   if (deals.length === 0) {
     return emptyState('No deals in this period', 'Deals come with each month’s import (the optional "deals" list).', { label: 'Import data', onClick: toImport });
   }
-  const sorted = [...deals].sort((a, b) => (b.date ?? '').localeCompare(a.date ?? '') || a.id.localeCompare(b.id));
+  let sorted = [...deals].sort((a, b) => (b.date ?? '').localeCompare(a.date ?? '') || a.id.localeCompare(b.id));
   let page = 0;
   let filtered = sorted;
+  let words: string[] = [];
+  const matches = (deal: Deal) => {
+    const text = `${deal.id} ${deal.agent} ${deal.market ?? ''} ${deal.status ?? ''} ${deal.type ?? ''} ${deal.date ?? ''}`.toLowerCase();
+    return words.every((word) => text.includes(word));
+  };
   const search = h('input', { type: 'search', placeholder: 'Search deal, agent, market, status', 'aria-label': 'Search deals' });
   const body = h('tbody');
   const info = h('span', { class: 'muted', 'aria-live': 'polite' });
@@ -141,11 +146,8 @@ function dealTable(deals: Deal[], problem: string | undefined, toImport: () => v
     next.disabled = page >= pages - 1;
   };
   search.addEventListener('input', () => {
-    const words = search.value.toLowerCase().split(/\s+/).filter(Boolean);
-    filtered = sorted.filter((deal) => {
-      const text = `${deal.id} ${deal.agent} ${deal.market ?? ''} ${deal.status ?? ''} ${deal.type ?? ''} ${deal.date ?? ''}`.toLowerCase();
-      return words.every((word) => text.includes(word));
-    });
+    words = search.value.toLowerCase().split(/\s+/).filter(Boolean);
+    filtered = sorted.filter(matches);
     page = 0;
     show();
   });
@@ -157,16 +159,36 @@ function dealTable(deals: Deal[], problem: string | undefined, toImport: () => v
     page += 1;
     show();
   });
-  const table = h(
-    'table',
-    { class: 'table', id: 'deal-table' },
-    h(
-      'thead',
-      {},
-      h('tr', {}, h('th', {}, 'Date'), h('th', {}, 'Deal'), h('th', {}, 'Agent'), h('th', { class: 'hide-narrow' }, 'Market'), h('th', { class: 'num' }, 'GP'), h('th', {}, 'Status')),
-    ),
-    body,
-  );
+  // Headers are buttons, so Enter or Space sorts (a second press reverses).
+  const columns: Array<[string, (deal: Deal) => string | number, string?]> = [
+    ['Date', (d) => d.date ?? ''],
+    ['Deal', (d) => d.id],
+    ['Agent', (d) => d.agent],
+    ['Market', (d) => d.market ?? '', 'hide-narrow'],
+    ['GP', (d) => d.gp, 'num'],
+    ['Status', (d) => d.status ?? 'closed'],
+  ];
+  let sortedBy = 0;
+  let descending = true;
+  const headers = columns.map(([label, key, cls], index) => {
+    const button = h('button', { type: 'button', class: 'sort' }, label);
+    const th = h('th', { scope: 'col', class: cls ?? null, 'aria-sort': index === 0 ? 'descending' : null }, button);
+    button.addEventListener('click', () => {
+      descending = sortedBy === index ? !descending : cls === 'num';
+      sortedBy = index;
+      const direction = descending ? -1 : 1;
+      sorted = [...deals].sort((a, b) => {
+        const x = key(a);
+        const y = key(b);
+        return (typeof x === 'number' && typeof y === 'number' ? x - y : String(x).localeCompare(String(y))) * direction || a.id.localeCompare(b.id);
+      });
+      filtered = sorted.filter(matches);
+      headers.forEach((other, i) => (i === index ? other.setAttribute('aria-sort', descending ? 'descending' : 'ascending') : other.removeAttribute('aria-sort')));
+      show();
+    });
+    return th;
+  });
+  const table = h('table', { class: 'table sortable', id: 'deal-table' }, h('thead', {}, h('tr', {}, ...headers)), body);
   show();
-  return h('div', {}, search, h('div', { class: 'table-wrap' }, table), h('div', { class: 'pager' }, prev, info, next));
+  return h('div', {}, search, h('div', { class: 'table-wrap', tabindex: '0', role: 'region', 'aria-label': 'Deals' }, table), h('div', { class: 'pager' }, prev, info, next));
 }

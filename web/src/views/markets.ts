@@ -25,7 +25,7 @@ export const marketsView: View = {
     }
     const placed = data.markets.filter((m) => m.coordinates !== null);
     const unplaced = data.markets.length - placed.length;
-    const map = h('div', { id: 'market-map', class: 'map', role: 'img', 'aria-label': `Map of ${placed.length} US markets: bubble size is deal volume, colour is termination risk`, 'data-points': placed.length }, loadingState('Drawing the map…'));
+    const map = h('div', { id: 'market-map', class: 'map', role: 'figure', 'aria-label': `Map of ${placed.length} US markets: bubble size is deal volume, colour is termination risk`, 'data-points': placed.length }, loadingState('Drawing the map…'));
     const table = h(
       'table',
       { class: 'table' },

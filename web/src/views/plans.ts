@@ -1,12 +1,77 @@
 import { ApiError, apiGet, apiSend } from '../api';
 import { destroyCharts, makeChart, palette } from '../charts/chart';
+import { saveCsv } from '../csv';
 import { h } from '../dom';
-import { formatCompactMoney, formatMoney, formatMonth, formatPct } from '../format';
-import type { Bracket, OptimizeResult, PlanDefinition, Simulation, StoredPlan, TerminationsView } from '../types';
-import { card, errorState, loadingState, notAvailable, section, toast } from '../ui';
+import { formatCompactMoney, formatMoney, formatMonth, formatPct, plural } from '../format';
+import type { AgentsView, Bracket, PlanDefinition, Summary } from '../types';
+import { sortableTable, type Column } from '../table';
+import { card, errorState, loadingState, notAvailable, section } from '../ui';
 import { query, type View, type ViewContext } from '../view';
+import { coverage, signedMoney, type Coverage } from './plan-coverage';
 
-const DEFAULT_PLAN: PlanDefinition = {
+/** The simulation as `POST /plans/simulate` answers it (amounts in currency units). */
+export interface SimulatedPayee {
+  agent: string;
+  payee_type: 'acq' | 'dispo' | 'manager';
+  gp: number;
+  simulated: number;
+  actual: number;
+  delta: number;
+  delta_pct: number | null;
+}
+export interface SimulatedMonth {
+  month: string;
+  /** The company's GP (every agent's), not the covered payees'. */
+  gp: number;
+  simulated: number;
+  actual: number;
+}
+export interface SimulationResult {
+  plan: string;
+  from: string;
+  to: string;
+  total_gp: number;
+  total_commission: number;
+  actual_commission: number;
+  by_agent: SimulatedPayee[];
+  by_month: SimulatedMonth[];
+  winners: SimulatedPayee[];
+  losers: SimulatedPayee[];
+  warnings: string[];
+}
+interface Candidate {
+  plan: PlanDefinition;
+  simulation: SimulationResult;
+  target_gap_pct: number;
+  worst_loss_pct: number;
+}
+interface OptimizeAnswer {
+  plans: Candidate[];
+  reason: string | null;
+  evaluated?: number;
+}
+/** `GET /plans`: each plan with its versions, each in force from its month on. */
+interface PlanVersion {
+  version: number;
+  effective_from: string;
+  definition: PlanDefinition;
+}
+interface PlanRecord {
+  id: string;
+  name: string;
+  created_at: string;
+  versions: PlanVersion[];
+}
+/** The plan the tenant pays by at the end of the period. */
+interface InForce {
+  id: string;
+  name: string;
+  version: number;
+  effective_from: string;
+  definition: PlanDefinition;
+}
+
+const SAMPLE_PLAN: PlanDefinition = {
   name: 'Declining GP brackets',
   applies_to: ['acq', 'dispo'],
   basis: 'month',
@@ -21,122 +86,135 @@ const DEFAULT_PLAN: PlanDefinition = {
   },
 };
 
-/** The plan being edited survives re-renders (period changes, live refreshes). */
-let draft: PlanDefinition = structuredClone(DEFAULT_PLAN);
+/** The plan being edited survives re-renders (period changes, live refreshes) once someone touched it. */
+let draft: PlanDefinition | undefined;
+/** A status line that outlives the re-render a save causes. */
+let lastSaved: string | undefined;
 
-const NOT_YET = 'The plan engine’s endpoints are not on this server yet. The editor works; simulation, saving and the optimiser will appear once they are deployed.';
-
-function plansOf(body: unknown): StoredPlan[] {
-  const list = Array.isArray(body) ? body : ((body as { items?: unknown; plans?: unknown })?.items ?? (body as { plans?: unknown })?.plans);
-  return Array.isArray(list) ? (list as StoredPlan[]) : [];
+/** The version in force at `month` of each plan; the newest of those (latest start, then latest plan). */
+export function planInForce(plans: PlanRecord[], month: string): InForce | undefined {
+  let best: InForce | undefined;
+  let bestCreated = '';
+  for (const plan of plans) {
+    const version = plan.versions.filter((v) => v.effective_from <= month).sort((a, b) => (a.effective_from < b.effective_from ? -1 : a.effective_from > b.effective_from ? 1 : a.version - b.version)).at(-1);
+    if (!version || !version.definition?.tiers) continue;
+    const better = !best || version.effective_from > best.effective_from || (version.effective_from === best.effective_from && plan.created_at > bestCreated);
+    if (better) {
+      best = { id: plan.id, name: plan.name, version: version.version, effective_from: version.effective_from, definition: version.definition };
+      bestCreated = plan.created_at;
+    }
+  }
+  return best;
 }
 
-/** A stored plan's definition, whatever envelope the API puts around it (a version list, or the plan itself). */
-function definitionOf(plan: StoredPlan): PlanDefinition | undefined {
-  const candidates: unknown[] = [plan.definition, (plan as { current?: { definition?: unknown } }).current?.definition, plan];
-  const versions = (plan as { versions?: Array<{ definition?: unknown }> }).versions;
-  if (Array.isArray(versions) && versions.length) candidates.unshift(versions[versions.length - 1]?.definition);
-  for (const candidate of candidates) {
-    const tiers = (candidate as PlanDefinition | undefined)?.tiers;
-    if (tiers && Array.isArray(tiers.brackets)) return candidate as PlanDefinition;
-  }
-  return undefined;
+function bracketsText(plan: PlanDefinition): string {
+  const unit = plan.tiers.measure === 'deals' ? (n: number) => `${n} deals` : formatCompactMoney;
+  return plan.tiers.brackets.map((b) => `${(b.rate * 100).toFixed(1)}% ${b.up_to === null ? 'above' : `to ${unit(b.up_to)}`}`).join(', ');
+}
+
+/** The optimiser speaks fractions for rates in its reasons ("0.05..0.2"); the form speaks percent. */
+export function percentRates(text: string): string {
+  return text.replace(/\b(0(?:\.\d+)?|1)\.\.(0(?:\.\d+)?|1)\b/g, (_, low: string, high: string) => `${+(Number(low) * 100).toFixed(2)}%–${+(Number(high) * 100).toFixed(2)}%`);
 }
 
 export const plansView: View = {
   id: 'plans',
   label: 'Plans',
   async render(ctx) {
-    const [range, saved] = await Promise.all([
-      apiGet<TerminationsView>(`/analytics/terminations?${query(ctx.period)}`, ctx.signal).then((v) => v.period),
-      apiGet<unknown>('/plans', ctx.signal).then(
-        (body) => ({ available: true, plans: plansOf(body) }),
+    const q = query(ctx.period);
+    const [agents, summary, stored] = await Promise.all([
+      apiGet<AgentsView>(`/analytics/agents?${q}`, ctx.signal),
+      apiGet<Summary>(`/analytics/summary?${q}`, ctx.signal),
+      apiGet<{ items: PlanRecord[] }>('/plans', ctx.signal).then(
+        (body) => ({ available: true, plans: body.items }),
         (error: unknown) => {
-          if (error instanceof ApiError && error.kind === 'missing-route') return { available: false, plans: [] as StoredPlan[] };
+          if (error instanceof ApiError && error.kind === 'missing-route') return { available: false, plans: [] as PlanRecord[] };
           throw error;
         },
       ),
     ]);
+    const range = { from: agents.period.from, to: agents.period.to };
+    const inForce = planInForce(stored.plans, range.to);
+    draft ??= structuredClone(inForce?.definition ?? SAMPLE_PLAN);
 
     const editor = h('form', { class: 'plan-editor', novalidate: true });
+    const status = h('p', { class: 'plan-status', id: 'plan-status', role: 'status' }, lastSaved ?? '');
     const result = h('div', { class: 'plan-result', 'aria-live': 'polite' });
-    const optimiser = h('div');
+    const optimiserHost = h('div');
+    let baseline: SimulationResult | undefined;
 
-    const savedPicker = saved.plans.length
-      ? h(
-          'label',
-          { class: 'field' },
-          'Start from a saved plan ',
-          h(
-            'select',
-            {
-              onchange: (event: Event) => {
-                const index = Number((event.target as HTMLSelectElement).value);
-                const definition = definitionOf(saved.plans[index]!);
-                if (definition) {
-                  draft = structuredClone(definition);
-                  drawEditor();
-                }
-              },
-            },
-            h('option', { value: '' }, 'Choose…'),
-            ...saved.plans.map((plan, index) => h('option', { value: String(index) }, plan.name ?? definitionOf(plan)?.name ?? `Plan ${index + 1}`)),
-          ),
-        )
-      : null;
+    const simulateDefinition = (plan: PlanDefinition) =>
+      apiSend<SimulationResult>('POST', '/plans/simulate', { plan, from: range.from, to: range.to }, ctx.signal, { inlinePaywall: true });
 
     const simulate = async () => {
       destroyCharts(result);
       result.replaceChildren(loadingState('Simulating…'));
       result.dataset.state = 'loading';
       try {
-        const simulation = await apiSend<Simulation>('POST', '/plans/simulate', { plan: draft, from: range.from, to: range.to }, ctx.signal, { inlinePaywall: true });
-        showSimulation(result, simulation, range);
+        const plan = draft!;
+        const [simulation, base] = await Promise.all([
+          simulateDefinition(plan),
+          inForce && !baseline ? simulateDefinition(inForce.definition) : Promise.resolve(baseline),
+        ]);
+        baseline = base;
+        showSimulation(result, plan, simulation, agents, inForce && baseline ? { name: inForce.name, simulation: baseline } : undefined);
         result.dataset.state = 'ready';
       } catch (error) {
         if (error instanceof DOMException) return;
         result.dataset.state = 'error';
-        result.replaceChildren(
-          error instanceof ApiError && error.kind === 'missing-route' ? notAvailable('Plan simulation', NOT_YET) : errorState(error, () => void simulate()),
-        );
+        result.replaceChildren(error instanceof ApiError && error.kind === 'missing-route' ? notAvailable('Plan simulation', 'The plan engine is not on this server.') : errorState(error, () => void simulate()));
       }
     };
 
     const save = async () => {
+      status.textContent = 'Saving…';
       try {
-        await apiSend('POST', '/plans', draft, undefined, { inlinePaywall: true });
-        toast(`Saved “${draft.name}”.`);
+        const plan = draft!;
+        await apiSend('POST', '/plans', plan, undefined, { inlinePaywall: true });
+        // Kept in place (not a toast): the change feed's own notice must not replace it.
+        lastSaved = `Saved “${plan.name}” at ${new Date().toLocaleTimeString()}: it is now the plan in force.`;
+        status.textContent = lastSaved;
         ctx.dataChanged();
       } catch (error) {
-        toast(error instanceof ApiError && error.kind === 'missing-route' ? 'Saving plans is not available yet on this server.' : `Not saved: ${(error as Error).message}`);
+        status.textContent =
+          error instanceof ApiError && error.status === 403 ? 'Not saved: only an administrator can save plans.' : `Not saved: ${error instanceof Error ? error.message : 'unknown error'}`;
       }
     };
 
-    const drawEditor = () => {
-      editor.replaceChildren(...editorFields(() => void save(), drawEditor));
-    };
+    const drawEditor = () => editor.replaceChildren(...editorFields(draft!, () => void save(), drawEditor));
     editor.addEventListener('submit', (event) => {
       event.preventDefault();
+      lastSaved = undefined;
       void simulate();
     });
     drawEditor();
 
-    optimiser.append(optimiserForm(ctx, range, (plan) => {
-      draft = structuredClone(plan);
-      drawEditor();
-      void simulate();
-    }));
+    const origin = inForce
+      ? h('p', { class: 'muted', id: 'plan-origin' }, `Opened on the plan in force: “${inForce.name}”, version ${inForce.version}${inForce.effective_from > '1970-01' ? ` since ${formatMonth(inForce.effective_from)}` : ''}.`)
+      : h('p', { class: 'muted', id: 'plan-origin' }, 'No plan is saved yet, so the editor starts from a sample plan; differences are against what was actually paid. Save a plan to make it the plan in force.');
+    const reload = inForce
+      ? h('button', { type: 'button', class: 'button secondary', onclick: () => { draft = structuredClone(inForce.definition); drawEditor(); void simulate(); } }, 'Back to the plan in force')
+      : null;
+
+    const flatPaid = (summary.problem_agent_details ?? []).filter((p) => p.rule === 'commission_pct').map((p) => p.name);
+    optimiserHost.append(
+      optimiserForm(ctx, range, flatPaid, () => baseline, inForce, agents, (plan) => {
+        draft = structuredClone(plan);
+        drawEditor();
+        void simulate();
+      }),
+    );
 
     ctx.mount(
       h(
         'div',
         { class: 'view' },
-        saved.available ? null : notAvailable('Saved plans', NOT_YET),
+        stored.available ? null : notAvailable('Saved plans', 'The plan engine is not on this server.'),
         h(
           'div',
           { class: 'grid-2' },
-          section('Plan', h('p', { class: 'muted' }, `Simulated over ${formatMonth(range.from)} – ${formatMonth(range.to)} (the period picker).`), savedPicker, editor),
-          section('Optimiser', optimiser),
+          section('Plan', origin, h('p', { class: 'muted' }, `Simulated over ${formatMonth(range.from)} – ${formatMonth(range.to)} (the period picker).`), reload, editor, status),
+          section('Optimiser', optimiserHost),
         ),
         section('Simulated against actual pay', result),
       ),
@@ -146,10 +224,10 @@ export const plansView: View = {
 };
 
 /** The editor's fields; its form simulates on submit (the Simulate button, or Enter in a field). */
-function editorFields(onSave: () => void, redraw: () => void): HTMLElement[] {
-  const name = h('input', { type: 'text', value: draft.name, maxlength: '100', 'aria-label': 'Plan name' });
+function editorFields(plan: PlanDefinition, onSave: () => void, redraw: () => void): HTMLElement[] {
+  const name = h('input', { type: 'text', value: plan.name, maxlength: '100', 'aria-label': 'Plan name' });
   name.addEventListener('input', () => {
-    draft.name = name.value;
+    plan.name = name.value;
   });
   const types = h('fieldset', { class: 'inline' }, h('legend', {}, 'Applies to'));
   for (const [value, label] of [
@@ -157,9 +235,9 @@ function editorFields(onSave: () => void, redraw: () => void): HTMLElement[] {
     ['dispo', 'Dispositions'],
     ['manager', 'Managers'],
   ] as const) {
-    const box = h('input', { type: 'checkbox', value, checked: draft.applies_to.includes(value) });
+    const box = h('input', { type: 'checkbox', value, checked: plan.applies_to.includes(value) });
     box.addEventListener('change', () => {
-      draft.applies_to = box.checked ? [...new Set([...draft.applies_to, value])] : draft.applies_to.filter((t) => t !== value);
+      plan.applies_to = box.checked ? [...new Set([...plan.applies_to, value])] : plan.applies_to.filter((t) => t !== value);
     });
     types.append(h('label', { class: 'chip' }, box, ` ${label}`));
   }
@@ -168,7 +246,7 @@ function editorFields(onSave: () => void, redraw: () => void): HTMLElement[] {
     element.addEventListener('change', () => set(element.value as T));
     return h('label', { class: 'field' }, `${label} `, element);
   };
-  const rows = draft.tiers.brackets.map((bracket, index) => bracketRow(bracket, index, redraw));
+  const rows = plan.tiers.brackets.map((bracket, index) => bracketRow(plan, bracket, index, redraw));
   const table = h(
     'table',
     { class: 'table brackets' },
@@ -177,7 +255,7 @@ function editorFields(onSave: () => void, redraw: () => void): HTMLElement[] {
   );
   const add = h('button', { type: 'button', class: 'button secondary' }, '+ Bracket');
   add.addEventListener('click', () => {
-    const brackets = draft.tiers.brackets;
+    const brackets = plan.tiers.brackets;
     const last = brackets[brackets.length - 1];
     const previousCap = brackets.length > 1 ? (brackets[brackets.length - 2]?.up_to ?? 0) : 0;
     if (last) last.up_to = last.up_to ?? previousCap + 50000;
@@ -186,24 +264,23 @@ function editorFields(onSave: () => void, redraw: () => void): HTMLElement[] {
   });
   const run = h('button', { type: 'submit', class: 'button' }, 'Simulate');
   const saveButton = h('button', { type: 'button', class: 'button secondary', onclick: onSave }, 'Save plan');
-  const form = [
+  return [
     h('label', { class: 'field' }, 'Name ', name),
     types,
     h(
       'div',
       { class: 'fields' },
-      select('Basis', draft.basis, [['deal', 'Per deal'], ['month', 'Month'], ['quarter', 'Quarter'], ['year', 'Year']], (v) => (draft.basis = v)),
-      select('Measure', draft.tiers.measure, [['gp', 'GP'], ['deals', 'Deals']], (v) => (draft.tiers.measure = v)),
-      select('Mode', draft.tiers.mode, [['graduated', 'Graduated'], ['retroactive', 'Retroactive']], (v) => (draft.tiers.mode = v)),
+      select('Basis', plan.basis, [['deal', 'Per deal'], ['month', 'Month'], ['quarter', 'Quarter'], ['year', 'Year']], (v) => (plan.basis = v)),
+      select('Measure', plan.tiers.measure, [['gp', 'GP'], ['deals', 'Deals']], (v) => (plan.tiers.measure = v)),
+      select('Mode', plan.tiers.mode, [['graduated', 'Graduated'], ['retroactive', 'Retroactive']], (v) => (plan.tiers.mode = v)),
     ),
     h('div', { class: 'table-wrap' }, table),
     h('div', { class: 'toolbar' }, add, run, saveButton),
   ];
-  return form;
 }
 
-function bracketRow(bracket: Bracket, index: number, redraw: () => void): HTMLElement {
-  const last = index === draft.tiers.brackets.length - 1;
+function bracketRow(plan: PlanDefinition, bracket: Bracket, index: number, redraw: () => void): HTMLElement {
+  const last = index === plan.tiers.brackets.length - 1;
   const upTo = h('input', {
     type: 'number',
     min: '0',
@@ -220,51 +297,96 @@ function bracketRow(bracket: Bracket, index: number, redraw: () => void): HTMLEl
   rate.addEventListener('input', () => {
     bracket.rate = Number(rate.value) / 100;
   });
-  const remove = h('button', { type: 'button', class: 'icon-button', 'aria-label': `Remove bracket ${index + 1}`, disabled: draft.tiers.brackets.length === 1 }, '×');
+  const remove = h('button', { type: 'button', class: 'icon-button', 'aria-label': `Remove bracket ${index + 1}`, disabled: plan.tiers.brackets.length === 1 }, '×');
   remove.addEventListener('click', () => {
-    draft.tiers.brackets.splice(index, 1);
-    const final = draft.tiers.brackets[draft.tiers.brackets.length - 1];
+    plan.tiers.brackets.splice(index, 1);
+    const final = plan.tiers.brackets[plan.tiers.brackets.length - 1];
     if (final) final.up_to = null;
     redraw();
   });
   return h('tr', {}, h('td', {}, upTo), h('td', {}, rate), h('td', {}, remove));
 }
 
-function showSimulation(host: HTMLElement, simulation: Simulation, range: { from: string; to: string }): void {
+const PAYEE_TYPE: Record<SimulatedPayee['payee_type'], string> = { acq: 'Acquisitions', dispo: 'Dispositions', manager: 'Manager' };
+
+function showSimulation(host: HTMLElement, plan: PlanDefinition, simulation: SimulationResult, agents: AgentsView, current: { name: string; simulation: SimulationResult } | undefined): void {
   destroyCharts(host);
+  const cover: Coverage = coverage(plan, simulation, agents);
   const delta = simulation.total_commission - simulation.actual_commission;
-  const agents = [...simulation.by_agent].sort((a, b) => a.delta - b.delta);
-  const winners = simulation.winners ?? [...agents].filter((a) => a.delta > 0).reverse().slice(0, 5);
-  const losers = simulation.losers ?? agents.filter((a) => a.delta < 0).slice(0, 5);
-  const chartHost = h('div');
-  const list = (title: string, items: typeof agents, tone: string) =>
+  const versusCurrent = current ? simulation.total_commission - current.simulation.total_commission : undefined;
+  const range = `${formatMonth(simulation.from)} – ${formatMonth(simulation.to)}`;
+  const list = (title: string, items: SimulatedPayee[], tone: string) =>
     h(
       'div',
       {},
       h('h3', {}, title),
       items.length
-        ? h('ol', { class: `movers ${tone}` }, ...items.map((a) => h('li', {}, h('span', {}, a.agent), h('span', { class: 'num' }, `${a.delta > 0 ? '+' : ''}${formatMoney(a.delta)}`))))
+        ? h('ol', { class: `movers ${tone}` }, ...items.map((a) => h('li', {}, h('span', {}, a.agent), h('span', { class: 'num' }, signedMoney(a.delta)))))
         : h('p', { class: 'muted' }, 'Nobody.'),
     );
+
+  const agentColumns: Array<Column<SimulatedPayee>> = [
+    { label: 'Payee', sort: (a) => a.agent },
+    { label: 'Type', sort: (a) => PAYEE_TYPE[a.payee_type], narrow: true },
+    { label: 'GP', sort: (a) => a.gp, text: (a) => formatMoney(a.gp), numeric: true, narrow: true },
+    { label: 'Actual', sort: (a) => a.actual, text: (a) => formatMoney(a.actual), numeric: true },
+    { label: 'Simulated', sort: (a) => a.simulated, text: (a) => formatMoney(a.simulated), numeric: true },
+    { label: 'Difference', sort: (a) => a.delta, text: (a) => signedMoney(a.delta), numeric: true },
+    { label: 'Difference % of actual', sort: (a) => a.delta_pct, text: (a) => formatPct(a.delta_pct), numeric: true, narrow: true },
+  ];
+  const monthRows = simulation.by_month.map((m) => ({ ...m, coveredGp: cover.monthGp.get(m.month) ?? null }));
+  type MonthRow = (typeof monthRows)[number];
+  const pctOf = (value: number, gp: number | null) => (gp ? (value / gp) * 100 : null);
+  const monthColumns: Array<Column<MonthRow>> = [
+    { label: 'Month', sort: (m) => m.month, text: (m) => formatMonth(m.month) },
+    { label: 'Actual', sort: (m) => m.actual, text: (m) => formatMoney(m.actual), numeric: true },
+    { label: 'Simulated', sort: (m) => m.simulated, text: (m) => formatMoney(m.simulated), numeric: true },
+    { label: 'Difference', sort: (m) => m.simulated - m.actual, text: (m) => signedMoney(m.simulated - m.actual), numeric: true },
+    { label: `Actual % of covered GP`, sort: (m) => pctOf(m.actual, m.coveredGp), text: (m) => formatPct(pctOf(m.actual, m.coveredGp), 2), numeric: true, narrow: true },
+    { label: `Simulated % of covered GP`, sort: (m) => pctOf(m.simulated, m.coveredGp), text: (m) => formatPct(pctOf(m.simulated, m.coveredGp), 2), numeric: true, narrow: true },
+  ];
+  const file = `simulation-${simulation.from}-to-${simulation.to}`;
+  const downloadAgents = () =>
+    saveCsv(
+      `${file}-by-payee.csv`,
+      ['payee', 'type', 'gp', 'actual', 'simulated', 'difference', 'difference_pct_of_actual'],
+      simulation.by_agent.map((a) => [a.agent, a.payee_type, a.gp, a.actual, a.simulated, a.delta, a.delta_pct]),
+    );
+  const downloadMonths = () =>
+    saveCsv(
+      `${file}-by-month.csv`,
+      ['month', 'covered_gp', 'actual', 'simulated', 'difference', 'actual_pct_of_covered_gp', 'simulated_pct_of_covered_gp'],
+      monthRows.map((m) => [m.month, m.coveredGp, m.actual, m.simulated, +(m.simulated - m.actual).toFixed(2), round2(pctOf(m.actual, m.coveredGp)), round2(pctOf(m.simulated, m.coveredGp))]),
+    );
+
+  const chartHost = h('div');
   host.replaceChildren(
     h(
       'div',
       { class: 'kpis' },
-      card('Simulated commission', formatMoney(simulation.total_commission), `${formatMonth(range.from)} – ${formatMonth(range.to)}`),
-      card('Actually paid', formatMoney(simulation.actual_commission), 'to the same payees'),
-      card('Difference', `${delta > 0 ? '+' : ''}${formatMoney(delta)}`, delta > 0 ? 'the plan costs more' : delta < 0 ? 'the plan saves' : 'no change', delta > 0 ? 'bad' : delta < 0 ? 'good' : undefined),
-      card('Commission % of GP', formatPct(simulation.commission_pct, 2), simulation.actual_commission_pct == null ? '' : `actual ${formatPct(simulation.actual_commission_pct, 2)}`),
+      card('Simulated commission', formatMoney(simulation.total_commission), range),
+      card('Actually paid', formatMoney(simulation.actual_commission), `to the same ${plural(simulation.by_agent.length, 'payee')}`),
+      card('Difference vs actually paid', signedMoney(delta), delta > 0 ? 'the plan costs more' : delta < 0 ? 'the plan saves' : 'no change', delta > 0 ? 'bad' : delta < 0 ? 'good' : undefined),
+      current && versusCurrent !== undefined
+        ? card(`Difference vs “${current.name}”`, signedMoney(versusCurrent), 'the plan in force, simulated over the same months', versusCurrent > 0 ? 'bad' : versusCurrent < 0 ? 'good' : undefined)
+        : null,
+      h('div', { id: 'simulation-pct' }, card(`Commission % of covered GP`, formatPct(cover.pct(simulation.total_commission), 2), `actual ${formatPct(cover.pct(simulation.actual_commission), 2)}; ${cover.label}`)),
     ),
+    h('p', { class: 'muted definition' }, `Every percentage here is ${cover.label}: ${formatMoney(cover.gp)} of GP over ${range}.`),
     chartHost,
-    h('div', { class: 'grid-2' }, list('Winners (paid more)', winners, 'good'), list('Losers (paid less)', losers, 'bad')),
-    ...(simulation.warnings?.length ? [h('ul', { class: 'warnings' }, ...simulation.warnings.map((w) => h('li', {}, w)))] : []),
+    h('div', { class: 'grid-2' }, list('Winners (paid more)', simulation.winners, 'good'), list('Losers (paid less)', simulation.losers, 'bad')),
+    h('div', { class: 'split toolbar' }, h('h3', {}, 'By payee'), h('button', { type: 'button', class: 'button secondary', id: 'simulation-csv-payees', onclick: downloadAgents }, 'Download CSV')),
+    sortableTable(agentColumns, simulation.by_agent, { id: 'simulation-payees', caption: 'Actual, simulated and difference per payee', sortBy: 5, descending: false }),
+    h('div', { class: 'split toolbar' }, h('h3', {}, 'By month'), h('button', { type: 'button', class: 'button secondary', id: 'simulation-csv-months', onclick: downloadMonths }, 'Download CSV')),
+    sortableTable(monthColumns, monthRows, { id: 'simulation-months', caption: 'Actual, simulated and difference per month', sortBy: 0 }),
+    ...(simulation.warnings.length ? [h('ul', { class: 'warnings' }, ...simulation.warnings.map((w) => h('li', {}, w)))] : []),
   );
   const colors = palette();
   const byName = [...simulation.by_agent].sort((a, b) => b.actual - a.actual);
   makeChart(
     host,
     chartHost,
-    'Simulated against actual commission per payee, bar chart',
+    'Simulated against actual commission per payee, bar chart; the same figures are in the table below',
     {
       type: 'bar',
       data: {
@@ -278,7 +400,7 @@ function showSimulation(host: HTMLElement, simulation: Simulation, range: { from
         indexAxis: 'y',
         plugins: {
           legend: { position: 'bottom' },
-          tooltip: { callbacks: { afterBody: (items) => { const a = byName[items[0]?.dataIndex ?? 0]; return a ? `Difference: ${a.delta > 0 ? '+' : ''}${formatMoney(a.delta, true)}` : ''; } } },
+          tooltip: { callbacks: { afterBody: (items) => { const a = byName[items[0]?.dataIndex ?? 0]; return a ? `Difference: ${signedMoney(a.delta, true)}` : ''; } } },
         },
         scales: { x: { ticks: { callback: (value) => formatCompactMoney(Number(value)) } }, y: { ticks: { autoSkip: false, font: { size: 11 } } } },
       },
@@ -288,17 +410,31 @@ function showSimulation(host: HTMLElement, simulation: Simulation, range: { from
   );
 }
 
-function optimiserForm(ctx: ViewContext, range: { from: string; to: string }, use: (plan: PlanDefinition) => void): HTMLElement {
-  const number = (label: string, value: string, attrs: Record<string, string> = {}) => {
-    const input = h('input', { type: 'number', value, step: 'any', inputmode: 'decimal', ...attrs });
+function round2(value: number | null): number | null {
+  return value === null ? null : Math.round(value * 100) / 100;
+}
+
+function optimiserForm(
+  ctx: ViewContext,
+  range: { from: string; to: string },
+  flatPaid: string[],
+  baseline: () => SimulationResult | undefined,
+  current: InForce | undefined,
+  agents: AgentsView,
+  use: (plan: PlanDefinition) => void,
+): HTMLElement {
+  const number = (label: string, value: string, id: string, attrs: Record<string, string> = {}) => {
+    const input = h('input', { type: 'number', value, step: 'any', inputmode: 'decimal', id, ...attrs });
     return { input, field: h('label', { class: 'field' }, `${label} `, input) };
   };
-  const target = number('Target commission % of GP', '13', { min: '0', max: '100' });
-  const loss = number('No payee loses more than %', '10', { min: '0', max: '100' });
-  const min = number('Lowest rate %', '5', { min: '0', max: '100' });
-  const max = number('Highest rate %', '20', { min: '0', max: '100' });
-  const exempt = h('input', { type: 'text', placeholder: 'e.g. Kyle Singer', 'aria-label': 'Payees exempt from the loss limit' });
-  const output = h('div', { 'aria-live': 'polite' });
+  const target = number('Target: commission % of covered GP', '13', 'optimise-target', { min: '0', max: '100' });
+  const loss = number('No payee loses more than (% of their pay)', '10', 'optimise-loss', { min: '0', max: '100' });
+  const min = number('Lowest rate %', '5', 'optimise-min', { min: '0', max: '100' });
+  const max = number('Highest rate %', '20', 'optimise-max', { min: '0', max: '100' });
+  // Payees flagged for commission far above their GP are paid flat or guaranteed amounts: no GP
+  // rate can keep their pay, so by default they are exempt from the loss limit (and named).
+  const exempt = h('input', { type: 'text', value: flatPaid.join(', '), placeholder: 'e.g. Kyle Singer', id: 'optimise-exempt' });
+  const output = h('div', { 'aria-live': 'polite', id: 'optimiser-output' });
   const run = h('button', { type: 'submit', class: 'button' }, 'Run optimiser');
   const form = h(
     'form',
@@ -306,6 +442,7 @@ function optimiserForm(ctx: ViewContext, range: { from: string; to: string }, us
     h('p', { class: 'muted' }, 'Searches bracket breakpoints and declining rates over the period’s history for the plan closest to a target cost, within your constraints.'),
     h('div', { class: 'fields' }, target.field, loss.field, min.field, max.field),
     h('label', { class: 'field' }, 'Exempt from the loss limit (names, comma-separated) ', exempt),
+    flatPaid.length ? h('p', { class: 'muted' }, `Exempt by default: ${flatPaid.join(', ')} — paid far above a GP rate (a flat or guaranteed amount), which no bracket plan can match.`) : null,
     h('div', { class: 'toolbar' }, run),
     output,
   );
@@ -314,14 +451,22 @@ function optimiserForm(ctx: ViewContext, range: { from: string; to: string }, us
     run.disabled = true;
     output.replaceChildren(loadingState('Searching plans… this can take a few seconds.'));
     try {
-      const found = await apiSend<OptimizeResult>(
+      const plan = draft ?? SAMPLE_PLAN;
+      const applies = plan.applies_to.length ? plan.applies_to : ['acq', 'dispo'];
+      const base = baseline();
+      // The form's target is on the covered payees' GP; the optimiser's on the company's GP.
+      const scoped = { ...plan, applies_to: applies };
+      const cover = base ? coverage(scoped, base, agents) : undefined;
+      const companyTarget = cover && base && base.total_gp > 0 ? (Number(target.input.value) * cover.gp) / base.total_gp : Number(target.input.value);
+      const found = await apiSend<OptimizeAnswer>(
         'POST',
         '/plans/optimize',
         {
-          target_commission_pct: Number(target.input.value),
+          target_commission_pct: Math.round(companyTarget * 10000) / 10000,
           max_loss_pct: Number(loss.input.value),
+          // The form speaks percent; the API takes rates as fractions.
           rate_bounds: { min: Number(min.input.value) / 100, max: Number(max.input.value) / 100 },
-          applies_to: draft.applies_to.length ? draft.applies_to : ['acq', 'dispo'],
+          applies_to: applies,
           exempt: exempt.value.split(',').map((name) => name.trim()).filter(Boolean),
           from: range.from,
           to: range.to,
@@ -330,35 +475,58 @@ function optimiserForm(ctx: ViewContext, range: { from: string; to: string }, us
         { inlinePaywall: true },
       );
       if (!found.plans.length) {
-        output.replaceChildren(h('p', { class: 'state state-empty', 'data-outcome': 'none' }, found.reason ?? 'No plan meets these constraints. Loosen the loss limit or widen the rates.'));
+        output.replaceChildren(h('p', { class: 'state state-empty', 'data-outcome': 'none' }, percentRates(found.reason ?? 'No plan meets these constraints. Loosen the loss limit or widen the rates.')));
         return;
       }
-      output.replaceChildren(
-        h(
-          'ol',
-          { class: 'optimised' },
-          ...found.plans.map((candidate) =>
-            h(
-              'li',
-              {},
-              h('strong', {}, candidate.plan.name),
-              h(
-                'div',
-                { class: 'muted' },
-                candidate.plan.tiers.brackets.map((b) => `${(b.rate * 100).toFixed(1)}% ${b.up_to === null ? 'above' : `to ${formatCompactMoney(b.up_to)}`}`).join(', '),
-              ),
-              h('div', {}, `${formatPct(candidate.simulation.commission_pct, 2)} of GP · worst loss ${formatPct(candidate.worst_loss_pct)}`),
-              h('button', { type: 'button', class: 'button secondary', onclick: () => use(candidate.plan) }, 'Use this plan'),
-            ),
-          ),
-        ),
-      );
+      output.replaceChildren(comparison(found.plans, base && current ? { plan: current, simulation: base } : undefined, scoped, agents, use));
     } catch (error) {
       if (error instanceof DOMException) return;
-      output.replaceChildren(error instanceof ApiError && error.kind === 'missing-route' ? notAvailable('The optimiser', NOT_YET) : errorState(error));
+      output.replaceChildren(error instanceof ApiError && error.kind === 'missing-route' ? notAvailable('The optimiser', 'The plan engine is not on this server.') : errorState(error));
     } finally {
       run.disabled = false;
     }
   });
   return form;
+}
+
+/** Candidates side by side with the plan in force (or, without one, with what was actually paid). */
+function comparison(
+  candidates: Candidate[],
+  current: { plan: InForce; simulation: SimulationResult } | undefined,
+  plan: PlanDefinition,
+  agents: AgentsView,
+  use: (plan: PlanDefinition) => void,
+): HTMLElement {
+  const reference = current
+    ? { label: `In force: ${current.plan.name}`, cost: current.simulation.total_commission, brackets: bracketsText(current.plan.definition) }
+    : { label: 'Actually paid', cost: candidates[0]!.simulation.actual_commission, brackets: '—' };
+  const cover = coverage(plan, candidates[0]!.simulation, agents);
+  const head = h('tr', {}, h('th', { scope: 'row' }, 'Over the period'), h('th', { scope: 'col' }, reference.label), ...candidates.map((c, i) => h('th', { scope: 'col' }, `Candidate ${i + 1}`)));
+  const row = (label: string, first: string, cells: Array<string | Node>) => h('tr', {}, h('th', { scope: 'row' }, label), h('td', {}, first), ...cells.map((cell) => h('td', { class: 'num' }, cell)));
+  const savings = (c: Candidate) => reference.cost - c.simulation.total_commission;
+  return h(
+    'div',
+    { class: 'table-wrap', tabindex: '0', role: 'region', 'aria-label': 'Candidates compared with the current plan' },
+    h(
+      'table',
+      { class: 'table compare', id: 'optimiser-candidates' },
+      h('thead', {}, head),
+      h(
+        'tbody',
+        {},
+        row('Brackets', reference.brackets, candidates.map((c) => bracketsText(c.plan))),
+        row('Cost (commission of the covered payees)', formatMoney(reference.cost), candidates.map((c) => formatMoney(c.simulation.total_commission))),
+        row(`Savings against ${current ? 'the plan in force' : 'actual pay'}`, '—', candidates.map((c) => signedMoney(savings(c)))),
+        row(`Commission % of covered GP (${cover.label})`, formatPct(cover.pct(reference.cost), 2), candidates.map((c) => formatPct(cover.pct(c.simulation.total_commission), 2))),
+        row('Largest loss of one payee (% of their actual pay, exempt payees aside)', '—', candidates.map((c) => formatPct(c.worst_loss_pct, 2))),
+        h(
+          'tr',
+          {},
+          h('th', { scope: 'row' }, h('span', { class: 'visually-hidden' }, 'Use')),
+          h('td', {}),
+          ...candidates.map((c, i) => h('td', {}, h('button', { type: 'button', class: 'button secondary', onclick: () => use(c.plan) }, `Use candidate ${i + 1}`))),
+        ),
+      ),
+    ),
+  );
 }

@@ -26,7 +26,7 @@ export const predictiveView: View = {
     }
     const cards = h('div', { class: 'kpis' });
     const chartHost = h('div');
-    const notes = h('p', { class: 'muted' });
+    const notes = h('p', { class: 'muted', id: 'predictive-note' });
     const picker = h(
       'select',
       { 'aria-label': 'Forecast of' },
@@ -47,7 +47,9 @@ export const predictiveView: View = {
         card('Backtest error (MAPE)', formatPct(path?.mape ?? null), path ? `one-step forecasts over the last ${path.backtest_months} months` : ''),
         card('Method', path ? (METHODS[path.method] ?? path.method) : '—', 'the candidate with the lowest backtest error'),
       );
-      notes.textContent = [path?.note, data.history.some((m) => m.interpolated) ? 'Hatched months had no data and are interpolated.' : null].filter(Boolean).join(' ') || '';
+      notes.textContent = [
+        `This view does not follow the period picker: a forecast looks forward from the latest month with data (${formatMonth(data.history[data.history.length - 1]!.month)}) and learns from all ${data.history.length} months of history, since a shorter stretch would only make it less reliable.`,
+        path?.note, data.history.some((m) => m.interpolated) ? 'Hatched months had no data and are interpolated.' : null].filter(Boolean).join(' ') || '';
 
       const history = data.history;
       const forecast = path?.points ?? [];
@@ -87,7 +89,8 @@ export const predictiveView: View = {
                 backgroundColor: colors.series[4]!,
                 borderDash: [6, 4],
                 pointRadius: 4,
-                tension: 0.2,
+                // Straight: a curve between forecast points would overshoot them (even below zero).
+                tension: 0,
                 order: 1,
               },
             ],

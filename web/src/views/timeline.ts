@@ -10,24 +10,37 @@ import { query, type View } from '../view';
 let chosen: string[] | undefined;
 const MAX_AGENTS = 6;
 
+/** Opens the timeline on one agent's history (the dashboard's problem agents link here). */
+export function focusAgent(name: string): void {
+  chosen = [name];
+}
+
 interface Metric {
   key: string;
   title: string;
   value: (point: SeriesPoint) => number | null;
-  format: (value: number) => string;
+  format: (value: number, point: SeriesPoint | undefined) => string;
   axis: (value: number) => string;
+  /** Counts: straight segments, so no curve invents half deals between months. */
+  straight?: boolean;
+  note?: string;
 }
+
+/** A termination rate over fewer contracts is not drawn: one termination of one contract is no 100% trend. */
+export const MIN_CONTRACTS_FOR_RATE = 3;
 
 const METRICS: Metric[] = [
   { key: 'gp', title: 'Gross profit', value: (p) => p.gp, format: (v) => formatMoney(v, true), axis: formatCompactMoney },
-  { key: 'deals', title: 'Deals closed', value: (p) => p.closed, format: (v) => formatInt(v), axis: (v) => String(v) },
+  { key: 'deals', title: 'Deals closed', value: (p) => p.closed, format: (v) => formatInt(v), axis: (v) => String(v), straight: true },
   { key: 'commission', title: 'Commission', value: (p) => p.commission, format: (v) => formatMoney(v, true), axis: formatCompactMoney },
   {
     key: 'termination-rate',
     title: 'Termination rate',
-    value: (p) => (p.termination_rate === null ? null : p.termination_rate * 100),
-    format: (v) => formatRate(v / 100),
+    value: (p) => (p.termination_rate === null || p.closed + p.terminated < MIN_CONTRACTS_FOR_RATE ? null : p.termination_rate * 100),
+    format: (v, p) => `${formatRate(v / 100)}${p ? ` (${p.terminated} of ${p.closed + p.terminated} contracts)` : ''}`,
     axis: (v) => `${v}%`,
+    straight: true,
+    note: `Months with fewer than ${MIN_CONTRACTS_FOR_RATE} contracts are left out: their rate says little (one termination of one contract would read 100%).`,
   },
 ];
 
@@ -68,7 +81,7 @@ export const timelineView: View = {
       const colors = palette();
       for (const metric of METRICS) {
         const host = h('div');
-        chartsHost.append(section(metric.title, host));
+        chartsHost.append(section(metric.title, host, metric.note ? h('p', { class: 'muted small' }, metric.note) : null));
         const points = agents.reduce((sum, agent) => sum + agent.points.length, 0);
         const box = makeChart(
           ctx.panel,
@@ -89,8 +102,9 @@ export const timelineView: View = {
                   }),
                   borderColor: color,
                   backgroundColor: color,
-                  // Monotone: no overshoot below zero or above the data between points.
-                  cubicInterpolationMode: 'monotone',
+                  // Monotone: no overshoot below zero or above the data between points; counts and
+                  // rates are straight segments.
+                  ...(metric.straight ? { tension: 0 } : { cubicInterpolationMode: 'monotone' as const }),
                   pointRadius: 3,
                   pointHoverRadius: 6,
                   spanGaps: false,
@@ -104,7 +118,10 @@ export const timelineView: View = {
                 tooltip: {
                   callbacks: {
                     title: (items) => formatMonth(months[items[0]?.dataIndex ?? 0] ?? ''),
-                    label: (item) => `${item.dataset.label}: ${item.parsed.y === null ? '—' : metric.format(item.parsed.y)}`,
+                    label: (item) => {
+                      const point = byName.get(item.dataset.label ?? '')?.points.find((p) => p.month === months[item.dataIndex]);
+                      return `${item.dataset.label}: ${item.parsed.y === null ? '—' : metric.format(item.parsed.y, point)}`;
+                    },
                   },
                 },
                 zoom: {
