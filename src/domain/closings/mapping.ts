@@ -49,3 +49,6 @@ export const PEOPLE_VALUE_KEYS = { agent: 'agents', manager: 'managers' } as con
 
 /** A header as matched: trimmed, without whitespace, case folded ("Dispo  Closing Date" = "dispo closing date"). */
 export const headerKey = (header: string) => header.replace(/[\s\u00a0\u2007\u202f]+/g, '').toLowerCase();
+
+/** A mapping's name as it stands in `/import-mappings/{name}`: letters, digits, spaces, `.`, `_`, `-`. */
+export const MAPPING_NAME = /^[A-Za-z0-9][A-Za-z0-9 ._-]{0,99}$/;
