@@ -20,9 +20,9 @@ export interface Sheet {
 export const MAX_SHEET_ROWS = 100_000;
 export const MAX_SHEET_COLUMNS = 1_000;
 
-export function tooManyRows(): AppError {
-  return new AppError('too-large', 'sheet-too-large', `The sheet has more than ${MAX_SHEET_ROWS} rows; import a month at a time.`, {
-    details: { max_rows: MAX_SHEET_ROWS },
+export function tooManyRows(max = MAX_SHEET_ROWS): AppError {
+  return new AppError('too-large', 'sheet-too-large', `The sheet has more than ${max} rows; import a month at a time.`, {
+    details: { max_rows: max },
   });
 }
 

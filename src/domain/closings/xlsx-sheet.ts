@@ -25,6 +25,14 @@ export interface XlsxSheet {
   sheetName: string;
 }
 
+/** SheetJS keeps an error cell's Excel code; `w`, its text, only when asked to format cells. */
+const ERROR_TEXT: Record<number, string> = { 0x00: '#NULL!', 0x07: '#DIV/0!', 0x0f: '#VALUE!', 0x17: '#REF!', 0x1d: '#NAME?', 0x24: '#NUM!', 0x2a: '#N/A', 0x2b: '#GETTING_DATA' };
+
+export interface XlsxLimits extends ZipLimits {
+  maxRows: number;
+}
+export const XLSX_SHEET_LIMITS: XlsxLimits = { ...XLSX_LIMITS, maxRows: MAX_SHEET_ROWS };
+
 function cellOf(cell: XLSX.CellObject | undefined): Cell {
   if (!cell) return null;
   switch (cell.t) {
@@ -37,7 +45,7 @@ function cellOf(cell: XLSX.CellObject | undefined): Cell {
     case 'd':
       return cell.v instanceof Date ? cell.v : null;
     case 'e':
-      return { error: cell.w ?? '#ERROR' };
+      return { error: cell.w ?? (typeof cell.v === 'number' ? ERROR_TEXT[cell.v] : undefined) ?? '#ERROR' };
     default:
       return null;
   }
@@ -59,7 +67,7 @@ function sheetNamesOf(bytes: Uint8Array): string[] {
  * Reads one sheet: `sheetName` when given (matched exactly, then ignoring case and surrounding
  * spaces), else the first.
  */
-export function xlsxSheet(bytes: Uint8Array, sheetName?: string, limits: ZipLimits = XLSX_LIMITS): XlsxSheet {
+export function xlsxSheet(bytes: Uint8Array, sheetName?: string, limits: XlsxLimits = XLSX_SHEET_LIMITS): XlsxSheet {
   checkXlsxZip(bytes, limits);
   let names: string[];
   try {
@@ -78,7 +86,7 @@ export function xlsxSheet(bytes: Uint8Array, sheetName?: string, limits: ZipLimi
       type: 'buffer',
       dense: true,
       sheets: name,
-      sheetRows: MAX_SHEET_ROWS + 1,
+      sheetRows: limits.maxRows + 1,
       cellFormula: false,
       cellHTML: false,
       cellText: false,
@@ -91,7 +99,7 @@ export function xlsxSheet(bytes: Uint8Array, sheetName?: string, limits: ZipLimi
   }
   const worksheet = workbook.Sheets[name];
   const data = (worksheet?.['!data'] ?? []) as (XLSX.CellObject[] | undefined)[];
-  if (data.length > MAX_SHEET_ROWS) throw tooManyRows();
+  if (data.length > limits.maxRows) throw tooManyRows(limits.maxRows);
   const rows: SheetRow[] = [];
   for (let r = 0; r < data.length; r += 1) {
     // A row Excel did not write at all is a blank row, as it would be in the CSV export.
