@@ -24,7 +24,8 @@ export const isCellError = (cell: Cell): cell is CellError => typeof cell === 'o
 
 /** Spaces a spreadsheet puts around values, the no-break kinds included. */
 const SPACE = /[\s\u00a0\u2007\u202f]+/g;
-const trimSpaces = (text: string) => text.replace(/^[\s\u00a0\u2007\u202f]+|[\s\u00a0\u2007\u202f]+$/g, '');
+/** String#trim removes every Unicode space separator (U+00A0, U+2007, U+202F included) and is far faster than a regex. */
+const trimSpaces = (text: string) => text.trim();
 
 /**
  * A number cell as the decimal the spreadsheet means. Excel keeps 15 significant digits, so a
@@ -45,7 +46,8 @@ export function cellText(cell: Cell): string {
   return cell.error;
 }
 
-export const isBlank = (cell: Cell): boolean => !isCellError(cell) && cellText(cell) === '';
+export const isBlank = (cell: Cell): boolean =>
+  cell === null || cell === undefined || (typeof cell === 'string' ? cell.trim() === '' : !isCellError(cell) && cellText(cell) === '');
 
 /** The raw cell as a message quotes it: shortened, so an error never echoes a pasted document. */
 export function shownCell(cell: Cell): string {

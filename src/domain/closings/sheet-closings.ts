@@ -137,6 +137,7 @@ interface Translation {
   found: boolean;
   value?: AttributeValue | null;
 }
+const NOT_FOUND: Translation = Object.freeze({ found: false });
 
 export function closingsFromSheet(sheet: Sheet, mapping: ImportMapping, month: string): SheetClosings {
   const errors: FieldError[] = [];
@@ -160,16 +161,22 @@ export function closingsFromSheet(sheet: Sheet, mapping: ImportMapping, month: s
   for (const column of columns) lookups.set(column.key, lookupOf(mapping.values?.[column.key]));
   const people = { agent: lookupOf(mapping.values?.[PEOPLE_VALUE_KEYS.agent]), manager: lookupOf(mapping.values?.[PEOPLE_VALUE_KEYS.manager]) };
 
-  /** A cell through its values map: the field's own first, then `agents`/`managers` for people columns. */
+  // Per column, its values maps: the field's own first, then `agents`/`managers` for people columns.
+  const mapsOf = new Map<string, Lookup[]>();
+  for (const column of columns) {
+    const personPart = column.field.kind === 'side' && column.field.part !== 'credit' ? column.field.part : undefined;
+    mapsOf.set(column.key, [lookups.get(column.key), personPart ? people[personPart] : undefined].filter((map): map is Lookup => map !== undefined));
+  }
   const translate = (column: Mapped, cell: Cell): Translation => {
+    const maps = mapsOf.get(column.key)!;
+    if (maps.length === 0) return NOT_FOUND;
     const isPerson = column.field.kind === 'side' && column.field.part !== 'credit';
-    if (isPerson && isBlank(cell)) return { found: false };
+    if (isPerson && isBlank(cell)) return NOT_FOUND;
     const key = valueKey(cellText(cell));
-    const maps = [lookups.get(column.key), isPerson && column.field.kind === 'side' ? people[column.field.part as 'agent' | 'manager'] : undefined];
-    for (const map of maps) if (map?.has(key)) return { found: true, value: map.get(key) ?? null };
+    for (const map of maps) if (map.has(key)) return { found: true, value: map.get(key) ?? null };
     // `*` answers any other cell, a blank one included, except in people columns (blank is no one).
-    for (const map of maps) if (map?.has('*')) return { found: true, value: map.get('*') ?? null };
-    return { found: false };
+    for (const map of maps) if (map.has('*')) return { found: true, value: map.get('*') ?? null };
+    return NOT_FOUND;
   };
 
   const textColumns = columns.filter((c) => (c.field.kind === 'scalar' && c.field.field === 'property') || (c.field.kind === 'side' && c.field.part !== 'credit'));
@@ -293,17 +300,20 @@ function readClosing(read: RowReader, columns: readonly Mapped[], translate: Tra
     if (side.credit !== undefined) built.credit = side.credit;
     closing.sides.push(built);
   }
-  const result: Closing = {
-    ...(closing.id !== undefined ? { id: closing.id } : {}),
-    ...(closing.date !== undefined ? { date: closing.date } : {}),
-    ...(closing.property !== undefined ? { property: closing.property } : {}),
-    ...(closing.market !== undefined ? { market: closing.market } : {}),
-    gp: closing.gp ?? 0,
-    ...(closing.assignment_fee !== undefined ? { assignment_fee: closing.assignment_fee } : {}),
-    transactions: transactions ?? 1,
-    status: status ?? 'closed',
-    ...(Object.keys(attributes).length > 0 ? { attributes } : {}),
-    sides: closing.sides,
-  };
+  // Built in one fixed key order, so every row's closing shares one object shape (and the JSON reads the same).
+  const result = {} as Closing;
+  if (closing.id !== undefined) result.id = closing.id;
+  if (closing.date !== undefined) result.date = closing.date;
+  if (closing.property !== undefined) result.property = closing.property;
+  if (closing.market !== undefined) result.market = closing.market;
+  result.gp = closing.gp ?? 0;
+  if (closing.assignment_fee !== undefined) result.assignment_fee = closing.assignment_fee;
+  result.transactions = transactions ?? 1;
+  result.status = status ?? 'closed';
+  for (const _name in attributes) {
+    result.attributes = attributes;
+    break;
+  }
+  result.sides = closing.sides;
   return result;
 }
