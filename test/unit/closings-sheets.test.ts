@@ -285,3 +285,18 @@ test('ids, status, credits and markets when mapped; values maps for status and m
     { id: 'R-2', gp: 200, transactions: 1, status: 'terminated', sides: [{ role: 'acq', agent: 'Ann', credit: '1' }] },
   ]);
 });
+
+test('strict UTF-8: overlong forms, surrogates and bytes past U+10FFFF are found where they start; UTF-16 files are refused', async () => {
+  const { firstInvalidUtf8, decodeText, declaredCharset, readableCharset } = await import('../../src/domain/imports/text-encoding.js');
+  assert.equal(firstInvalidUtf8(Buffer.from('José', 'utf8')), -1);
+  assert.equal(firstInvalidUtf8(Buffer.from([0x41, 0xc0, 0x80])), 1); // overlong NUL
+  assert.equal(firstInvalidUtf8(Buffer.from([0x41, 0x42, 0xed, 0xa0, 0x80])), 2); // a UTF-16 surrogate
+  assert.equal(firstInvalidUtf8(Buffer.from([0xf5, 0x80, 0x80, 0x80])), 0);
+  assert.equal(firstInvalidUtf8(Buffer.from([0x41, 0xe2, 0x82])), 1); // cut short at the end
+  assert.equal(decodeText(Buffer.from([0xef, 0xbb, 0xbf, 0x41])), 'A');
+  assert.throws(() => decodeText(Buffer.from([0xff, 0xfe, 0x41, 0x00])), (e: unknown) => e instanceof AppError && e.kind === 'unsupported' && /UTF-16/.test(e.message));
+  assert.equal(declaredCharset('text/csv; Charset="Windows-1252"'), 'windows-1252');
+  assert.equal(declaredCharset('text/csv'), undefined);
+  assert.equal(readableCharset('cp1252'), 'windows-1252');
+  assert.throws(() => readableCharset('iso-8859-1'), (e: unknown) => e instanceof AppError && e.kind === 'unsupported');
+});
