@@ -150,6 +150,7 @@ test('readClosingsUpload: a CSV through a saved mapping becomes the JSON documen
   });
   assert.deepEqual(result.rows.map((r) => r.row), [2, 3]);
   assert.deepEqual(result.warnings, ['row 4 skipped: no property or agent (a totals line?)']);
+  assert.deepEqual([result.sheets, result.sheet], [[], null]);
 
   const declared = await readClosingsUpload(ctx, { bytes: iconv.encode(CSV, 'windows-1252'), contentType: 'text/csv; charset=windows-1252', month: '2025-09', mappingName: 'sept' });
   assert.equal(declared.document.closings[0]!.sides[1]!.agent, 'José Núñez');

@@ -24,6 +24,9 @@ export interface ClosingsUploadResult {
   warnings: string[];
   /** Unreadable cells and missing columns; the document must not be imported while there are any. */
   errors: FieldError[];
+  /** xlsx: every sheet of the workbook and the one read (for the web app's sheet picker); CSV: [] and null. */
+  sheets: string[];
+  sheet: string | null;
 }
 
 /**
@@ -41,5 +44,5 @@ export async function readClosingsUpload(ctx: ServiceContext, input: ClosingsUpl
   const { mapping } = stored;
   const read = readSpreadsheet(input, { sheet: mapping.sheet, delimiter: mapping.delimiter ?? ',' });
   const { document, rows, warnings, errors } = closingsFromSheet(read.sheet, mapping, input.month);
-  return { document, rows, warnings, errors };
+  return { document, rows, warnings, errors, sheets: read.sheetNames, sheet: read.sheetName ?? null };
 }
