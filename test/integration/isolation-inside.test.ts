@@ -127,3 +127,26 @@ test('withTenant refuses anything but a uuid', async (t) => {
   const pool = appPool(t);
   await assert.rejects(withTenant(pool, "' OR true --", async () => 1), TypeError);
 });
+
+test('import mappings: invisible without a tenant, and never written into another tenant', async (t) => {
+  const pool = appPool(t);
+  const a = await provisioned(pool);
+  const b = await provisioned(pool);
+  const mapping = JSON.stringify({ columns: { gp: 'GP' } });
+  await withTenant(pool, b.tenantId, (tx) => tx.query(`INSERT INTO import_mappings (tenant_id, name, mapping) VALUES ($1, 'b', $2)`, [b.tenantId, mapping]));
+  const client = await appClient();
+  t.after(() => client.end());
+  assert.equal((await client.query('SELECT count(*)::int AS n FROM import_mappings')).rows[0].n, 0);
+  await assert.rejects(
+    withTenant(pool, a.tenantId, (tx) => tx.query(`INSERT INTO import_mappings (tenant_id, name, mapping) VALUES ($1, 'x', $2)`, [b.tenantId, mapping])),
+    /row-level security/,
+  );
+  const seen = await withTenant(pool, a.tenantId, async (tx) => (await tx.query('SELECT name FROM import_mappings')).rows);
+  assert.deepEqual(seen, []);
+  const changed = await withTenant(pool, a.tenantId, (tx) => tx.query(`UPDATE import_mappings SET mapping = '{}' WHERE name = 'b'`));
+  assert.equal(changed.rowCount, 0);
+  const deleted = await withTenant(pool, a.tenantId, (tx) => tx.query(`DELETE FROM import_mappings WHERE name = 'b'`));
+  assert.equal(deleted.rowCount, 0);
+  const bRows = await withTenant(pool, b.tenantId, async (tx) => (await tx.query('SELECT name, mapping FROM import_mappings')).rows);
+  assert.deepEqual(bRows, [{ name: 'b', mapping: { columns: { gp: 'GP' } } }]);
+});

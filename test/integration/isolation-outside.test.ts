@@ -29,14 +29,18 @@ test("tenant A's token never reaches tenant B's rows, on any route", async (t) =
   assert.equal((await app.inject({ method: 'POST', url: '/api/v1/commissions/import', headers: b, payload: bMonth })).statusCode, 201);
   assert.equal((await app.inject({ method: 'POST', url: '/api/v1/commissions/import', headers: a, payload: smallMonth('2025-07') })).statusCode, 201);
 
+  const bMapping = { columns: { gp: 'GP', 'sides.acq.agent': 'Agent' }, values: { agents: { 'Secret B Agent': null } } };
+  assert.equal((await app.inject({ method: 'PUT', url: '/api/v1/import-mappings/b-mapping', headers: b, payload: bMapping })).statusCode, 201);
+
   const bAgentId = (await app.inject({ url: '/api/v1/agents', headers: b })).json().items.find((agent: { name: string }) => agent.name === 'Secret B Agent').id as string;
   const bSnapshot = async () => ({
     month: (await app.inject({ url: '/api/v1/commissions/2025-08', headers: b })).body,
     agent: (await app.inject({ url: `/api/v1/agents/${bAgentId}`, headers: b })).body,
+    mapping: (await app.inject({ url: '/api/v1/import-mappings/b-mapping', headers: b })).body,
   });
   const before = await bSnapshot();
 
-  const params: Record<string, string> = { month: '2025-08', id: bAgentId };
+  const params: Record<string, string> = { month: '2025-08', id: bAgentId, name: 'b-mapping' };
   const query: Record<string, string> = { month: '2025-08', from: '2025-01', to: '2025-12' };
   const document = (await app.inject('/openapi.json')).json() as { paths: Record<string, Record<string, { parameters?: { in: string; name: string; required?: boolean }[] }>> };
 

@@ -19,3 +19,36 @@ export interface ImportMapping {
   columns: Record<string, string>;
   values?: Record<string, Record<string, string | number | boolean | null>>;
 }
+
+/** Fields a column can feed, beside `sides.<role>.<part>` and `attributes.<name>`. */
+export const SCALAR_FIELDS = ['id', 'date', 'property', 'market', 'gp', 'assignment_fee', 'transactions', 'status'] as const;
+export type ScalarField = (typeof SCALAR_FIELDS)[number];
+export const SIDE_PARTS = ['agent', 'manager', 'credit'] as const;
+export type SidePart = (typeof SIDE_PARTS)[number];
+
+/** An attribute's name as plans refer to it (`flat_fee`, `tl_eligible`). */
+export const ATTRIBUTE_NAME = /^[A-Za-z][A-Za-z0-9_]{0,63}$/;
+
+export type FieldKey =
+  | { kind: 'scalar'; field: ScalarField }
+  | { kind: 'side'; role: 'acq' | 'dispo'; part: SidePart }
+  | { kind: 'attribute'; name: string };
+
+/** What a field key names, or null when it names nothing. */
+export function parseFieldKey(key: string): FieldKey | null {
+  if ((SCALAR_FIELDS as readonly string[]).includes(key)) return { kind: 'scalar', field: key as ScalarField };
+  const side = /^sides\.(acq|dispo)\.(agent|manager|credit)$/.exec(key);
+  if (side) return { kind: 'side', role: side[1] as 'acq' | 'dispo', part: side[2] as SidePart };
+  const attribute = /^attributes\.(.+)$/.exec(key);
+  if (attribute && ATTRIBUTE_NAME.test(attribute[1]!)) return { kind: 'attribute', name: attribute[1]! };
+  return null;
+}
+
+/** The `values` keys that apply to every agent column and every manager column. */
+export const PEOPLE_VALUE_KEYS = { agent: 'agents', manager: 'managers' } as const;
+
+/** A header as matched: trimmed, without whitespace, case folded ("Dispo  Closing Date" = "dispo closing date"). */
+export const headerKey = (header: string) => header.replace(/[\s\u00a0\u2007\u202f]+/g, '').toLowerCase();
+
+/** A mapping's name as it stands in `/import-mappings/{name}`: letters, digits, spaces, `.`, `_`, `-`. */
+export const MAPPING_NAME = /^[A-Za-z0-9][A-Za-z0-9 ._-]{0,99}$/;

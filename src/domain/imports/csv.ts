@@ -26,6 +26,7 @@ import { parse } from 'csv-parse/sync';
 import { stringify } from 'csv-stringify/sync';
 import { formatAmount, parseAmount, parseAmountText, toAmount } from '../money.js';
 import { isValidMonth, type FieldError } from './check.js';
+import { decodeText, type Charset } from './text-encoding.js';
 import type { AgentType, CommissionMonth, ImportAgent, ImportManager } from './format.js';
 
 export const CSV_COLUMNS = [
@@ -309,6 +310,15 @@ function readRow(row: Row, n: number, month: string | undefined, errors: FieldEr
   else read.fail('payee_type', `${shown(row.payee_type)} must be agent or manager`);
 
   return errors.length === before && payee ? { month: rowMonth, payee } : null;
+}
+
+/**
+ * `fromCsv` over a file's bytes, decoded strictly: UTF-8 (BOM or not), or Windows-1252 when the
+ * caller declares it. Bytes that are neither throw a 415 AppError naming the first bad byte's row,
+ * rather than reaching the database as replacement characters.
+ */
+export function fromCsvBytes(bytes: Uint8Array, options: { month?: string | undefined; charset?: Charset } = {}): CsvImport {
+  return fromCsv(decodeText(bytes, options.charset), options.month);
 }
 
 /**

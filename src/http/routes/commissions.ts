@@ -2,7 +2,8 @@ import { Readable } from 'node:stream';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { invalidInput } from '../../domain/app-error.js';
-import { fromCsv } from '../../domain/imports/csv.js';
+import { fromCsvBytes } from '../../domain/imports/csv.js';
+import { declaredCharset, readableCharset } from '../../domain/imports/text-encoding.js';
 import { deleteMonth } from '../../services/commissions/delete-month.js';
 import { exportCommissions } from '../../services/commissions/export-months.js';
 import { importMonth } from '../../services/commissions/import-month.js';
@@ -42,10 +43,18 @@ const MonthParams = Type.Object({ month: MonthString });
 const commissionRoutes: FastifyPluginAsyncTypebox<RouteDeps> = async (app, deps) => {
   // Spreadsheet users upload CSV: it is read into the same document the JSON import takes, and
   // then validated by the same schema and checks.
-  app.addContentTypeParser('text/csv', { parseAs: 'string' }, (request, body, done) => {
+  // The body is taken as bytes and decoded strictly: Fastify's string parser would turn every byte
+  // that is not UTF-8 into U+FFFD, and the names would be stored that way.
+  app.addContentTypeParser('text/csv', { parseAs: 'buffer' }, (request, body, done) => {
     const query = request.query as { month?: unknown };
     const month = typeof query.month === 'string' ? query.month : undefined;
-    const { months, errors } = fromCsv(body as string, month);
+    let read: ReturnType<typeof fromCsvBytes>;
+    try {
+      read = fromCsvBytes(body as Buffer, { month, charset: readableCharset(declaredCharset(request.headers['content-type'])) });
+    } catch (error) {
+      return done(error as Error);
+    }
+    const { months, errors } = read;
     if (errors.length > 0) return done(invalidInput(`The CSV has ${errors.length} error${errors.length === 1 ? '' : 's'}.`, errors));
     if (months.length !== 1) {
       return done(
@@ -68,13 +77,14 @@ const commissionRoutes: FastifyPluginAsyncTypebox<RouteDeps> = async (app, deps)
           'Replaces the month if it was imported before, atomically. Errors: 422 with one `{pointer, message}` per invalid value and nothing written. ' +
           'Warnings (termination rate above the threshold, totals that disagree, ...) do not stop the import. ' +
           'CSV bodies (`text/csv`) use the export columns; `?month=` names the month when the file has none. ' +
+          'CSV is read as UTF-8 (BOM or not), or as Windows-1252 when the content type says `charset=windows-1252`; other bytes are a 415 naming the row. ' +
           'With an `Idempotency-Key` header, a repeat of the same body returns the first response and applies nothing.',
         security: [{ bearerAuth: [] }],
         consumes: ['application/json', 'text/csv'],
         querystring: Type.Object({ month: Type.Optional(MonthString) }, { additionalProperties: false }),
         headers: Type.Object({ 'idempotency-key': Type.Optional(Type.String({ minLength: 1, maxLength: 255 })) }),
         body: CommissionMonthSchema,
-        response: { 201: ImportResponse, 402: Problem, 403: Problem, 422: Problem },
+        response: { 201: ImportResponse, 402: Problem, 403: Problem, 415: Problem, 422: Problem },
       },
     },
     async (request, reply) => {
