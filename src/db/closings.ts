@@ -160,13 +160,12 @@ const SUMMARY_COLUMNS = `to_char(month, 'YYYY-MM') AS month, closing_count AS cl
   adjustment_count AS adjustments, company_gp, company_transactions, closed, terminated, imported_at, imported_by`;
 
 export async function listClosingMonths(tx: TenantTx, limit: number, offset: number): Promise<{ rows: ClosingMonthSummaryRow[]; total: number }> {
-  const [rows, total] = await Promise.all([
-    tx.query<ClosingMonthSummaryRow>(
-      `SELECT ${SUMMARY_COLUMNS} FROM closing_months WHERE tenant_id = $1 ORDER BY month DESC LIMIT $2 OFFSET $3`,
-      [tx.tenantId, limit, offset],
-    ),
-    tx.query<{ n: number }>('SELECT count(*)::int AS n FROM closing_months WHERE tenant_id = $1', [tx.tenantId]),
-  ]);
+  // One client: the queries run one after the other (pg deprecates overlapping them).
+  const rows = await tx.query<ClosingMonthSummaryRow>(
+    `SELECT ${SUMMARY_COLUMNS} FROM closing_months WHERE tenant_id = $1 ORDER BY month DESC LIMIT $2 OFFSET $3`,
+    [tx.tenantId, limit, offset],
+  );
+  const total = await tx.query<{ n: number }>('SELECT count(*)::int AS n FROM closing_months WHERE tenant_id = $1', [tx.tenantId]);
   return { rows: rows.rows, total: total.rows[0]?.n ?? 0 };
 }
 
@@ -187,8 +186,7 @@ const numberOf = (text: string) => Number(text);
  * made explicit), a `manager: null` reads back as no manager. Importing it again stores the same rows.
  */
 export async function readClosingsDocument(tx: TenantTx, month: string): Promise<ClosingsMonth> {
-  const [closings, sides, adjustments] = await Promise.all([
-    tx.query<{
+  const closings = await tx.query<{
       closing_id: string | null;
       closing_date: string | null;
       property: string | null;
@@ -203,17 +201,16 @@ export async function readClosingsDocument(tx: TenantTx, month: string): Promise
               transactions, status, attributes
          FROM closings WHERE tenant_id = $1 AND month = $2 ORDER BY position`,
       [tx.tenantId, monthDate(month)],
-    ),
-    tx.query<{ position: number; role: 'acq' | 'dispo'; agent: string | null; manager: string | null; credit: string | null }>(
+    );
+  const sides = await tx.query<{ position: number; role: 'acq' | 'dispo'; agent: string | null; manager: string | null; credit: string | null }>(
       `SELECT position, role, agent, manager, credit FROM closing_sides WHERE tenant_id = $1 AND month = $2 ORDER BY position, side`,
       [tx.tenantId, monthDate(month)],
-    ),
-    tx.query<{ payee: string; amount: string; reason: Adjustment['reason']; note: string | null }>(
+    );
+  const adjustments = await tx.query<{ payee: string; amount: string; reason: Adjustment['reason']; note: string | null }>(
       `SELECT payee, amount, reason, note FROM closing_adjustments
         WHERE tenant_id = $1 AND month = $2 AND source = 'import' ORDER BY position`,
       [tx.tenantId, monthDate(month)],
-    ),
-  ]);
+    );
   const sidesOf = closings.rows.map((): ClosingSide[] => []);
   for (const row of sides.rows) {
     const side: ClosingSide = { role: row.role, agent: row.agent };
