@@ -65,8 +65,9 @@ function utcMonth(date: Date): string {
 export function parseCredit(value: unknown): Decimal | null {
   if (typeof value === 'number') {
     if (!Number.isFinite(value) || value < 0 || value > 1) return null;
-    // A JSON number prints as its shortest round-trip text: that text is the decimal meant.
-    return CREDIT_TEXT.test(String(value)) || value === 0 || value === 1 ? new Decimal(String(value)) : null;
+    // A JSON number's shortest round-trip text (1e-12 included) is the decimal meant.
+    const decimal = new Decimal(value);
+    return decimal.decimalPlaces() <= 12 ? decimal : null;
   }
   if (typeof value === 'string') return CREDIT_TEXT.test(value.trim()) ? new Decimal(value.trim()) : null;
   return null;
