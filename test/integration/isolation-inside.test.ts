@@ -151,9 +151,9 @@ test('closings tables: no tenant set sees none of them, and a tenant cannot see 
   t.after(() => client.end());
   for (const table of tables) {
     assert.equal((await client.query(`SELECT count(*)::int AS n FROM ${table}`)).rows[0].n, 0, `${table} with no tenant`);
-    const seen = await withTenant(pool, a.tenantId, async (tx) => (await tx.query(`SELECT count(*)::int AS n FROM ${table}`)).rows[0].n);
+    const seen = await withTenant(pool, a.tenantId, async (tx) => (await tx.query<{ n: number }>(`SELECT count(*)::int AS n FROM ${table}`)).rows[0]!.n);
     assert.equal(seen, 0, `${table} as tenant A`);
-    const mine = await withTenant(pool, b.tenantId, async (tx) => (await tx.query(`SELECT count(*)::int AS n FROM ${table}`)).rows[0].n);
+    const mine = await withTenant(pool, b.tenantId, async (tx) => (await tx.query<{ n: number }>(`SELECT count(*)::int AS n FROM ${table}`)).rows[0]!.n);
     assert.equal(mine, 1, `${table} as tenant B`);
   }
   await assert.rejects(

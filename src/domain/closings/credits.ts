@@ -81,11 +81,13 @@ export function creditsOf(closings: readonly Closing[]): Credit[] {
     // A split role (two acq sides) under one manager is still one deal of that manager's team.
     const managed = new Set<string>();
     for (const side of closing.sides) {
-      const base = { role: side.role, closing: index, transactions, terminated, attributes };
-      if (side.agent) credits.push({ ...base, person: side.agent, kind: 'agent', gpCents: gp.mul(creditFraction(side.credit)) });
-      if (side.manager && !managed.has(`${side.role}\u0000${side.manager}`)) {
-        managed.add(`${side.role}\u0000${side.manager}`);
-        credits.push({ ...base, person: side.manager, kind: 'manager', gpCents: gp });
+      // Literal objects, not spreads of a shared base: a month has tens of thousands of credits.
+      const role = side.role;
+      const credited = side.credit === undefined ? gp : gp.mul(creditFraction(side.credit));
+      if (side.agent) credits.push({ person: side.agent, kind: 'agent', role, closing: index, gpCents: credited, transactions, terminated, attributes });
+      if (side.manager && !managed.has(`${role}\u0000${side.manager}`)) {
+        managed.add(`${role}\u0000${side.manager}`);
+        credits.push({ person: side.manager, kind: 'manager', role, closing: index, gpCents: gp, transactions, terminated, attributes });
       }
     }
   });

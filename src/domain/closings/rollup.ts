@@ -17,7 +17,7 @@
 import { Decimal } from 'decimal.js';
 import type { AgentRollup, ManagerRollup, MarketRollup, MonthRollup } from '../analytics/rollups.js';
 import { normaliseMarketName } from '../analytics/markets.js';
-import type { Cents } from '../money.js';
+import { parseAmount, type Cents } from '../money.js';
 import type { ClosingsMonth, SideRole } from './closing.js';
 import { companyTotals, creditsOf } from './credits.js';
 
@@ -65,7 +65,6 @@ function mostFrequent<T>(counts: Map<T, number>): T | null {
 const bump = <T>(counts: Map<T, number>, key: T, by = 1) => counts.set(key, (counts.get(key) ?? 0) + by);
 
 interface AgentTally {
-  gp: Decimal;
   gpByRole: Map<SideRole, Decimal>;
   closed: number;
   terminated: number;
@@ -91,10 +90,9 @@ export function rollupFromClosings(month: ClosingsMonth): MonthRollup {
     if (credit.kind === 'agent') {
       let tally = agents.get(credit.person);
       if (!tally) {
-        tally = { gp: new Decimal(0), gpByRole: new Map(), closed: 0, terminated: 0, managers: new Map(), markets: new Map() };
+        tally = { gpByRole: new Map(), closed: 0, terminated: 0, managers: new Map(), markets: new Map() };
         agents.set(credit.person, tally);
       }
-      tally.gp = tally.gp.add(credit.gpCents);
       tally.gpByRole.set(credit.role, (tally.gpByRole.get(credit.role) ?? new Decimal(0)).add(credit.gpCents));
       tally.closed += credit.transactions;
       if (credit.terminated) tally.terminated += 1;
@@ -129,7 +127,7 @@ export function rollupFromClosings(month: ClosingsMonth): MonthRollup {
       roles,
       manager: mostFrequent(tally.managers),
       market: mostFrequent(tally.markets),
-      gp: roundCents(tally.gp),
+      gp: roundCents((acq ?? new Decimal(0)).add(dispo ?? 0)),
       commission: 0,
       closed: tally.closed,
       terminated: tally.terminated,
@@ -157,7 +155,7 @@ export function rollupFromClosings(month: ClosingsMonth): MonthRollup {
     if (closing.status === 'terminated') tally.terminated += 1;
     else {
       tally.closed += closing.transactions ?? 1;
-      tally.gp += companyTotals([closing]).gpCents;
+      tally.gp += parseAmount(closing.gp)!;
     }
   });
 
