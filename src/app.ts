@@ -26,6 +26,7 @@ import entitlementsRoutes from './http/routes/entitlements.js';
 import webRoutes from './http/routes/web.js';
 import commissionRoutes from './http/routes/commissions.js';
 import importMappingRoutes from './http/routes/import-mappings.js';
+import closingRoutes from './http/routes/closings.js';
 import agentRoutes from './http/routes/agents.js';
 import brandingRoutes from './http/routes/branding.js';
 import marketplaceRoutes from './http/routes/marketplace.js';
@@ -169,6 +170,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       await api.register(userRoutes, { ...routeDeps, revocations });
       await api.register(commissionRoutes, routeDeps);
       await api.register(importMappingRoutes, routeDeps);
+      await api.register(closingRoutes, routeDeps);
       await api.register(agentRoutes, routeDeps);
       await api.register(brandingRoutes, routeDeps);
       await api.register(analyticsRoutes, { ...routeDeps, cache: deps.cache });

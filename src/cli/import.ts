@@ -7,8 +7,9 @@ import { AppError } from '../domain/app-error.js';
 import { serviceContext, systemPrincipal } from '../services/context.js';
 import { importMonths } from '../services/commissions/import-months.js';
 import { expandPaths, readMonthFiles } from '../services/commissions/read-month-files.js';
+import { importClosingsMonths, readClosingsFiles } from '../services/closings/import-closings-months.js';
 
-const USAGE = 'usage: npm run import -- --tenant ORG FILE_OR_DIR...';
+const USAGE = 'usage: npm run import -- --tenant ORG FILE_OR_DIR...\n       npm run import -- --tenant ORG --closings FILE.json...';
 
 function progress(done: number, total: number, label: string): void {
   if (!process.stderr.isTTY) {
@@ -27,8 +28,13 @@ function progress(done: number, total: number, label: string): void {
  * transaction: a run lands whole or not at all.
  */
 async function main(): Promise<number> {
-  const { values, positionals } = parseArgs({ options: { tenant: { type: 'string' } }, allowPositionals: true });
-  if (!values.tenant || positionals.length === 0) throw new Error(USAGE);
+  const { values, positionals } = parseArgs({
+    options: { tenant: { type: 'string' }, closings: { type: 'string', multiple: true } },
+    allowPositionals: true,
+  });
+  if (!values.tenant) throw new Error(USAGE);
+  if (values.closings) return importClosingsFiles(values.tenant, [...values.closings, ...positionals]);
+  if (positionals.length === 0) throw new Error(USAGE);
 
   const files = await expandPaths(positionals);
   const { months, errors } = await readMonthFiles(files);
@@ -75,6 +81,59 @@ async function main(): Promise<number> {
     process.stdout.write(
       `Imported ${results.length} month(s) into tenant ${values.tenant}` +
         `${replaced > 0 ? ` (${replaced} replaced)` : ''}, ${warnings.length} warning(s).\n` +
+        warnings.map((warning) => `  warning ${warning}\n`).join(''),
+    );
+    return 0;
+  } finally {
+    await database.close();
+  }
+}
+
+/** `--closings`: JSON closings months, checked as the API checks them, written in one transaction. */
+async function importClosingsFiles(org: string, files: string[]): Promise<number> {
+  const { months, errors } = await readClosingsFiles(files);
+  if (errors.length > 0) {
+    for (const error of errors) process.stderr.write(`${error.source}${error.pointer ? ` ${error.pointer}` : ''}: ${error.message}\n`);
+    process.stderr.write(`Nothing imported: ${errors.length} error(s).\n`);
+    return 1;
+  }
+  if (months.length === 0) {
+    process.stderr.write('No closings months found in the given files.\n');
+    return 1;
+  }
+  const seen = new Map<string, string>();
+  for (const { source, document } of months) {
+    const earlier = seen.get(document.month);
+    if (earlier) {
+      process.stderr.write(`${source}: month ${document.month} also comes from ${earlier}; import each month once.\n`);
+      return 1;
+    }
+    seen.set(document.month, source);
+  }
+  const config = loadConfig();
+  const log = pino({ level: config.logLevel === 'info' ? 'warn' : config.logLevel });
+  const database = await openDatabase(config, log);
+  try {
+    const { tenantId } = await ensureTenant(database.pool, org, { promoDays: config.promoDays, today: new Date() });
+    const ctx = serviceContext({ pool: database.pool, clock: () => new Date(), tenantChanged: async () => {} }, systemPrincipal(tenantId, org));
+    let results;
+    try {
+      results = await importClosingsMonths(ctx, { months, onProgress: progress });
+    } catch (error) {
+      if (error instanceof AppError) {
+        const source = typeof error.details.source === 'string' ? `${error.details.source} ` : '';
+        for (const fieldError of error.errors ?? []) process.stderr.write(`\n${source}${fieldError.pointer}: ${fieldError.message}`);
+        throw new Error(`\n${error.message}`);
+      }
+      throw error;
+    }
+    const warnings = results.flatMap((result) => result.validation_warnings.map((warning) => `${result.month}: ${warning}`));
+    const replaced = results.filter((result) => result.replaced).length;
+    process.stdout.write(
+      `Imported ${results.length} closings month(s) into tenant ${org}` +
+        `${replaced > 0 ? ` (${replaced} replaced)` : ''}: ` +
+        results.map((result) => `${result.month} ${result.imported.closings} closings, company GP ${result.imported.company_gp}`).join('; ') +
+        `; ${warnings.length} warning(s).\n` +
         warnings.map((warning) => `  warning ${warning}\n`).join(''),
     );
     return 0;

@@ -9,9 +9,25 @@ export interface AgentRow {
   market: string | null;
   active: boolean;
   last_month: string;
+  /** Every role the person has had: `acq`, `dispo` (agent), `acq_manager`, `dispo_manager` (manager on that side of closings). */
+  roles: AgentRole[];
 }
 
-const AGENT_COLUMNS = `a.id, a.name, a.type, m.name AS manager, a.market, a.active, to_char(a.last_month, 'YYYY-MM') AS last_month`;
+export type AgentRole = 'acq' | 'dispo' | 'acq_manager' | 'dispo_manager';
+
+/*
+ * Roles are read from what the data says, not stored: the payee imports' agent types, and the sides
+ * of closings naming the person as agent or manager. A person is one roster row whatever their
+ * roles (an acq agent on one closing, a dispo agent on another, a manager on a third); someone
+ * whose months were all deleted keeps the type they were last imported with.
+ */
+const ROLES = `coalesce(NULLIF(ARRAY(
+    SELECT DISTINCT r FROM (
+      SELECT p.agent_type AS r FROM payee_months p WHERE p.tenant_id = a.tenant_id AND p.agent_id = a.id AND p.agent_type IS NOT NULL
+      UNION ALL SELECT s.role FROM closing_sides s WHERE s.tenant_id = a.tenant_id AND s.agent = a.name
+      UNION ALL SELECT s.role || '_manager' FROM closing_sides s WHERE s.tenant_id = a.tenant_id AND s.manager = a.name
+    ) roles ORDER BY r), '{}'), ARRAY[a.type]::text[]) AS roles`;
+const AGENT_COLUMNS = `a.id, a.name, a.type, m.name AS manager, a.market, a.active, to_char(a.last_month, 'YYYY-MM') AS last_month, ${ROLES}`;
 const AGENT_FROM = `agents a LEFT JOIN managers m ON m.tenant_id = a.tenant_id AND m.id = a.manager_id`;
 
 export interface AgentFilter {

@@ -261,6 +261,7 @@ test('agents: list, history and admin edits', async (t) => {
     market: 'Phoenix, AZ',
     active: true,
     last_month: '2025-08',
+    roles: ['acq'],
   });
 
   const detail = (await app.inject({ url: `/api/v1/agents/${ada.id}`, headers: a.member })).json();

@@ -150,3 +150,53 @@ test('import mappings: invisible without a tenant, and never written into anothe
   const bRows = await withTenant(pool, b.tenantId, async (tx) => (await tx.query('SELECT name, mapping FROM import_mappings')).rows);
   assert.deepEqual(bRows, [{ name: 'b', mapping: { columns: { gp: 'GP' } } }]);
 });
+
+test('closings tables: no tenant set sees none of them, and a tenant cannot see or write another tenant\'s closings', async (t) => {
+  const pool = appPool(t);
+  const a = await provisioned(pool);
+  const b = await provisioned(pool);
+  // B's closings month, written as B (through the tables, as the import writes them).
+  await withTenant(pool, b.tenantId, async (tx) => {
+    await tx.query(
+      `INSERT INTO closing_months (tenant_id, month, closing_count, side_count, adjustment_count, company_gp, company_transactions, closed, terminated, rollup)
+       VALUES ($1, '2025-09-01', 1, 1, 1, 100, 1, 1, 0, '{}')`,
+      [b.tenantId],
+    );
+    await tx.query(`INSERT INTO closings (tenant_id, month, position, gp, transactions, status) VALUES ($1, '2025-09-01', 0, 100, 1, 'closed')`, [b.tenantId]);
+    await tx.query(`INSERT INTO closing_sides (tenant_id, month, position, side, role, agent) VALUES ($1, '2025-09-01', 0, 0, 'acq', 'Secret B')`, [b.tenantId]);
+    await tx.query(
+      `INSERT INTO closing_adjustments (tenant_id, month, source, position, payee, amount, reason) VALUES ($1, '2025-09-01', 'import', 0, 'Secret B', 5, 'bonus')`,
+      [b.tenantId],
+    );
+  });
+  const tables = ['closing_months', 'closings', 'closing_sides', 'closing_adjustments'];
+  const client = await appClient();
+  t.after(() => client.end());
+  for (const table of tables) {
+    assert.equal((await client.query(`SELECT count(*)::int AS n FROM ${table}`)).rows[0].n, 0, `${table} with no tenant`);
+    const seen = await withTenant(pool, a.tenantId, async (tx) => (await tx.query<{ n: number }>(`SELECT count(*)::int AS n FROM ${table}`)).rows[0]!.n);
+    assert.equal(seen, 0, `${table} as tenant A`);
+    const mine = await withTenant(pool, b.tenantId, async (tx) => (await tx.query<{ n: number }>(`SELECT count(*)::int AS n FROM ${table}`)).rows[0]!.n);
+    assert.equal(mine, 1, `${table} as tenant B`);
+  }
+  await assert.rejects(
+    withTenant(pool, a.tenantId, (tx) =>
+      tx.query(
+        `INSERT INTO closing_months (tenant_id, month, closing_count, side_count, adjustment_count, company_gp, company_transactions, closed, terminated, rollup)
+         VALUES ($1, '2025-08-01', 0, 0, 0, 0, 0, 0, 0, '{}')`,
+        [b.tenantId],
+      ),
+    ),
+    /row-level security/,
+  );
+  await assert.rejects(
+    withTenant(pool, a.tenantId, (tx) =>
+      tx.query(`INSERT INTO closing_adjustments (tenant_id, month, source, position, payee, amount, reason) VALUES ($1, '2025-09-01', 'manual', 0, 'X', 1, 'bonus')`, [
+        b.tenantId,
+      ]),
+    ),
+    /row-level security/,
+  );
+  const deleted = await withTenant(pool, a.tenantId, (tx) => tx.query('DELETE FROM closing_sides WHERE tenant_id = $1', [b.tenantId]));
+  assert.equal(deleted.rowCount, 0);
+});

@@ -78,3 +78,46 @@ test("tenant A's token never reaches tenant B's rows, on any route", async (t) =
   assert.ok(checked >= 6, `only ${checked} operations checked`);
   assert.deepEqual(await bSnapshot(), before, "B's data is unchanged");
 });
+
+test("tenant A's token never reaches tenant B's closings, on any closings route", async (t) => {
+  const app = await testApp(t, { clock: () => new Date('2025-10-15T12:00:00Z') });
+  const a = bearer(await tokenFor({ orgId: uniqueOrg('a'), role: 'admin', sub: randomUUID() }));
+  const b = bearer(await tokenFor({ orgId: uniqueOrg('b'), role: 'admin', sub: randomUUID() }));
+  const bClosings = {
+    month: '2025-08',
+    closings: [{ id: 'B-SECRET-1', property: '1 Hidden Rd, Tulsa, OK 74103', gp: 4321, sides: [{ role: 'acq', agent: 'Secret B Agent', manager: 'Secret B Boss' }] }],
+    adjustments: [{ payee: 'Secret B Agent', amount: 10, reason: 'bonus' }],
+  };
+  assert.equal((await app.inject({ method: 'POST', url: '/api/v1/closings/import', headers: b, payload: bClosings })).statusCode, 201);
+  const snapshot = async () => (await app.inject({ url: '/api/v1/closings/2025-08', headers: b })).body;
+  const before = await snapshot();
+
+  const aClosings = { month: '2025-07', closings: [{ gp: 1, sides: [{ role: 'acq', agent: 'A Agent' }] }] };
+  const calls: Array<{ method: 'GET' | 'POST' | 'DELETE'; url: string; payload?: object }> = [
+    { method: 'GET', url: '/api/v1/closings' },
+    { method: 'GET', url: '/api/v1/closings/2025-08' },
+    { method: 'DELETE', url: '/api/v1/closings/2025-08' },
+    { method: 'POST', url: '/api/v1/closings/preview', payload: { ...bClosings, month: '2025-08' } },
+    { method: 'POST', url: '/api/v1/closings/import', payload: aClosings },
+    { method: 'GET', url: '/api/v1/agents' },
+    { method: 'GET', url: '/api/v1/analytics/summary?period=2025-08' },
+  ];
+  for (const call of calls) {
+    const response = await app.inject({ method: call.method, url: call.url, headers: a, ...(call.payload ? { payload: call.payload } : {}) });
+    const label = `${call.method} ${call.url} → ${response.statusCode}`;
+    assert.ok(response.statusCode < 500, label);
+    const { instance: _echo, ...shown } = response.body ? (response.json() as Record<string, unknown>) : {};
+    const body = JSON.stringify(shown);
+    for (const secret of ['Secret B Boss', 'B-SECRET-1', 'Hidden Rd', '4321']) {
+      // The preview echoes what A itself sent; everything else must not know B's closings.
+      if (call.url.endsWith('/preview')) continue;
+      assert.ok(!body.includes(secret), `${label} leaked ${secret}`);
+    }
+    if (call.url.endsWith('/preview')) {
+      // A's preview of the same names sees them as new people: B's roster is not A's.
+      assert.ok((response.json().warnings as string[]).some((warning) => warning.includes("'Secret B Agent' has not been seen before")), label);
+    }
+    if (call.url === '/api/v1/closings/2025-08') assert.equal(response.statusCode, 404, label);
+  }
+  assert.equal(await snapshot(), before, "B's closings are unchanged");
+});

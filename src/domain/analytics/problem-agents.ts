@@ -11,7 +11,7 @@ import { DEFAULT_TERMINATION_THRESHOLD } from '../imports/check.js';
 import { toAmount, roundHalfUpDiv, type Cents } from '../money.js';
 import { commissionTenths, terminationRate } from './figures.js';
 import type { MonthRange } from './months.js';
-import { agentTotalsIn, type AgentTotals, type MonthRollup } from './rollups.js';
+import { agentTotalsIn, payKnown, type AgentTotals, type MonthRollup } from './rollups.js';
 import { terminationEvidence } from './termination-evidence.js';
 
 /** The same default as the import's termination warning, so a warned agent and a flagged one agree. */
@@ -134,7 +134,8 @@ export function problemAgents(
   const agents = agentTotalsIn(rollups, range);
   const details = [
     ...terminationFlags(agents, settings.termination_threshold),
-    ...commissionFlags(agents),
+    // Closings months without pay would read as agents paid nothing: commission % is judged on paid months only.
+    ...commissionFlags(rollups.every(payKnown) ? agents : agentTotalsIn(rollups.filter(payKnown), range)),
     ...gpPerDealFlags(agents),
   ].sort((a, b) => a.name.localeCompare(b.name) || RULE_ORDER.indexOf(a.rule) - RULE_ORDER.indexOf(b.rule));
   return { problem_agents: [...new Set(details.map((entry) => entry.name))], problem_agent_details: details };

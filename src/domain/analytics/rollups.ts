@@ -22,11 +22,21 @@ export interface AgentRollup {
   closed: number;
   /** Terminated contracts. */
   terminated: number;
+  /** Closings months: every side role the agent was credited on (the type is the one that earned more GP). */
+  roles?: AgentType[];
 }
 
 export interface ManagerRollup {
   name: string;
   commission: Cents;
+  /** Closings months: GP of the deals whose sides name this manager (each deal once per role). */
+  team_gp?: Cents;
+  /** Closings months: those deals' transactions. */
+  team_closed?: number;
+  /** Closings months: those deals that terminated. */
+  team_terminated?: number;
+  /** Closings months: the agents on those sides. */
+  team?: string[];
 }
 
 export interface MarketRollup {
@@ -41,6 +51,13 @@ export interface MarketRollup {
 export interface MonthRollup {
   /** YYYY-MM */
   month: string;
+  /**
+   * Where the figures come from: the payee-level import (absent in roll-ups stored before
+   * closings existed), closings (src/domain/closings/rollup.ts), or both merged.
+   */
+  source?: 'payees' | 'closings' | 'both';
+  /** False when the month's pay is not known (closings without payouts): its commission fields are 0 and mean nothing. */
+  pay_known?: boolean;
   /** GP of all agents (closed deals). */
   gp: Cents;
   /** Everything paid: agent_commission + manager_commission. */
@@ -204,6 +221,10 @@ export function monthlyValues(
 
 export interface RangeTotals {
   gp: Cents;
+  /** GP of the months whose pay is known: what commission % divides by. */
+  paid_gp: Cents;
+  /** Months with data but no known pay (closings not yet paid out), oldest first. */
+  months_without_pay: string[];
   commission: Cents;
   agent_commission: Cents;
   manager_commission: Cents;
@@ -212,12 +233,17 @@ export interface RangeTotals {
   months_with_data: number;
 }
 
+/** True unless the roll-up says its pay is unknown (a closings month before payouts). */
+export const payKnown = (rollup: MonthRollup) => rollup.pay_known !== false;
+
 /** Sums of the month-level figures over a range. */
 export function totalsIn(rollups: readonly MonthRollup[], range: MonthRange): RangeTotals {
-  const totals: RangeTotals = { gp: 0, commission: 0, agent_commission: 0, manager_commission: 0, closed: 0, terminated: 0, months_with_data: 0 };
+  const totals: RangeTotals = { gp: 0, paid_gp: 0, months_without_pay: [], commission: 0, agent_commission: 0, manager_commission: 0, closed: 0, terminated: 0, months_with_data: 0 };
   for (const rollup of rollups) {
     if (!inRange(rollup.month, range)) continue;
     totals.gp += rollup.gp;
+    if (payKnown(rollup)) totals.paid_gp += rollup.gp;
+    else totals.months_without_pay.push(rollup.month);
     totals.commission += rollup.commission;
     totals.agent_commission += rollup.agent_commission;
     totals.manager_commission += rollup.manager_commission;
@@ -225,6 +251,7 @@ export function totalsIn(rollups: readonly MonthRollup[], range: MonthRange): Ra
     totals.terminated += rollup.terminated;
     totals.months_with_data += 1;
   }
+  totals.months_without_pay.sort();
   return totals;
 }
 

@@ -105,7 +105,8 @@ export interface TeamSeries {
 
 /**
  * The same figures per team. A team's commission is its agents' plus its manager's override, since
- * both are what the team costs; its GP is its agents' GP.
+ * both are what the team costs; its GP is its agents' GP (in a closings month, the GP of the
+ * deals whose sides name the manager).
  */
 export function teamSeries(rollups: readonly MonthRollup[], range: MonthRange): TeamSeries[] {
   const teams = new Map<string | null, { agents: Set<string>; totals: Tally; points: SeriesPoint[] }>();
@@ -127,11 +128,26 @@ export function teamSeries(rollups: readonly MonthRollup[], range: MonthRange): 
       }
       return tally;
     };
-    for (const agent of rollup.agents) {
-      addTo(tallyOf(agent.manager), agent);
-      team(agent.manager).agents.add(agent.name);
+    if (rollup.source === 'closings' || rollup.source === 'both') {
+      // Closings name a manager per side: the team is the sides they manage, its GP each such deal
+      // once (not the agents' credited GP, which a split or a house side would make smaller).
+      for (const manager of rollup.managers) {
+        addTo(tallyOf(manager.name), {
+          gp: manager.team_gp ?? 0,
+          commission: manager.commission,
+          closed: manager.team_closed ?? 0,
+          terminated: manager.team_terminated ?? 0,
+        });
+        for (const name of manager.team ?? []) team(manager.name).agents.add(name);
+      }
+      for (const agent of rollup.agents) if (agent.manager !== null) tallyOf(agent.manager).commission += agent.commission;
+    } else {
+      for (const agent of rollup.agents) {
+        addTo(tallyOf(agent.manager), agent);
+        team(agent.manager).agents.add(agent.name);
+      }
+      for (const manager of rollup.managers) tallyOf(manager.name).commission += manager.commission;
     }
-    for (const manager of rollup.managers) tallyOf(manager.name).commission += manager.commission;
     for (const [manager, tally] of month) {
       const entry = team(manager);
       addTo(entry.totals, tally);

@@ -9,7 +9,7 @@ import { commissionPct, terminationRate } from './figures.js';
 import { forecastSeries, type ForecastCandidate, type ForecastMethod } from './forecast.js';
 import { addMonths, rangeLength, type MonthRange } from './months.js';
 import { DEFAULT_TERMINATION_THRESHOLD, problemAgents, type ProblemAgentDetail } from './problem-agents.js';
-import { dataSpan, monthlyValues, totalsIn, type MonthRollup } from './rollups.js';
+import { dataSpan, monthlyValues, payKnown, totalsIn, type MonthRollup } from './rollups.js';
 
 export interface SummarySettings {
   /** Termination-rate fraction above which an agent is a problem agent. */
@@ -44,8 +44,15 @@ export interface Summary {
   manager_commission: number;
   closed: number;
   terminated: number;
-  /** All commission (agents and managers) over GP, percent with one decimal: 14.3. */
+  /** All commission (agents and managers) over GP, percent with one decimal: 14.3; over the GP of months whose pay is known. */
   commission_pct: number | null;
+  /**
+   * Months of the period with closings but no known pay yet (no payouts, no payee import): their
+   * GP and deals count, their commission is not invented; commission %, efficiency and the
+   * commission forecast leave them out.
+   */
+  months_without_pay: string[];
+  pay_note: string | null;
   /** Terminated over closed plus terminated, fraction with three decimals: 0.138. */
   termination_rate: number | null;
   efficiency_gain: string | null;
@@ -74,10 +81,11 @@ export function summarize(
 ): Summary {
   const options = { ...DEFAULT_SUMMARY_SETTINGS, ...settings };
   const totals = totalsIn(rollups, range);
-  const { efficiency_gain, efficiency_gain_pct, ...efficiency } = efficiencyOf(rollups, range, dataSpan(rollups));
+  const paid = totals.months_without_pay.length === 0 ? rollups : rollups.filter(payKnown);
+  const { efficiency_gain, efficiency_gain_pct, ...efficiency } = efficiencyOf(paid, range, dataSpan(paid));
   const flags = problemAgents(rollups, range, { termination_threshold: options.termination_threshold });
 
-  const history = monthlyValues(rollups, range.now ?? range.to, (rollup) => rollup.commission);
+  const history = monthlyValues(paid, range.now ?? range.to, (rollup) => rollup.commission);
   const forecast = forecastSeries(history.values);
   const lastMonth = history.months[history.months.length - 1];
   const forecastView: SummaryForecast | null =
@@ -107,7 +115,12 @@ export function summarize(
     manager_commission: toAmount(totals.manager_commission),
     closed: totals.closed,
     terminated: totals.terminated,
-    commission_pct: commissionPct(totals.commission, totals.gp),
+    commission_pct: commissionPct(totals.commission, totals.paid_gp),
+    months_without_pay: totals.months_without_pay,
+    pay_note:
+      totals.months_without_pay.length === 0
+        ? null
+        : `${totals.months_without_pay.join(', ')}: closings imported, pay not calculated yet; commission figures leave ${totals.months_without_pay.length === 1 ? 'this month' : 'these months'} out`,
     termination_rate: terminationRate(totals.terminated, totals.closed),
     efficiency_gain,
     efficiency_gain_pct,

@@ -6,7 +6,8 @@ import type { AttributeValue, Closing, SideRole } from './closing.js';
 /**
  * Who a month's closings credit, and with what. Each side credits its agent with the deal's GP
  * times the side's `credit` (default 1) for that role, and its manager with the deal's whole GP as
- * team GP for the role; a side without an agent is the house and credits no agent. Company GP and
+ * team GP for the role (once per deal and role, however many sides of the role name them); a side
+ * without an agent is the house and credits no agent. Company GP and
  * company transactions count each deal once, whatever its sides say. Terminated deals carry no
  * GP and no transactions (they did not close): they count only as terminations of their agents.
  *
@@ -80,12 +81,18 @@ export function creditsOf(closings: readonly Closing[]): Credit[] {
     const gp = new Exact(terminated ? 0 : centsOf(closing.gp));
     const transactions = terminated ? 0 : (closing.transactions ?? 1);
     const attributes = closing.attributes ?? {};
+    // A split role (two acq sides) under one manager is still one deal of that manager's team.
+    const managed = new Set<string>();
     for (const side of closing.sides) {
-      const base = { role: side.role, closing: index, transactions, terminated, attributes };
-      // Decimals are immutable: a full credit shares the deal's GP instead of multiplying by one.
+      // Literal objects, not spreads of a shared base: a month has tens of thousands of credits;
+      // decimals are immutable, so a full credit shares the deal's GP instead of multiplying by one.
+      const role = side.role;
       const credited = side.credit === undefined ? gp : gp.mul(creditFraction(side.credit));
-      if (side.agent) credits.push({ ...base, person: side.agent, kind: 'agent', gpCents: credited });
-      if (side.manager) credits.push({ ...base, person: side.manager, kind: 'manager', gpCents: gp });
+      if (side.agent) credits.push({ person: side.agent, kind: 'agent', role, closing: index, gpCents: credited, transactions, terminated, attributes });
+      if (side.manager && !managed.has(`${role}\u0000${side.manager}`)) {
+        managed.add(`${role}\u0000${side.manager}`);
+        credits.push({ person: side.manager, kind: 'manager', role, closing: index, gpCents: gp, transactions, terminated, attributes });
+      }
     }
   });
   return credits;

@@ -29,6 +29,7 @@ async function openapiPlugin(app: FastifyInstance) {
       },
       tags: [
         { name: 'commissions', description: 'Import, export and manage monthly commission data' },
+        { name: 'closings', description: 'Import and read monthly closings: one row per deal with its acq and dispo sides' },
         { name: 'agents', description: 'The agents of the tenant and their history' },
         { name: 'analytics', description: 'Efficiency, problem agents, markets and forecasts, computed from monthly roll-ups' },
         { name: 'settings', description: "The tenant's thresholds" },

@@ -17,6 +17,9 @@ const Agent = Type.Object({
   market: Type.Union([Type.String(), Type.Null()]),
   active: Type.Boolean(),
   last_month: Type.String({ description: 'Newest month the agent was imported in (YYYY-MM).' }),
+  roles: Type.Array(Type.Union([Type.Literal('acq'), Type.Literal('dispo'), Type.Literal('acq_manager'), Type.Literal('dispo_manager')]), {
+    description: 'Every role the person has had (payee imports and closings sides); each person is listed once.',
+  }),
 });
 const AgentMonth = Type.Object({
   month: Type.String(),
