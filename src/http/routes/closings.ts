@@ -6,7 +6,12 @@ import { importClosings } from '../../services/closings/import-closings.js';
 import { listClosingMonths } from '../../services/closings/list-closing-months.js';
 import { previewClosings } from '../../services/closings/preview-closings.js';
 import { readClosings } from '../../services/closings/read-closings.js';
+import { closingsInputFromUpload } from '../../services/closings/closings-input-from-upload.js';
+import type { ClosingsInput } from '../../services/closings/closings-input.js';
+import type { ServiceContext } from '../../services/context.js';
+import { XLSX_MEDIA_TYPE } from '../../domain/closings/xlsx-sheet.js';
 import { contextOf, type RouteDeps } from '../route-deps.js';
+import { registerSpreadsheetParsers } from '../spreadsheet-bodies.js';
 import {
   ClosingsImportResponse,
   ClosingsMonthListResponse,
@@ -18,10 +23,41 @@ import { MonthString } from '../schemas/commission-month.js';
 import { Problem } from '../schemas/problem.js';
 
 const MonthParams = Type.Object({ month: MonthString });
-const ImportQuery = Type.Object({ month: Type.Optional(MonthString) }, { additionalProperties: false });
+const ImportQuery = Type.Object(
+  {
+    month: Type.Optional(MonthString),
+    mapping: Type.Optional(Type.String({ minLength: 1, maxLength: 100, description: 'With a spreadsheet body: the saved column mapping to read it with.' })),
+  },
+  { additionalProperties: false },
+);
+
+/**
+ * JSON is the closings document itself; a spreadsheet (CSV, xlsx) is the operator's file, read
+ * through `?mapping=` into that document (src/services/closings/closings-input-from-upload.ts).
+ */
+const ClosingsBody = {
+  content: {
+    'application/json': { schema: ClosingsMonthSchema },
+    'text/csv': { schema: Type.String({ description: 'The sheet as CSV: UTF-8 (BOM optional), or Windows-1252 with `charset=windows-1252`.' }) },
+    [XLSX_MEDIA_TYPE]: { schema: Type.String({ format: 'binary', description: 'The workbook; the mapping names the sheet.' }) },
+  },
+};
+
+/** The use cases' input from either kind of body. */
+async function closingsInput(
+  ctx: ServiceContext,
+  body: unknown,
+  contentType: string | undefined,
+  query: { month?: string | undefined; mapping?: string | undefined },
+): Promise<{ input: ClosingsInput; sheets?: string[]; sheet?: string | null }> {
+  if (!Buffer.isBuffer(body)) return { input: { document: body as ClosingsMonth, expectedMonth: query.month } };
+  return closingsInputFromUpload(ctx, { bytes: body, contentType: contentType ?? '', month: query.month, mapping: query.mapping });
+}
 const IdempotencyHeaders = Type.Object({ 'idempotency-key': Type.Optional(Type.String({ minLength: 1, maxLength: 255 })) });
 
 const closingRoutes: FastifyPluginAsyncTypebox<RouteDeps> = async (app, deps) => {
+  registerSpreadsheetParsers(app);
+
   app.post(
     '/closings/import',
     {
@@ -38,16 +74,14 @@ const closingRoutes: FastifyPluginAsyncTypebox<RouteDeps> = async (app, deps) =>
         security: [{ bearerAuth: [] }],
         querystring: ImportQuery,
         headers: IdempotencyHeaders,
-        body: ClosingsMonthSchema,
+        body: ClosingsBody,
         response: { 201: ClosingsImportResponse, 402: Problem, 403: Problem, 409: Problem, 422: Problem },
       },
     },
     async (request, reply) => {
-      const outcome = await importClosings(contextOf(deps, request), {
-        document: request.body as ClosingsMonth,
-        expectedMonth: request.query.month,
-        idempotencyKey: request.headers['idempotency-key'],
-      });
+      const ctx = contextOf(deps, request);
+      const { input } = await closingsInput(ctx, request.body, request.headers['content-type'], request.query);
+      const outcome = await importClosings(ctx, { ...input, idempotencyKey: request.headers['idempotency-key'] });
       if (outcome.replayed) reply.header('idempotent-replayed', 'true');
       return reply.code(201).send(outcome.response);
     },
@@ -65,11 +99,15 @@ const closingRoutes: FastifyPluginAsyncTypebox<RouteDeps> = async (app, deps) =>
           'and every warning and error the import would give. 200 even when the month has invalid values: they are listed in `errors`.',
         security: [{ bearerAuth: [] }],
         querystring: ImportQuery,
-        body: ClosingsMonthSchema,
+        body: ClosingsBody,
         response: { 200: ClosingsPreviewResponse, 402: Problem, 403: Problem, 422: Problem },
       },
     },
-    async (request) => previewClosings(contextOf(deps, request), { document: request.body as ClosingsMonth, expectedMonth: request.query.month }),
+    async (request) => {
+      const ctx = contextOf(deps, request);
+      const { input, sheets, sheet } = await closingsInput(ctx, request.body, request.headers['content-type'], request.query);
+      return { ...(await previewClosings(ctx, input)), ...(sheets ? { sheets, sheet } : {}) };
+    },
   );
 
   app.get(

@@ -147,6 +147,8 @@ export const ClosingsPreviewResponse = Type.Object({
   ),
   warnings: Type.Array(Type.String()),
   errors: Type.Array(Type.Object({ pointer: Type.String(), message: Type.String() })),
+  sheets: Type.Optional(Type.Array(Type.String(), { description: 'xlsx: every sheet of the workbook (for choosing another in the mapping).' })),
+  sheet: Type.Optional(Type.Union([Type.String(), Type.Null()], { description: 'xlsx: the sheet that was read.' })),
 });
 
 const MonthTotals = Type.Object({

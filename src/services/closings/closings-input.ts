@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { ClosingsMonth } from '../../domain/closings/closing.js';
+import type { FieldError } from '../../domain/field-error.js';
 
 /** What the closings import and preview take, whatever the source (JSON body, CLI file, spreadsheet reader). */
 export interface ClosingsInput {
@@ -10,6 +11,8 @@ export interface ClosingsInput {
   sourceWarnings?: readonly string[] | undefined;
   /** The source row of each closing, named in errors and warnings. */
   rowNumbers?: readonly number[] | undefined;
+  /** Errors of whoever made the document (a spreadsheet's unreadable cells), listed first: the month is not imported while there are any. */
+  sourceErrors?: readonly FieldError[] | undefined;
 }
 
 function canonicalJson(value: unknown): string {

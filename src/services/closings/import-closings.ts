@@ -59,7 +59,7 @@ export async function checkClosingsInput(tx: TenantTx, input: ClosingsInput, tod
   if (expectedMonth && document?.month !== expectedMonth) {
     check.errors.unshift({ pointer: '/month', message: `is ${String(document?.month)}, but ?month= is ${expectedMonth}` });
   }
-  return { ...check, warnings: [...(input.sourceWarnings ?? []), ...check.warnings] };
+  return { ...check, errors: [...(input.sourceErrors ?? []), ...check.errors], warnings: [...(input.sourceWarnings ?? []), ...check.warnings] };
 }
 
 /**
