@@ -1,20 +1,19 @@
-import { rollupFromHistory, type MonthRollup } from '../domain/analytics/rollups.js';
-import { historyMonthFromImport } from '../domain/imports/to-history.js';
+import type { MonthRollup } from '../domain/analytics/rollups.js';
 import type { CommissionMonth } from '../domain/imports/format.js';
 import type { TenantTx } from './tenant.js';
 import { normaliseMarketName, type Coordinates } from '../domain/analytics/markets.js';
 
-/**
- * Every month's roll-up, oldest first: a few rows per month whatever the number of deals. A month
- * imported before roll-ups were stored is rolled up from its document on the fly.
- */
-export async function loadRollups(tx: TenantTx): Promise<MonthRollup[]> {
-  const result = await tx.query<{ rollup: MonthRollup | null; document: CommissionMonth | null }>(
+/** A month's stored roll-up, or its document when it was imported before roll-ups were stored. */
+export type StoredRollup = { rollup: MonthRollup; document: null } | { rollup: null; document: CommissionMonth };
+
+/** Every month's roll-up, oldest first: a few rows per month whatever the number of deals. */
+export async function loadRollups(tx: TenantTx): Promise<StoredRollup[]> {
+  const result = await tx.query<StoredRollup>(
     `SELECT rollup, CASE WHEN rollup IS NULL THEN document END AS document
        FROM commission_months WHERE tenant_id = $1 ORDER BY month`,
     [tx.tenantId],
   );
-  return result.rows.map((row) => row.rollup ?? rollupFromHistory([historyMonthFromImport(row.document!)])[0]!);
+  return result.rows;
 }
 
 /** Coordinates the tenant gave at import, by normalised market name. */

@@ -77,12 +77,13 @@ export async function provisionUser(pool: pg.Pool, request: ProvisionRequest): P
     }
 
     await lockTenantUsers(tx);
-    const others = await tx.query<{ any: boolean }>('SELECT EXISTS (SELECT 1 FROM users WHERE tenant_id = $1) AS any', [tenantId]);
+    // One statement under the lock: whether the tenant has users yet is read where the row is written.
     const created = await tx.query<{ id: string; role: AppRole }>(
-      `INSERT INTO users (tenant_id, supabase_user_id, email, role) VALUES ($1, $2, $3, $4)
+      `INSERT INTO users (tenant_id, supabase_user_id, email, role)
+       VALUES ($1, $2, $3, CASE WHEN EXISTS (SELECT 1 FROM users WHERE tenant_id = $1) THEN $5 ELSE $4 END)
        ON CONFLICT (tenant_id, supabase_user_id) DO NOTHING
        RETURNING id, role`,
-      [tenantId, request.userId, request.email ?? null, roleOfNewUser(others.rows[0]!.any)],
+      [tenantId, request.userId, request.email ?? null, roleOfNewUser(false), roleOfNewUser(true)],
     );
     const row =
       created.rows[0] ??
