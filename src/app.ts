@@ -21,6 +21,7 @@ import tenantRoutes from './http/routes/tenant.js';
 import sessionRoutes from './http/routes/sessions.js';
 import userRoutes from './http/routes/users.js';
 import { createRevocations } from './services/sessions/revocations.js';
+import { databasePrincipalSource } from './services/sessions/principal-source.js';
 import healthRoutes from './http/routes/health.js';
 import entitlementsRoutes from './http/routes/entitlements.js';
 import webRoutes from './http/routes/web.js';
@@ -141,18 +142,15 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   // Revoked sessions: in Redis when configured (every instance sees them), in process otherwise.
   const revocations = createRevocations(config.redisUrl, app.log);
   app.addHook('onClose', async () => revocations.close());
-  await app.register(authPlugin, { pool: deps.pool, verifyToken: deps.verifyToken, promoDays: config.promoDays, clock, revocations, feed: deps.feed });
+  const principals = databasePrincipalSource({ pool: deps.pool, clock, verifyToken: deps.verifyToken, promoDays: config.promoDays, revocations });
+  await app.register(authPlugin, { principals, feed: deps.feed });
+  const entitlementStore = databaseEntitlementStore(deps.pool);
   await app.register(entitlementsPlugin, {
-    pool: deps.pool,
     config,
     clock,
-    ...(deps.cache
-      ? {
-          store: cachedEntitlementStore(databaseEntitlementStore(deps.pool), deps.cache, (tenantId) =>
-            routeDeps.tenantChanged(tenantId, { type: 'entitlements' }),
-          ),
-        }
-      : {}),
+    store: deps.cache
+      ? cachedEntitlementStore(entitlementStore, deps.cache, (tenantId) => routeDeps.tenantChanged(tenantId, { type: 'entitlements' }))
+      : entitlementStore,
   });
   await app.register(securityPlugin, { config, clock });
   await app.register(auditPlugin, { pool: deps.pool });

@@ -2,12 +2,13 @@ import { parseArgs } from 'node:util';
 import { pino } from 'pino';
 import { loadConfig } from '../config.js';
 import { openDatabase } from '../db/open.js';
-import { ensureTenant } from '../db/provisioning.js';
 import { AppError } from '../domain/app-error.js';
 import { serviceContext, systemPrincipal } from '../services/context.js';
 import { importMonths } from '../services/commissions/import-months.js';
-import { expandPaths, readMonthFiles } from '../services/commissions/read-month-files.js';
-import { importClosingsMonths, readClosingsFiles } from '../services/closings/import-closings-months.js';
+import { importClosingsMonths } from '../services/closings/import-closings-months.js';
+import { readClosingsFiles } from './closings-files.js';
+import { provisionTenant } from '../services/tenant/provision-tenant.js';
+import { expandPaths, readMonthFiles } from './month-files.js';
 
 const USAGE = 'usage: npm run import -- --tenant ORG FILE_OR_DIR...\n       npm run import -- --tenant ORG --closings FILE.json...';
 
@@ -61,9 +62,10 @@ async function main(): Promise<number> {
   const log = pino({ level: config.logLevel === 'info' ? 'warn' : config.logLevel });
   const database = await openDatabase(config, log);
   try {
-    const { tenantId } = await ensureTenant(database.pool, values.tenant, { promoDays: config.promoDays, today: new Date() });
+    const clock = () => new Date();
+    const { tenantId } = await provisionTenant({ pool: database.pool, clock, promoDays: config.promoDays }, { orgId: values.tenant });
     // Nothing else runs against this database here: no cache or dashboards to tell.
-    const ctx = serviceContext({ pool: database.pool, clock: () => new Date(), tenantChanged: async () => {} }, systemPrincipal(tenantId, values.tenant));
+    const ctx = serviceContext({ pool: database.pool, clock, tenantChanged: async () => {} }, systemPrincipal(tenantId, values.tenant));
     let results;
     try {
       results = await importMonths(ctx, { months: months.map(({ source, month }) => ({ source, document: month })), onProgress: progress });
@@ -114,8 +116,9 @@ async function importClosingsFiles(org: string, files: string[]): Promise<number
   const log = pino({ level: config.logLevel === 'info' ? 'warn' : config.logLevel });
   const database = await openDatabase(config, log);
   try {
-    const { tenantId } = await ensureTenant(database.pool, org, { promoDays: config.promoDays, today: new Date() });
-    const ctx = serviceContext({ pool: database.pool, clock: () => new Date(), tenantChanged: async () => {} }, systemPrincipal(tenantId, org));
+    const clock = () => new Date();
+    const { tenantId } = await provisionTenant({ pool: database.pool, clock, promoDays: config.promoDays }, { orgId: org });
+    const ctx = serviceContext({ pool: database.pool, clock, tenantChanged: async () => {} }, systemPrincipal(tenantId, org));
     let results;
     try {
       results = await importClosingsMonths(ctx, { months, onProgress: progress });

@@ -18,3 +18,11 @@ export async function loadHistory(tx: TenantTx, to: string, options: { deals: bo
   );
   return result.rows.map((row) => historyMonthFromImport(row.document));
 }
+
+/** The tenant's latest imported month (YYYY-MM), or null before its first import. */
+export async function latestMonth(tx: TenantTx): Promise<string | null> {
+  const span = await tx.query<{ last: string | null }>("SELECT to_char(max(month), 'YYYY-MM') AS last FROM commission_months WHERE tenant_id = $1", [
+    tx.tenantId,
+  ]);
+  return span.rows[0]?.last ?? null;
+}

@@ -2,6 +2,7 @@ import type pg from 'pg';
 import { tenantIdForOrg } from './tenant-id.js';
 import { withTenant, type TenantTx } from './tenant.js';
 
+import { promotionLastDay, roleOfNewUser } from '../domain/organisation.js';
 import type { AppRole } from '../domain/principal.js';
 
 export type { AppRole };
@@ -22,11 +23,6 @@ export interface ProvisionedUser {
   /** Role stored for the user: the first user of a tenant is admin, later ones member. */
   storedRole: AppRole;
   tenantCreated: boolean;
-}
-
-function addDays(day: Date, days: number): string {
-  const copy = new Date(Date.UTC(day.getUTCFullYear(), day.getUTCMonth(), day.getUTCDate() + days));
-  return copy.toISOString().slice(0, 10);
 }
 
 /**
@@ -50,8 +46,7 @@ async function ensureTenantIn(tx: TenantTx, orgId: string, promo: { promoDays: n
   await tx.query(
     `INSERT INTO entitlements (tenant_id, subscription_tier, promo_until, source)
      VALUES ($1, 'promo', $2, 'provisioning') ON CONFLICT (tenant_id) DO NOTHING`,
-    // promoDays days counting the first one: promo_until is the last day, inclusive.
-    [tx.tenantId, addDays(promo.today, promo.promoDays - 1)],
+    [tx.tenantId, promotionLastDay(promo.today, promo.promoDays)],
   );
   return true;
 }
@@ -82,12 +77,13 @@ export async function provisionUser(pool: pg.Pool, request: ProvisionRequest): P
     }
 
     await lockTenantUsers(tx);
+    // One statement under the lock: whether the tenant has users yet is read where the row is written.
     const created = await tx.query<{ id: string; role: AppRole }>(
       `INSERT INTO users (tenant_id, supabase_user_id, email, role)
-       VALUES ($1, $2, $3, CASE WHEN EXISTS (SELECT 1 FROM users WHERE tenant_id = $1) THEN 'member' ELSE 'admin' END)
+       VALUES ($1, $2, $3, CASE WHEN EXISTS (SELECT 1 FROM users WHERE tenant_id = $1) THEN $5 ELSE $4 END)
        ON CONFLICT (tenant_id, supabase_user_id) DO NOTHING
        RETURNING id, role`,
-      [tenantId, request.userId, request.email ?? null],
+      [tenantId, request.userId, request.email ?? null, roleOfNewUser(false), roleOfNewUser(true)],
     );
     const row =
       created.rows[0] ??

@@ -70,3 +70,11 @@ export async function deleteTenantRow(tx: TenantTx): Promise<boolean> {
   const result = await tx.query('DELETE FROM tenants WHERE id = $1', [tx.tenantId]);
   return result.rowCount === 1;
 }
+
+/**
+ * Every tenant id, read as the owner through the report_scheduler policy (migration 0006): for
+ * system work that visits each tenant (the monthly reports), never for a request.
+ */
+export async function allTenantIds(owner: pg.ClientBase): Promise<string[]> {
+  return (await owner.query<{ id: string }>('SELECT id FROM tenants ORDER BY id')).rows.map((row) => row.id);
+}

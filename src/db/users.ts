@@ -1,5 +1,8 @@
-import { lockTenantUsers, type AppRole } from './provisioning.js';
+import type { OtherMembers } from '../domain/organisation.js';
+import type { AppRole } from './provisioning.js';
 import type { TenantTx } from './tenant.js';
+
+export { lockTenantUsers } from './provisioning.js';
 
 /** A user of the organisation as the service knows them (the marketplace owns the account). */
 export interface UserRow {
@@ -8,17 +11,6 @@ export interface UserRow {
   role: AppRole;
   created_at: Date;
 }
-
-export type UserChange =
-  | { status: 'done'; user: UserRow }
-  | { status: 'not-found' }
-  /** The change would leave an organisation that has other users without an admin. */
-  | { status: 'last-admin' };
-
-export type UserErasure =
-  | { status: 'erased'; auditEntriesRedacted: number }
-  | { status: 'not-found' }
-  | { status: 'last-admin' };
 
 const COLUMNS = 'id, email, role, created_at';
 
@@ -33,53 +25,34 @@ export async function readUser(tx: TenantTx, userId: string): Promise<UserRow | 
   return result.rows[0];
 }
 
-/** True when `userId` is the tenant's only stored admin and someone else would be left without one. */
-async function isLastAdmin(tx: TenantTx, userId: string): Promise<boolean> {
-  const result = await tx.query<{ last: boolean }>(
-    `SELECT NOT EXISTS (SELECT 1 FROM users WHERE tenant_id = $1 AND id <> $2 AND role = 'admin')
-        AND EXISTS (SELECT 1 FROM users WHERE tenant_id = $1 AND id <> $2) AS last`,
+/** How many other users, and other stored admins, the tenant has besides `userId`. */
+export async function otherMembers(tx: TenantTx, userId: string): Promise<OtherMembers> {
+  const result = await tx.query<OtherMembers>(
+    `SELECT count(*)::int AS users, count(*) FILTER (WHERE role = 'admin')::int AS admins
+       FROM users WHERE tenant_id = $1 AND id <> $2`,
     [tx.tenantId, userId],
   );
-  return result.rows[0]!.last;
+  return result.rows[0]!;
 }
 
 /** Sets the stored role (the one that applies when a token claims none). */
-export async function setUserRole(tx: TenantTx, userId: string, role: AppRole): Promise<UserChange> {
-  await lockTenantUsers(tx);
-  const user = await readUser(tx, userId);
-  if (!user) return { status: 'not-found' };
-  if (user.role === 'admin' && role !== 'admin' && (await isLastAdmin(tx, userId))) return { status: 'last-admin' };
+export async function updateUserRole(tx: TenantTx, userId: string, role: AppRole): Promise<UserRow> {
   const updated = await tx.query<UserRow>(`UPDATE users SET role = $3 WHERE tenant_id = $1 AND id = $2 RETURNING ${COLUMNS}`, [tx.tenantId, userId, role]);
-  return { status: 'done', user: updated.rows[0]! };
+  return updated.rows[0]!;
+}
+
+/** The internal id of the user the marketplace knows as `subject` (the token's `sub`). */
+export async function userIdOfSubject(tx: TenantTx, subject: string): Promise<string | undefined> {
+  const found = await tx.query<{ id: string }>('SELECT id FROM users WHERE tenant_id = $1 AND supabase_user_id = $2', [tx.tenantId, subject]);
+  return found.rows[0]?.id;
 }
 
 /**
  * Removes a user's personal data: their users row (e-mail, marketplace user id) and the IP
  * addresses of their requests in the audit trail (migration 0008). The audit rows themselves
- * stay, under an internal id that no longer leads to anybody. Refused for the organisation's only
- * admin while it has other users.
+ * stay, under an internal id that no longer leads to anybody. Returns the audit entries redacted.
  */
-export async function eraseUser(tx: TenantTx, userId: string): Promise<UserErasure> {
-  await lockTenantUsers(tx);
-  const user = await readUser(tx, userId);
-  if (!user) return { status: 'not-found' };
-  if (user.role === 'admin' && (await isLastAdmin(tx, userId))) return { status: 'last-admin' };
-  return { status: 'erased', auditEntriesRedacted: await erase(tx, userId) };
-}
-
-/**
- * The same erasure, asked for by the marketplace by its own user id (the token's `sub`): the
- * account is gone there, so it is not refused for a last admin (roles come from the marketplace).
- */
-export async function eraseMarketplaceUser(tx: TenantTx, subject: string): Promise<{ userId: string; auditEntriesRedacted: number } | undefined> {
-  await lockTenantUsers(tx);
-  const found = await tx.query<{ id: string }>('SELECT id FROM users WHERE tenant_id = $1 AND supabase_user_id = $2', [tx.tenantId, subject]);
-  const userId = found.rows[0]?.id;
-  if (!userId) return undefined;
-  return { userId, auditEntriesRedacted: await erase(tx, userId) };
-}
-
-async function erase(tx: TenantTx, userId: string): Promise<number> {
+export async function eraseUserData(tx: TenantTx, userId: string): Promise<number> {
   await tx.query('DELETE FROM users WHERE tenant_id = $1 AND id = $2', [tx.tenantId, userId]);
   const redacted = await tx.query<{ count: number }>('SELECT redact_user_audit($1) AS count', [userId]);
   return redacted.rows[0]!.count;

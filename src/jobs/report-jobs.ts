@@ -16,12 +16,11 @@
  *   failed attempt and is marked failed after the last one.
  */
 import PgBoss from 'pg-boss';
-import pg from 'pg';
-import { queueReport } from '../db/reports.js';
-import { withTenant } from '../db/tenant.js';
+import type pg from 'pg';
 import type { ChangeFeed } from '../realtime/change-feed.js';
 import { generateReport, recordReportFailure, type ReportDeps } from '../services/reports/generate-report.js';
-import type { ReportRequest, ReportRequester } from '../services/reports/request-report.js';
+import { queueAdminReport, type ReportRequest, type ReportRequester } from '../services/reports/request-report.js';
+import { listTenantIds } from '../services/tenant/list-tenants.js';
 
 export const GENERATE_QUEUE = 'report.generate';
 export const MONTHLY_QUEUE = 'report.monthly';
@@ -108,20 +107,14 @@ export class ReportJobs implements ReportRequester {
 
   /** Queues (or re-queues) the report of a month for an admin, and returns its id at once. */
   async request({ tenantId, month, userId }: ReportRequest): Promise<string> {
-    const id = await withTenant(this.options.pool, tenantId, (tx) => queueReport(tx, month, 'admin', userId));
+    const id = await queueAdminReport(this.options.pool, { tenantId, month, userId });
     await this.send({ tenantId, month, trigger: 'admin' });
     return id;
   }
 
   /** Every tenant id, read as the owner through the report_scheduler policy (migration 0006). */
-  async tenants(): Promise<string[]> {
-    const client = new pg.Client({ connectionString: this.options.ownerUrl, application_name: 'commission-intelligence-jobs' });
-    await client.connect();
-    try {
-      return (await client.query<{ id: string }>('SELECT id FROM tenants ORDER BY id')).rows.map((row) => row.id);
-    } finally {
-      await client.end();
-    }
+  tenants(): Promise<string[]> {
+    return listTenantIds({ ownerUrl: this.options.ownerUrl, applicationName: 'commission-intelligence-jobs' });
   }
 
   /**

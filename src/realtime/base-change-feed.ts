@@ -1,5 +1,5 @@
 import { ConnectionStatus, type StatusLog } from '../observability/connection-status.js';
-import type { ChangeFeed, ChangeFeedStats } from './change-feed.js';
+import type { ChangeFeed, ChangeFeedStats } from './change-feed-interface.js';
 import {
   ALL_TENANTS,
   ListenerSet,

@@ -5,7 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import { after, describe, it } from 'node:test';
-import { HttpProblem } from '../../src/http/problem.js';
+import { AppError } from '../../src/domain/app-error.js';
 import { simulatePlan, simulationToJson } from '../../src/domain/plans/simulate.js';
 import { createPlanWorkers } from '../../src/services/plans/plan-workers.js';
 import type { PlanDefinition } from '../../src/domain/plans/definition.js';
@@ -29,7 +29,8 @@ const optimize = {
 };
 
 function problem(status: number, slug: string) {
-  return (error: unknown) => error instanceof HttpProblem && error.status === status && error.slug === slug && error.headers['retry-after'] !== undefined;
+  // 503 over HTTP: the error plugin maps the `unavailable` kind (src/http/plugins/errors.ts).
+  return (error: unknown) => error instanceof AppError && status === 503 && error.kind === 'unavailable' && error.code === slug && error.retryAfterSeconds !== undefined;
 }
 
 describe('plan workers', () => {

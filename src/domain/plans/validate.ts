@@ -3,7 +3,7 @@
  * pointers into the definition so a 422 can point at the field (and, for formulas, at the character).
  * Takes `unknown` on purpose: this is the domain's own guard, whatever the HTTP schema already did.
  */
-import type { Basis, BracketMode, ComponentType, Measure, PayeeType, PlanDefinition } from './definition.js';
+import type { Basis, BracketMode, ComponentType, Measure, PayeeType, PlanDefinition } from './definition-shape.js';
 import { COUNT_MEASURES, MONTH_PATTERN } from './vocabulary.js';
 import { parseExactRate, type Exact } from './exact.js';
 import { compileFormula } from './formula.js';

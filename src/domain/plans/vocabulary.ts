@@ -2,7 +2,7 @@
  * Constant vocabulary of the plan language, in a module of its own so that the validator and the
  * definition (which re-exports the validator) can both read it without an import cycle.
  */
-import type { Measure } from './definition.js';
+import type { Measure } from './definition-shape.js';
 
 /** Measures that count (a rate on them is an amount per unit, in currency). */
 export const COUNT_MEASURES: ReadonlySet<Measure> = new Set<Measure>(['deals', 'transactions', 'company_transactions', 'goal_transactions']);

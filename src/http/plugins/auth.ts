@@ -1,13 +1,10 @@
 import fp from 'fastify-plugin';
 import type { FastifyBaseLogger, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import type pg from 'pg';
 import { LRUCache } from 'lru-cache';
-import { SigningKeysUnavailableError, TokenError, type VerifyToken } from '../../auth/verify-token.js';
-import { tenantIdForOrg } from '../../db/tenant-id.js';
-import { provisionUser, type ProvisionedUser } from '../../db/provisioning.js';
+import { SigningKeysUnavailableError, TokenError, type TokenIdentity } from '../../auth/verify-token.js';
 import type { Principal } from '../../domain/principal.js';
 import { forbidden, serviceUnavailable, unauthorized } from '../problem.js';
-import type { SessionRevocations } from '../../services/sessions/revocations.js';
+import type { PrincipalSource, ProvisionedUser } from '../../services/sessions/principal-source.js';
 import { ALL_TENANTS, type ChangeFeed } from '../../realtime/change-feed.js';
 
 export type { Principal };
@@ -27,12 +24,8 @@ declare module 'fastify' {
 }
 
 export interface AuthPluginOptions {
-  pool: pg.Pool;
-  verifyToken: VerifyToken;
-  promoDays: number;
-  clock: () => Date;
-  /** Revoked sessions: a token whose session_id is in it gets 401. */
-  revocations?: SessionRevocations | undefined;
+  /** Token → identity → provisioned user, with revocations (src/services/sessions/principal-source.ts). */
+  principals: PrincipalSource;
   /** Where erasures made through other instances are heard of (`users` and `erased` events). */
   feed?: ChangeFeed | undefined;
 }
@@ -45,6 +38,7 @@ export const changesUsers = (event: { type: string }): boolean => USERS_CHANGED.
 const BEARER = /^Bearer ([A-Za-z0-9_=-]+\.[A-Za-z0-9_=-]+\.[A-Za-z0-9_=-]*)$/;
 
 async function authPlugin(app: FastifyInstance, options: AuthPluginOptions) {
+  const { principals } = options;
   // Provisioning is a write; a user seen in the last minute skips it.
   const known = new LRUCache<string, ProvisionedUser>({ max: 20_000, ttl: 60_000 });
 
@@ -56,9 +50,9 @@ async function authPlugin(app: FastifyInstance, options: AuthPluginOptions) {
     const token = BEARER.exec(header)?.[1];
     if (!token) throw unauthorized('malformed authorization header');
 
-    let identity;
+    let identity: TokenIdentity;
     try {
-      identity = await options.verifyToken(token);
+      identity = await principals.verify(token);
     } catch (error) {
       if (error instanceof TokenError) throw unauthorized(error.reason);
       if (error instanceof SigningKeysUnavailableError) throw serviceUnavailable('cannot verify tokens right now');
@@ -66,20 +60,12 @@ async function authPlugin(app: FastifyInstance, options: AuthPluginOptions) {
     }
 
     // Before provisioning: a revoked session must not bring its (possibly erased) user back.
-    if (identity.sessionId && (await options.revocations?.isRevoked(tenantIdForOrg(identity.orgId), identity.sessionId))) {
-      throw unauthorized('session revoked');
-    }
+    if (identity.sessionId && (await principals.isRevoked(identity))) throw unauthorized('session revoked');
 
     const cacheKey = `${identity.orgId}\u0000${identity.userId}`;
     let user = known.get(cacheKey);
     if (!user) {
-      user = await provisionUser(options.pool, {
-        orgId: identity.orgId,
-        userId: identity.userId,
-        email: identity.email,
-        promoDays: options.promoDays,
-        today: options.clock(),
-      });
+      user = await principals.provision(identity);
       known.set(cacheKey, user);
       if (user.tenantCreated) request.log.info({ tenant_id: user.tenantId, org_id: identity.orgId }, 'tenant provisioned');
     }

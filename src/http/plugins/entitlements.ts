@@ -1,9 +1,8 @@
 import fp from 'fastify-plugin';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import type pg from 'pg';
 import type { Config } from '../../config.js';
 import { decideFeature, type Feature, type StoredEntitlements, type Tier } from '../../domain/entitlements.js';
-import { databaseEntitlementStore, type EntitlementStore } from '../../services/entitlements/entitlement-store.js';
+import type { EntitlementStore } from '../../services/entitlements/entitlement-store.js';
 import { marketplacePull, type PullEntitlements } from '../../services/entitlements/marketplace-pull.js';
 import { resolveEntitlements } from '../../services/entitlements/resolve-entitlements.js';
 import { HttpProblem, unauthorized } from '../problem.js';
@@ -27,11 +26,10 @@ declare module 'fastify' {
 }
 
 export interface EntitlementsPluginOptions {
-  pool: pg.Pool;
   config: Config;
   clock: () => Date;
-  /** Defaults to the database without a cache. */
-  store?: EntitlementStore;
+  /** Where entitlements are read and written (app.ts: the database, behind the tenant cache when there is one). */
+  store: EntitlementStore;
   /** Defaults to MARKETPLACE_ENTITLEMENTS_URL when set. */
   pull?: PullEntitlements;
 }
@@ -48,7 +46,7 @@ export function paymentRequired(feature: Feature, reason: string, requiredTier: 
 }
 
 async function entitlementsPlugin(app: FastifyInstance, options: EntitlementsPluginOptions) {
-  const store = options.store ?? databaseEntitlementStore(options.pool);
+  const { store } = options;
   const pullUrl = options.config.marketplaceEntitlementsUrl;
   const pull =
     options.pull ??

@@ -1,11 +1,9 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
-import { agentHistory, listAgents, readAgent, updateAgent, type AgentRow } from '../../db/agents.js';
-import { upsertManagers } from '../../db/commissions.js';
-import { withTenant } from '../../db/tenant.js';
-import { parseAmountText, percentOf, toAmount } from '../../domain/money.js';
-import { notFound } from '../problem.js';
-import type { RouteDeps } from '../route-deps.js';
+import { listAgents } from '../../services/agents/list-agents.js';
+import { readAgent } from '../../services/agents/read-agent.js';
+import { updateAgent } from '../../services/agents/update-agent.js';
+import { contextOf, type RouteDeps } from '../route-deps.js';
 import { Problem } from '../schemas/problem.js';
 
 const AgentType = Type.Union([Type.Literal('acq'), Type.Literal('dispo')]);
@@ -31,9 +29,7 @@ const AgentMonth = Type.Object({
 });
 const IdParams = Type.Object({ id: Type.String({ format: 'uuid' }) });
 
-const agent = (row: AgentRow) => ({ ...row });
-
-const agentRoutes: FastifyPluginAsyncTypebox<RouteDeps> = async (app, { pool, tenantChanged }) => {
+const agentRoutes: FastifyPluginAsyncTypebox<RouteDeps> = async (app, deps) => {
   app.get(
     '/agents',
     {
@@ -54,11 +50,7 @@ const agentRoutes: FastifyPluginAsyncTypebox<RouteDeps> = async (app, { pool, te
         response: { 200: Type.Object({ items: Type.Array(Agent), total: Type.Integer(), limit: Type.Integer(), offset: Type.Integer() }), 402: Problem },
       },
     },
-    async (request) => {
-      const { limit, offset } = request.query;
-      const page = await withTenant(pool, request.principal!.tenantId, (tx) => listAgents(tx, request.query));
-      return { items: page.rows.map(agent), total: page.total, limit, offset };
-    },
+    async (request) => listAgents(contextOf(deps, request), request.query),
   );
 
   app.get(
@@ -73,28 +65,7 @@ const agentRoutes: FastifyPluginAsyncTypebox<RouteDeps> = async (app, { pool, te
         response: { 200: Type.Object({ agent: Agent, history: Type.Array(AgentMonth) }), 402: Problem, 404: Problem },
       },
     },
-    async (request) => {
-      const found = await withTenant(pool, request.principal!.tenantId, async (tx) => {
-        const row = await readAgent(tx, request.params.id);
-        return row ? { row, history: await agentHistory(tx, request.params.id) } : undefined;
-      });
-      if (!found) throw notFound('No such agent.');
-      return {
-        agent: agent(found.row),
-        history: found.history.map((month) => {
-          const gp = month.gp === null ? null : (parseAmountText(month.gp) ?? 0);
-          const commission = parseAmountText(month.commission) ?? 0;
-          return {
-            month: month.month,
-            gp: gp === null ? null : toAmount(gp),
-            deals: month.deals,
-            terminations: month.terminations,
-            commission: toAmount(commission),
-            commission_pct: gp === null ? null : percentOf(commission, gp, 1),
-          };
-        }),
-      };
-    },
+    async (request) => readAgent(contextOf(deps, request), request.params),
   );
 
   app.patch(
@@ -119,17 +90,7 @@ const agentRoutes: FastifyPluginAsyncTypebox<RouteDeps> = async (app, { pool, te
         response: { 200: Agent, 402: Problem, 403: Problem, 404: Problem, 422: Problem },
       },
     },
-    async (request) => {
-      const { type, manager, market, active } = request.body;
-      const updated = await withTenant(pool, request.principal!.tenantId, async (tx) => {
-        const managerId = typeof manager === 'string' ? (await upsertManagers(tx, [manager])).get(manager) : manager;
-        if (!(await updateAgent(tx, request.params.id, { type, managerId, market, active }))) return undefined;
-        return readAgent(tx, request.params.id);
-      });
-      if (!updated) throw notFound('No such agent.');
-      await tenantChanged(request.principal!.tenantId, { type: 'agent' });
-      return agent(updated);
-    },
+    async (request) => updateAgent(contextOf(deps, request), { id: request.params.id, ...request.body }),
   );
 };
 

@@ -1,9 +1,10 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
-import { analyticsResponse, type ViewName } from '../../services/analytics/analytics-views.js';
+import type { ViewName } from '../../services/analytics/analytics-views.js';
+import { readAnalyticsView } from '../../services/analytics/read-analytics-view.js';
 import type { TenantCache } from '../../cache/cache.js';
 import { sendJsonText } from '../json-text.js';
-import type { RouteDeps } from '../route-deps.js';
+import { contextOf, type RouteDeps } from '../route-deps.js';
 import { Problem } from '../schemas/problem.js';
 
 const PeriodQuery = Type.Object(
@@ -64,7 +65,7 @@ export interface AnalyticsRouteDeps extends RouteDeps {
   cache: TenantCache | undefined;
 }
 
-const analyticsRoutes: FastifyPluginAsyncTypebox<AnalyticsRouteDeps> = async (app, { pool, cache }) => {
+const analyticsRoutes: FastifyPluginAsyncTypebox<AnalyticsRouteDeps> = async (app, deps) => {
   for (const route of VIEW_ROUTES) {
     app.get(
       route.path,
@@ -82,7 +83,7 @@ const analyticsRoutes: FastifyPluginAsyncTypebox<AnalyticsRouteDeps> = async (ap
       async (request, reply) => {
         // The route's serialiser is fast-json-stringify's, which makes strings.
         const serialize = (view: unknown) => reply.serialize(view) as string;
-        const body = await analyticsResponse({ pool, cache }, request.principal!.tenantId, route.view, request.query, serialize);
+        const body = await readAnalyticsView({ ...contextOf(deps, request), cache: deps.cache }, { view: route.view, query: request.query, serialize });
         return sendJsonText(reply, body);
       },
     );

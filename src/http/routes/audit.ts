@@ -1,9 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
-import { listAuditEntries } from '../../db/audit.js';
-import { withTenant } from '../../db/tenant.js';
-import { HttpProblem } from '../problem.js';
-import type { RouteDeps } from '../route-deps.js';
+import { listAuditEntries } from '../../services/audit/list-audit-entries.js';
+import { auditedContextOf, type RouteDeps } from '../route-deps.js';
 import { Problem } from '../schemas/problem.js';
 
 const AuditItem = Type.Object({
@@ -23,7 +21,7 @@ const AuditItem = Type.Object({
  * The tenant's audit trail (admins). Not gated by entitlements: an organisation that lost its
  * subscription may still need to know who did what.
  */
-const auditRoutes: FastifyPluginAsyncTypebox<RouteDeps> = async (app, { pool }) => {
+const auditRoutes: FastifyPluginAsyncTypebox<RouteDeps> = async (app, deps) => {
   app.get(
     '/audit',
     {
@@ -54,20 +52,7 @@ const auditRoutes: FastifyPluginAsyncTypebox<RouteDeps> = async (app, { pool }) 
         },
       },
     },
-    async (request) => {
-      const { from, to, action, user_id: userId, limit, offset } = request.query;
-      if (from && to && Date.parse(to) <= Date.parse(from)) throw new HttpProblem(400, 'bad-request', '`to` must be after `from`.');
-      // What earlier requests of this instance queued is written first, so the trail is current.
-      await app.auditWriter.flush();
-      const rows = await withTenant(pool, request.principal!.tenantId, (tx) => listAuditEntries(tx, { from, to, action, userId, limit, offset }));
-      const more = rows.length > limit;
-      return {
-        items: rows.slice(0, limit).map((row) => ({ ...row, occurred_at: row.occurred_at.toISOString() })),
-        limit,
-        offset,
-        next_offset: more ? offset + limit : null,
-      };
-    },
+    async (request) => listAuditEntries(auditedContextOf(app, deps, request), request.query),
   );
 };
 

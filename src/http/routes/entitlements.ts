@@ -1,7 +1,8 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
-import { FEATURES, SOURCES, accessOn, featuresOn } from '../../domain/entitlements.js';
-import type { RouteDeps } from '../route-deps.js';
+import { FEATURES, SOURCES } from '../../domain/entitlements.js';
+import { readEntitlements } from '../../services/entitlements/read-entitlements.js';
+import { entitledContextOf, type RouteDeps } from '../route-deps.js';
 
 const EntitlementsResponse = Type.Object(
   {
@@ -38,7 +39,7 @@ const EntitlementsResponse = Type.Object(
 );
 
 /** Never gated: the web app asks it to decide between the dashboard and the upgrade page. */
-const entitlementsRoutes: FastifyPluginAsyncTypebox<RouteDeps> = async (app, { config, clock }) => {
+const entitlementsRoutes: FastifyPluginAsyncTypebox<RouteDeps> = async (app, deps) => {
   app.get(
     '/entitlements',
     {
@@ -49,20 +50,7 @@ const entitlementsRoutes: FastifyPluginAsyncTypebox<RouteDeps> = async (app, { c
         response: { 200: EntitlementsResponse },
       },
     },
-    async (request) => {
-      const record = await app.loadEntitlements(request);
-      const today = clock();
-      const access = accessOn(record, today);
-      return {
-        commission_intelligence: access.commissionIntelligence,
-        subscription_tier: access.tier,
-        promo_until: access.promoUntil,
-        promo_days_left: access.promoDaysLeft,
-        features: featuresOn(record, today),
-        source: record.source,
-        upgrade_url: config.upgradeUrl,
-      };
-    },
+    async (request) => readEntitlements(entitledContextOf(app, deps, request), { upgradeUrl: deps.config.upgradeUrl }),
   );
 };
 

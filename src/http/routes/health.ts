@@ -1,6 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
-import { MIGRATIONS_TABLE } from '../../db/bootstrap.js';
+import { checkReadiness } from '../../services/health/check-readiness.js';
 import type { RouteDeps } from '../route-deps.js';
 
 export interface HealthDeps extends RouteDeps {
@@ -10,7 +10,7 @@ export interface HealthDeps extends RouteDeps {
 
 const Status = Type.Object({ status: Type.String(), detail: Type.Optional(Type.String()) });
 
-const healthRoutes: FastifyPluginAsyncTypebox<HealthDeps> = async (app, { pool, latestMigration }) => {
+const healthRoutes: FastifyPluginAsyncTypebox<HealthDeps> = async (app, deps) => {
   app.get(
     '/healthz',
     { schema: { tags: ['operations'], summary: 'The process is alive', response: { 200: Status } } },
@@ -27,16 +27,8 @@ const healthRoutes: FastifyPluginAsyncTypebox<HealthDeps> = async (app, { pool, 
       },
     },
     async (_request, reply) => {
-      try {
-        const result = await pool.query<{ name: string | null }>(`SELECT max(name) AS name FROM ${MIGRATIONS_TABLE}`);
-        const applied = result.rows[0]?.name ?? null;
-        if (applied === null || applied < latestMigration) {
-          return reply.code(503).send({ status: 'not ready', detail: 'database not migrated' });
-        }
-        return { status: 'ready' };
-      } catch {
-        return reply.code(503).send({ status: 'not ready', detail: 'database unreachable' });
-      }
+      const readiness = await checkReadiness(deps, { latestMigration: deps.latestMigration });
+      return readiness.ready ? { status: 'ready' } : reply.code(503).send({ status: 'not ready', detail: readiness.detail });
     },
   );
 };

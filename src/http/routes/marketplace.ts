@@ -2,14 +2,14 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
 import { SignatureError, verifyMarketplaceSignature, SIGNATURE_TOLERANCE_SECONDS } from '../../auth/marketplace-signature.js';
-import { ensureTenant } from '../../db/provisioning.js';
-import { withTenant } from '../../db/tenant.js';
-import { eraseMarketplaceUser } from '../../db/users.js';
-import { HttpProblem, notFound, serviceUnavailable, unprocessable } from '../problem.js';
-import { tenantIdForOrg } from '../../db/tenant-id.js';
-import { DEFAULT_REVOCATION_TTL_SECONDS, type SessionRevocations } from '../../services/sessions/revocations.js';
+import { pushEntitlements } from '../../services/entitlements/push-entitlements.js';
+import type { SessionRevocations } from '../../services/sessions/revocations.js';
+import { revokeMarketplaceSession } from '../../services/sessions/revoke-session.js';
+import { eraseMarketplaceUser } from '../../services/users/erase-marketplace-user.js';
+import { HttpProblem, notFound } from '../problem.js';
 import type { RouteDeps } from '../route-deps.js';
 import { Problem } from '../schemas/problem.js';
+import { RevokeResponse } from '../schemas/session.js';
 
 const TierSchema = Type.Union([Type.Literal('none'), Type.Literal('promo'), Type.Literal('premium'), Type.Literal('enterprise')]);
 
@@ -52,22 +52,8 @@ const PUSH_BODY_LIMIT = 64 * 1024;
  * HMAC signature over the raw body, which is why this context keeps the body as bytes, verifies it,
  * and only then parses the JSON (in preValidation, so the schema still validates it).
  */
-export const RevokeResponse = Type.Object({ session_id: Type.String(), status: Type.Literal('revoked') });
-
-/** Remembers a revoked session until its tokens would expire (default: the longest a token lives). */
-export async function revokeSessionIn(revocations: SessionRevocations, tenantId: string, sessionId: string, expiresAt: number | undefined, now: Date) {
-  const ttl = expiresAt === undefined ? DEFAULT_REVOCATION_TTL_SECONDS : Math.min(expiresAt - Math.floor(now.getTime() / 1000), DEFAULT_REVOCATION_TTL_SECONDS);
-  if (ttl <= 0) return; // every token of the session has expired already
-  try {
-    await revocations.revoke(tenantId, sessionId, ttl);
-  } catch {
-    throw serviceUnavailable('cannot record the revocation right now; retry');
-  }
-}
-
-const marketplaceRoutes: FastifyPluginAsyncTypebox<RouteDeps & { revocations: SessionRevocations }> = async (app, { config, pool, clock, revocations, tenantChanged }) => {
-  const revokeSession = (tenantId: string, sessionId: string, expiresAt: number | undefined, now: Date) =>
-    revokeSessionIn(revocations, tenantId, sessionId, expiresAt, now);
+const marketplaceRoutes: FastifyPluginAsyncTypebox<RouteDeps & { revocations: SessionRevocations }> = async (app, deps) => {
+  const { config, clock } = deps;
   const secret = config.marketplaceWebhookSecret;
   const signedAt = new WeakMap<FastifyRequest, Date>();
 
@@ -121,10 +107,9 @@ const marketplaceRoutes: FastifyPluginAsyncTypebox<RouteDeps & { revocations: Se
       },
     },
     async (request) => {
-      const { tenant_id: orgId, session_id: sessionId, expires_at: expiresAt } = request.body;
-      await revokeSession(tenantIdForOrg(orgId), sessionId, expiresAt, clock());
-      request.log.info({ tenant_id: tenantIdForOrg(orgId) }, 'session revoked by the marketplace');
-      return { session_id: sessionId, status: 'revoked' as const };
+      const { tenantId, ...revoked } = await revokeMarketplaceSession(deps, request.body);
+      request.log.info({ tenant_id: tenantId }, 'session revoked by the marketplace');
+      return revoked;
     },
   );
 
@@ -166,14 +151,11 @@ const marketplaceRoutes: FastifyPluginAsyncTypebox<RouteDeps & { revocations: Se
       },
     },
     async (request) => {
-      const tenantId = tenantIdForOrg(request.body.tenant_id);
-      // Queued audit entries of this user are written first, so the redaction covers them too.
-      await app.auditWriter.flush();
-      const erased = await withTenant(pool, tenantId, (tx) => eraseMarketplaceUser(tx, request.body.user_id));
-      if (!erased) return { status: 'absent' as const, audit_entries_redacted: 0 };
-      await tenantChanged(tenantId, { type: 'users' });
-      request.log.info({ tenant_id: tenantId, erased_user_id: erased.userId, audit_entries_redacted: erased.auditEntriesRedacted }, 'user erased by the marketplace');
-      return { status: 'erased' as const, audit_entries_redacted: erased.auditEntriesRedacted };
+      const { tenantId, userId, ...erasure } = await eraseMarketplaceUser({ ...deps, audit: app.auditWriter }, request.body);
+      if (erasure.status === 'erased') {
+        request.log.info({ tenant_id: tenantId, erased_user_id: userId, audit_entries_redacted: erasure.audit_entries_redacted }, 'user erased by the marketplace');
+      }
+      return erasure;
     },
   );
 
@@ -199,29 +181,12 @@ const marketplaceRoutes: FastifyPluginAsyncTypebox<RouteDeps & { revocations: Se
       },
     },
     async (request) => {
-      const body = request.body;
-      const now = clock();
-      const occurredAt = body.occurred_at ? new Date(body.occurred_at) : signedAt.get(request)!;
-      if (occurredAt.getTime() > now.getTime() + SIGNATURE_TOLERANCE_SECONDS * 1000) {
-        // A time in the future would make every later event look older.
-        throw unprocessable('occurred_at is in the future.', [{ pointer: '/occurred_at', message: 'is later than now' }]);
-      }
-      if (body.subscription_tier === 'promo' && body.promo_until === null) {
-        throw unprocessable('A promotion needs its last day.', [{ pointer: '/promo_until', message: 'is required for the promo tier' }]);
-      }
-      const { tenantId, created } = await ensureTenant(pool, body.tenant_id, { promoDays: config.promoDays, today: now });
-      const { outcome, after } = await app.entitlementStore.push(tenantId, body.event_id, {
-        source: 'push',
-        time: occurredAt,
-        tier: body.subscription_tier,
-        promoUntil: body.promo_until,
-        flags: body.flags ?? {},
-      });
-      request.log.info(
-        { tenant_id: tenantId, event_id: body.event_id, outcome, tier: after.tier, tenant_created: created },
-        'marketplace entitlement push',
+      const { tenantId, created, tier, ...pushed } = await pushEntitlements(
+        { ...deps, promoDays: config.promoDays, store: app.entitlementStore, toleranceSeconds: SIGNATURE_TOLERANCE_SECONDS },
+        { ...request.body, signedAt: signedAt.get(request)! },
       );
-      return { event_id: body.event_id, status: outcome };
+      request.log.info({ tenant_id: tenantId, event_id: pushed.event_id, outcome: pushed.status, tier, tenant_created: created }, 'marketplace entitlement push');
+      return pushed;
     },
   );
 };

@@ -1,14 +1,15 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import type { FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
-import { loadHistory } from '../../db/history.js';
-import { addPlanVersion, createPlan, deletePlan, listPlans, readPlan, type PlanRow } from '../../db/plans.js';
-import { withTenant } from '../../db/tenant.js';
-import { parsePlan, planNeedsDeals, type PlanDefinition } from '../../domain/plans/definition.js';
-import { validateOptimizeOptions, type OptimizeOptions } from '../../domain/plans/optimize.js';
+import { addPlanVersion } from '../../services/plans/add-plan-version.js';
+import { calculatePlan } from '../../services/plans/calculate-plan.js';
+import { createPlan } from '../../services/plans/create-plan.js';
+import { deletePlan } from '../../services/plans/delete-plan.js';
+import { listPlans } from '../../services/plans/list-plans.js';
+import { optimizePlan } from '../../services/plans/optimize-plan.js';
 import type { PlanWorkers } from '../../services/plans/plan-workers.js';
-import { HttpProblem, notFound, unprocessable } from '../problem.js';
-import type { RouteDeps } from '../route-deps.js';
+import { readPlan } from '../../services/plans/read-plan.js';
+import { simulatePlan } from '../../services/plans/simulate-plan.js';
+import { contextOf, entitledContextOf, type RouteDeps } from '../route-deps.js';
 import { MonthString } from '../schemas/commission-month.js';
 import { Problem } from '../schemas/problem.js';
 
@@ -62,48 +63,14 @@ const PlanView = Type.Object({
 const IdParams = Type.Object({ id: Type.String({ format: 'uuid' }) });
 const Loose = Type.Object({}, { additionalProperties: true });
 
-/** Plans without a stated start apply to all history. */
-const ALWAYS = '1970-01';
-
-function planView(row: PlanRow) {
-  const versions = row.versions.map((version) => ({ ...version, created_at: version.created_at.toISOString() }));
-  return { id: row.id, name: row.name, created_at: row.created_at.toISOString(), current: versions.at(-1)!, versions };
-}
-
-function checkedDefinition(input: unknown, pointerPrefix = ''): PlanDefinition {
-  const parsed = parsePlan(input);
-  if (!parsed.ok) {
-    throw unprocessable(
-      `The plan has ${parsed.issues.length} problem${parsed.issues.length === 1 ? '' : 's'}.`,
-      parsed.issues.map((issue) => ({ pointer: `${pointerPrefix}${issue.pointer}`, message: issue.message })),
-    );
-  }
-  return parsed.plan;
-}
-
-function usesFormulas(plan: PlanDefinition): boolean {
-  return (plan.components ?? []).some((component) => component.type === 'formula');
-}
-
-function splitBody(body: Record<string, unknown>): { definition: unknown; effectiveFrom: string } {
-  const { effective_from: effectiveFrom, ...definition } = body;
-  return { definition, effectiveFrom: typeof effectiveFrom === 'string' ? effectiveFrom : ALWAYS };
-}
-
-function checkRange(from: string, to: string): void {
-  if (to < from) throw new HttpProblem(400, 'bad-request', '`to` is before `from`.');
-}
-
 export interface PlanRouteDeps extends RouteDeps {
   /** Where calculations, simulations and optimiser searches run (worker threads). */
   planWorkers: PlanWorkers;
 }
 
-const planRoutes: FastifyPluginAsyncTypebox<PlanRouteDeps> = async (app, { pool, tenantChanged, planWorkers }) => {
-  /** Custom formulas are an enterprise feature: a plan using one needs it on top of the route's feature. */
-  const checkFormulas = async (request: FastifyRequest, plan: PlanDefinition) => {
-    if (usesFormulas(plan)) await app.requireFeature('custom_formulas')(request);
-  };
+const planRoutes: FastifyPluginAsyncTypebox<PlanRouteDeps> = async (app, deps) => {
+  const { planWorkers } = deps;
+  const planContextOf = (request: Parameters<typeof contextOf>[1]) => ({ ...entitledContextOf(app, deps, request), planWorkers });
 
   app.get(
     '/plans',
@@ -111,7 +78,7 @@ const planRoutes: FastifyPluginAsyncTypebox<PlanRouteDeps> = async (app, { pool,
       onRequest: app.requireFeature('plans'),
       schema: { tags: ['plans'], summary: 'Commission plans with their versions', security: [{ bearerAuth: [] }], response: { 200: Type.Object({ items: Type.Array(PlanView) }), 402: Problem } },
     },
-    async (request) => ({ items: (await withTenant(pool, request.principal!.tenantId, listPlans)).map(planView) }),
+    async (request) => listPlans(contextOf(deps, request)),
   );
 
   app.post(
@@ -127,15 +94,7 @@ const planRoutes: FastifyPluginAsyncTypebox<PlanRouteDeps> = async (app, { pool,
         response: { 201: PlanView, 403: Problem, 422: Problem },
       },
     },
-    async (request, reply) => {
-      const { definition, effectiveFrom } = splitBody(request.body as Record<string, unknown>);
-      const plan = checkedDefinition(definition);
-      await checkFormulas(request, plan);
-      const principal = request.principal!;
-      const row = await withTenant(pool, principal.tenantId, async (tx) => readPlan(tx, await createPlan(tx, plan, effectiveFrom, principal.userId)));
-      await tenantChanged(principal.tenantId, { type: 'plan' });
-      return reply.code(201).send(planView(row!));
-    },
+    async (request, reply) => reply.code(201).send(await createPlan(planContextOf(request), request.body)),
   );
 
   app.get(
@@ -144,11 +103,7 @@ const planRoutes: FastifyPluginAsyncTypebox<PlanRouteDeps> = async (app, { pool,
       onRequest: app.requireFeature('plans'),
       schema: { tags: ['plans'], summary: 'One plan with every version', security: [{ bearerAuth: [] }], params: IdParams, response: { 200: PlanView, 402: Problem, 404: Problem } },
     },
-    async (request) => {
-      const row = await withTenant(pool, request.principal!.tenantId, (tx) => readPlan(tx, request.params.id));
-      if (!row) throw notFound('No such plan.');
-      return planView(row);
-    },
+    async (request) => readPlan(contextOf(deps, request), request.params),
   );
 
   app.put(
@@ -165,18 +120,7 @@ const planRoutes: FastifyPluginAsyncTypebox<PlanRouteDeps> = async (app, { pool,
         response: { 200: PlanView, 403: Problem, 404: Problem, 422: Problem },
       },
     },
-    async (request) => {
-      const { definition, effectiveFrom } = splitBody(request.body as Record<string, unknown>);
-      const plan = checkedDefinition(definition);
-      await checkFormulas(request, plan);
-      const principal = request.principal!;
-      const row = await withTenant(pool, principal.tenantId, async (tx) =>
-        (await addPlanVersion(tx, request.params.id, plan, effectiveFrom, principal.userId)) ? readPlan(tx, request.params.id) : undefined,
-      );
-      if (!row) throw notFound('No such plan.');
-      await tenantChanged(principal.tenantId, { type: 'plan' });
-      return planView(row);
-    },
+    async (request) => addPlanVersion(planContextOf(request), { ...(request.body), id: request.params.id }),
   );
 
   app.delete(
@@ -186,9 +130,7 @@ const planRoutes: FastifyPluginAsyncTypebox<PlanRouteDeps> = async (app, { pool,
       schema: { tags: ['plans'], summary: 'Delete a plan with its versions (admin)', security: [{ bearerAuth: [] }], params: IdParams, response: { 204: Type.Null(), 403: Problem, 404: Problem } },
     },
     async (request, reply) => {
-      const deleted = await withTenant(pool, request.principal!.tenantId, (tx) => deletePlan(tx, request.params.id));
-      if (!deleted) throw notFound('No such plan.');
-      await tenantChanged(request.principal!.tenantId, { type: 'plan' });
+      await deletePlan(contextOf(deps, request), request.params);
       return reply.code(204).send(null);
     },
   );
@@ -207,23 +149,7 @@ const planRoutes: FastifyPluginAsyncTypebox<PlanRouteDeps> = async (app, { pool,
         response: { 200: Loose, 404: Problem },
       },
     },
-    async (request) => {
-      const { month } = request.query;
-      const { id } = request.params;
-      const { total, statements } = await planWorkers.calculate(async () => {
-        const { plan, history } = await withTenant(pool, request.principal!.tenantId, async (tx) => {
-          const stored = await readPlan(tx, id);
-          if (!stored) return { plan: null, history: [] };
-          const deals = stored.versions.some((version) => planNeedsDeals(version.definition));
-          return { plan: stored, history: await loadHistory(tx, month, { deals }) };
-        });
-        if (!plan) throw notFound('No such plan.');
-        if (!history.some((entry) => entry.month === month)) throw notFound(`No commission data for ${month}.`);
-        const versions = plan.versions.map((version) => ({ effective_from: version.effective_from, definition: version.definition }));
-        return { plan: versions, history, month };
-      });
-      return { plan_id: id, month, total, statements };
-    },
+    async (request) => calculatePlan({ ...contextOf(deps, request), planWorkers }, { ...request.params, ...request.query }),
   );
 
   app.post(
@@ -254,17 +180,7 @@ const planRoutes: FastifyPluginAsyncTypebox<PlanRouteDeps> = async (app, { pool,
         },
       },
     },
-    async (request) => {
-      const { from, to, top } = request.body;
-      checkRange(from, to);
-      const plan = checkedDefinition(request.body.plan, '/plan');
-      await checkFormulas(request, plan);
-      return planWorkers.simulate(async () => {
-        const history = await withTenant(pool, request.principal!.tenantId, (tx) => loadHistory(tx, to, { deals: planNeedsDeals(plan) }));
-        if (!history.some((entry) => entry.month >= from)) throw notFound(`No commission data between ${from} and ${to}.`);
-        return { plan, history, from, to, top };
-      });
-    },
+    async (request) => simulatePlan(planContextOf(request), request.body),
   );
 
   app.post(
@@ -303,24 +219,7 @@ const planRoutes: FastifyPluginAsyncTypebox<PlanRouteDeps> = async (app, { pool,
         response: { 200: Loose, 400: Problem, 404: Problem, 422: Problem, 503: Problem },
       },
     },
-    async (request) => {
-      const options = request.body as OptimizeOptions;
-      const issues = validateOptimizeOptions(options);
-      if (issues.length > 0) throw unprocessable('The optimiser options are invalid.', issues.map(({ pointer, message }) => ({ pointer, message })));
-      return planWorkers.optimize(async () => {
-        const history = await withTenant(pool, request.principal!.tenantId, async (tx) => {
-          const span = await tx.query<{ last: string | null }>(
-            "SELECT to_char(max(month), 'YYYY-MM') AS last FROM commission_months WHERE tenant_id = $1",
-            [tx.tenantId],
-          );
-          const last = options.to ?? span.rows[0]?.last;
-          // The optimiser searches brackets on monthly, quarterly or yearly GP: never on single deals.
-          return last ? loadHistory(tx, last, { deals: false }) : [];
-        });
-        if (history.length === 0) throw notFound('No commission data to optimise against.');
-        return { history, options };
-      });
-    },
+    async (request) => optimizePlan({ ...contextOf(deps, request), planWorkers }, request.body),
   );
 };
 

@@ -1,11 +1,9 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
-import { hasMonth, listReports, readReport, type ReportRow } from '../../db/reports.js';
-import { withTenant } from '../../db/tenant.js';
-import { statementsCsv } from '../../domain/reports/statements.js';
-import type { ReportRequester } from '../../services/reports/request-report.js';
-import { HttpProblem, notFound } from '../problem.js';
-import type { RouteDeps } from '../route-deps.js';
+import { listReports } from '../../services/reports/list-reports.js';
+import { readReport } from '../../services/reports/read-report.js';
+import { requestReport, type ReportRequester } from '../../services/reports/request-report.js';
+import { contextOf, type RouteDeps } from '../route-deps.js';
 import { MonthString } from '../schemas/commission-month.js';
 import { Problem } from '../schemas/problem.js';
 
@@ -45,22 +43,11 @@ const ReportContent = Type.Object({
 });
 const IdParams = Type.Object({ id: Type.String({ format: 'uuid' }) });
 
-const view = (row: ReportRow) => ({
-  id: row.id,
-  month: row.month,
-  status: row.status,
-  trigger: row.trigger,
-  attempts: row.attempts,
-  error: row.error,
-  requested_at: row.requested_at.toISOString(),
-  completed_at: row.completed_at?.toISOString() ?? null,
-});
-
 /**
  * Monthly reports: pay statements and the analytics summary of one closed month, made in the
  * background (src/jobs: on the 1st of every month for the month before, and when an admin asks).
  */
-const reportRoutes: FastifyPluginAsyncTypebox<ReportRouteDeps> = async (app, { pool, reports }) => {
+const reportRoutes: FastifyPluginAsyncTypebox<ReportRouteDeps> = async (app, deps) => {
   app.post(
     '/reports',
     {
@@ -77,12 +64,8 @@ const reportRoutes: FastifyPluginAsyncTypebox<ReportRouteDeps> = async (app, { p
       },
     },
     async (request, reply) => {
-      const principal = request.principal!;
-      const { month } = request.body;
-      if (!(await withTenant(pool, principal.tenantId, (tx) => hasMonth(tx, month)))) throw notFound(`No commission data for ${month}.`);
-      const id = await reports.request({ tenantId: principal.tenantId, month, userId: principal.userId });
-      const row = await withTenant(pool, principal.tenantId, (tx) => readReport(tx, id));
-      return reply.code(202).header('location', `/api/v1/reports/${id}`).send(view(row!));
+      const report = await requestReport({ ...contextOf(deps, request), reports: deps.reports }, request.body);
+      return reply.code(202).header('location', `/api/v1/reports/${report.id}`).send(report);
     },
   );
 
@@ -98,7 +81,7 @@ const reportRoutes: FastifyPluginAsyncTypebox<ReportRouteDeps> = async (app, { p
         response: { 200: Type.Object({ items: Type.Array(ReportView) }), 402: Problem },
       },
     },
-    async (request) => ({ items: (await withTenant(pool, request.principal!.tenantId, (tx) => listReports(tx, request.query.limit))).map(view) }),
+    async (request) => listReports(contextOf(deps, request), request.query),
   );
 
   app.get(
@@ -122,20 +105,14 @@ const reportRoutes: FastifyPluginAsyncTypebox<ReportRouteDeps> = async (app, { p
       },
     },
     async (request, reply) => {
-      const report = await withTenant(pool, request.principal!.tenantId, (tx) => readReport(tx, request.params.id));
-      if (!report) throw notFound('No such report.');
-      if (request.query.format === 'csv') {
-        if (report.status !== 'ready' || !report.statements) {
-          throw new HttpProblem(409, 'report-not-ready', `The report is ${report.status}; its CSV exists once it is ready.`);
-        }
-        return reply
-          .type('text/csv; charset=utf-8')
-          .header('content-disposition', `attachment; filename="report-${report.month}.csv"`)
-          .serializer((payload: unknown) => payload as string)
-          // Text, not the JSON the 200 schema describes: the serializer above passes it through.
-          .send(statementsCsv(report.month, report.statements) as never);
-      }
-      return { ...view(report), summary: report.summary, statements: report.statements };
+      const read = await readReport(contextOf(deps, request), { ...request.params, ...request.query });
+      if (read.format === 'json') return read.report;
+      return reply
+        .type('text/csv; charset=utf-8')
+        .header('content-disposition', `attachment; filename="${read.name}.csv"`)
+        .serializer((payload: unknown) => payload as string)
+        // Text, not the JSON the 200 schema describes: the serializer above passes it through.
+        .send(read.csv as never);
     },
   );
 };

@@ -1,12 +1,13 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import type { SessionRevocations } from '../../services/sessions/revocations.js';
-import type { RouteDeps } from '../route-deps.js';
+import { revokeSession } from '../../services/sessions/revoke-session.js';
+import { contextOf, type RouteDeps } from '../route-deps.js';
 import { Problem } from '../schemas/problem.js';
-import { RevokeResponse, revokeSessionIn } from './marketplace.js';
+import { RevokeResponse } from '../schemas/session.js';
 
 /** A tenant admin ends a session of one of the organisation's users (a lost laptop, a leaver). */
-const sessionRoutes: FastifyPluginAsyncTypebox<RouteDeps & { revocations: SessionRevocations }> = async (app, { clock, revocations }) => {
+const sessionRoutes: FastifyPluginAsyncTypebox<RouteDeps & { revocations: SessionRevocations }> = async (app, deps) => {
   app.post(
     '/sessions/revoke',
     {
@@ -26,10 +27,9 @@ const sessionRoutes: FastifyPluginAsyncTypebox<RouteDeps & { revocations: Sessio
       },
     },
     async (request) => {
-      const { session_id: sessionId, expires_at: expiresAt } = request.body;
-      await revokeSessionIn(revocations, request.principal!.tenantId, sessionId, expiresAt, clock());
+      const revoked = await revokeSession({ ...contextOf(deps, request), revocations: deps.revocations }, request.body);
       request.log.info('session revoked by an admin');
-      return { session_id: sessionId, status: 'revoked' as const };
+      return revoked;
     },
   );
 };

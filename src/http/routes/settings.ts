@@ -1,8 +1,8 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
-import { readSettings, writeSettings } from '../../db/settings.js';
-import { withTenant } from '../../db/tenant.js';
-import type { RouteDeps } from '../route-deps.js';
+import { readSettings } from '../../services/settings/read-settings.js';
+import { updateSettings } from '../../services/settings/update-settings.js';
+import { contextOf, type RouteDeps } from '../route-deps.js';
 import { Problem } from '../schemas/problem.js';
 
 const Settings = Type.Object(
@@ -16,14 +16,14 @@ const Settings = Type.Object(
   { additionalProperties: false, examples: [{ termination_threshold: 0.15 }] },
 );
 
-const settingsRoutes: FastifyPluginAsyncTypebox<RouteDeps> = async (app, { pool, tenantChanged }) => {
+const settingsRoutes: FastifyPluginAsyncTypebox<RouteDeps> = async (app, deps) => {
   app.get(
     '/settings',
     {
       onRequest: app.requireFeature('analytics'),
       schema: { tags: ['settings'], summary: "The tenant's thresholds", security: [{ bearerAuth: [] }], response: { 200: Settings, 402: Problem } },
     },
-    async (request) => withTenant(pool, request.principal!.tenantId, readSettings),
+    async (request) => readSettings(contextOf(deps, request)),
   );
 
   app.put(
@@ -38,15 +38,7 @@ const settingsRoutes: FastifyPluginAsyncTypebox<RouteDeps> = async (app, { pool,
         response: { 200: Settings, 402: Problem, 403: Problem, 422: Problem },
       },
     },
-    async (request) => {
-      const tenantId = request.principal!.tenantId;
-      const settings = await withTenant(pool, tenantId, async (tx) => {
-        await writeSettings(tx, request.body);
-        return readSettings(tx);
-      });
-      await tenantChanged(tenantId, { type: 'settings' });
-      return settings;
-    },
+    async (request) => updateSettings(contextOf(deps, request), request.body),
   );
 };
 

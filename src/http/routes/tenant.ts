@@ -1,16 +1,15 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
-import { eraseTenant } from '../../services/tenant/erase-tenant.js';
+import { eraseOrganisation } from '../../services/tenant/erase-tenant.js';
 import { exportTenant } from '../../services/tenant/export-tenant.js';
-import { unprocessable } from '../problem.js';
-import type { RouteDeps } from '../route-deps.js';
+import { contextOf, type RouteDeps } from '../route-deps.js';
 import { Problem } from '../schemas/problem.js';
 
 /**
  * GDPR: the organisation's own data, out (export) and gone (erasure). Admins only, and never gated
  * by entitlements: a tenant without a subscription keeps these rights.
  */
-const tenantRoutes: FastifyPluginAsyncTypebox<RouteDeps> = async (app, { pool, clock, tenantChanged }) => {
+const tenantRoutes: FastifyPluginAsyncTypebox<RouteDeps> = async (app, deps) => {
   app.get(
     '/tenant/export',
     {
@@ -27,15 +26,12 @@ const tenantRoutes: FastifyPluginAsyncTypebox<RouteDeps> = async (app, { pool, c
       },
     },
     async (request, reply) => {
-      const principal = request.principal!;
-      // The trail of what happened so far belongs in the export too.
-      await app.auditWriter.flush();
-      const now = clock();
+      const exported = await exportTenant({ ...contextOf(deps, request), audit: app.auditWriter, log: request.log });
       reply
         .type('application/json; charset=utf-8')
-        .header('content-disposition', `attachment; filename="tenant-export-${now.toISOString().slice(0, 10)}.json"`)
+        .header('content-disposition', `attachment; filename="${exported.fileName}"`)
         .header('cache-control', 'no-store');
-      return reply.send(exportTenant(pool, principal.tenantId, principal.orgId, now, request.log));
+      return reply.send(exported.stream);
     },
   );
 
@@ -60,15 +56,9 @@ const tenantRoutes: FastifyPluginAsyncTypebox<RouteDeps> = async (app, { pool, c
       },
     },
     async (request) => {
-      const principal = request.principal!;
-      if (request.body.confirm !== principal.orgId) {
-        throw unprocessable('Confirm the erasure with the organisation id.', [{ pointer: '/confirm', message: 'is not the id of your organisation' }]);
-      }
-      // Pending audit rows first: the erasure removes them along with the rest, as it should.
-      await app.auditWriter.flush();
-      const erasure = await eraseTenant(pool, principal.tenantId, { orgId: principal.orgId, erasedBy: principal.userId, requestId: request.id });
-      request.log.warn({ tenant_id: principal.tenantId, tables: erasure.tables }, 'tenant erased');
-      await tenantChanged(principal.tenantId, { type: 'erased' });
+      const ctx = { ...contextOf(deps, request), audit: app.auditWriter };
+      const erasure = await eraseOrganisation(ctx, { ...request.body, requestId: request.id });
+      request.log.warn({ tenant_id: ctx.principal.tenantId, tables: erasure.tables }, 'tenant erased');
       // The tenant is gone, so there is nowhere to audit this request to: the tombstone is its record.
       request.principal = null;
       return { status: 'erased' as const, tables: erasure.tables };

@@ -1,13 +1,12 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
-import { withTenant } from '../../db/tenant.js';
-import { eraseUser, listUsers, readUser, setUserRole, type UserRow } from '../../db/users.js';
-import type { Principal } from '../plugins/auth.js';
 import type { SessionRevocations } from '../../services/sessions/revocations.js';
-import { forbidden, HttpProblem, notFound } from '../problem.js';
-import type { RouteDeps } from '../route-deps.js';
+import { eraseUser } from '../../services/users/erase-user.js';
+import { listUsers } from '../../services/users/list-users.js';
+import { readUser } from '../../services/users/read-user.js';
+import { setUserRole } from '../../services/users/set-user-role.js';
+import { auditedContextOf, contextOf, type RouteDeps } from '../route-deps.js';
 import { Problem } from '../schemas/problem.js';
-import { revokeSessionIn } from './marketplace.js';
 
 const Role = Type.Union([Type.Literal('admin'), Type.Literal('member')]);
 const User = Type.Object({
@@ -20,27 +19,11 @@ const UserParams = Type.Object({
   id: Type.Union([Type.String({ format: 'uuid' }), Type.Literal('me')], { description: 'A user id, or `me` for the caller.' }),
 });
 
-const user = (row: UserRow) => ({ id: row.id, email: row.email, role: row.role, created_at: row.created_at.toISOString() });
-
-const lastAdmin = () =>
-  new HttpProblem(409, 'last-admin', 'This is the organisation’s only admin while it has other users: make another user admin first.');
-
-/** `me` is the caller; any other id must be the caller's, or the caller an admin. */
-function subject(principal: Principal, id: string): { userId: string; self: boolean } {
-  const userId = id === 'me' ? principal.userId : id;
-  const self = userId === principal.userId;
-  if (!self && principal.role !== 'admin') throw forbidden('this action needs the admin role');
-  return { userId, self };
-}
-
 /**
  * The organisation's users as the service knows them (the marketplace owns the accounts): who
  * they are, their stored role, and erasure of one user's personal data (GDPR).
  */
-const userRoutes: FastifyPluginAsyncTypebox<RouteDeps & { revocations: SessionRevocations }> = async (
-  app,
-  { pool, clock, tenantChanged, revocations },
-) => {
+const userRoutes: FastifyPluginAsyncTypebox<RouteDeps & { revocations: SessionRevocations }> = async (app, deps) => {
   app.get(
     '/users',
     {
@@ -52,7 +35,7 @@ const userRoutes: FastifyPluginAsyncTypebox<RouteDeps & { revocations: SessionRe
         response: { 200: Type.Object({ items: Type.Array(User) }), 403: Problem },
       },
     },
-    async (request) => ({ items: (await withTenant(pool, request.principal!.tenantId, listUsers)).map(user) }),
+    async (request) => listUsers(contextOf(deps, request)),
   );
 
   app.get(
@@ -66,12 +49,7 @@ const userRoutes: FastifyPluginAsyncTypebox<RouteDeps & { revocations: SessionRe
         response: { 200: User, 403: Problem, 404: Problem },
       },
     },
-    async (request) => {
-      const { userId } = subject(request.principal!, request.params.id);
-      const row = await withTenant(pool, request.principal!.tenantId, (tx) => readUser(tx, userId));
-      if (!row) throw notFound('no such user in this organisation');
-      return user(row);
-    },
+    async (request) => readUser(contextOf(deps, request), request.params),
   );
 
   app.patch(
@@ -90,15 +68,7 @@ const userRoutes: FastifyPluginAsyncTypebox<RouteDeps & { revocations: SessionRe
         response: { 200: User, 403: Problem, 404: Problem, 409: Problem, 422: Problem },
       },
     },
-    async (request) => {
-      const { userId } = subject(request.principal!, request.params.id);
-      const tenantId = request.principal!.tenantId;
-      const change = await withTenant(pool, tenantId, (tx) => setUserRole(tx, userId, request.body.role));
-      if (change.status === 'not-found') throw notFound('no such user in this organisation');
-      if (change.status === 'last-admin') throw lastAdmin();
-      await tenantChanged(tenantId, { type: 'users' });
-      return user(change.user);
-    },
+    async (request) => setUserRole(contextOf(deps, request), { id: request.params.id, role: request.body.role }),
   );
 
   app.delete(
@@ -129,21 +99,9 @@ const userRoutes: FastifyPluginAsyncTypebox<RouteDeps & { revocations: SessionRe
       },
     },
     async (request) => {
-      const { userId, self } = subject(request.principal!, request.params.id);
-      const principal = request.principal!;
-      // Queued audit entries of this user are written first, so the redaction covers them too.
-      await app.auditWriter.flush();
-      const erasure = await withTenant(pool, principal.tenantId, (tx) => eraseUser(tx, userId));
-      if (erasure.status === 'not-found') throw notFound('no such user in this organisation');
-      if (erasure.status === 'last-admin') throw lastAdmin();
-      request.log.info({ erased_user_id: userId, audit_entries_redacted: erasure.auditEntriesRedacted }, 'user erased');
-      // Every instance forgets the user.
-      await tenantChanged(principal.tenantId, { type: 'users' });
-      if (self) {
-        request.auditWithoutIp = true;
-        if (principal.sessionId) await revokeSessionIn(revocations, principal.tenantId, principal.sessionId, undefined, clock());
-      }
-      return { status: 'erased' as const, user_id: userId, audit_entries_redacted: erasure.auditEntriesRedacted };
+      const erasure = await eraseUser({ ...auditedContextOf(app, deps, request), revocations: deps.revocations }, request.params);
+      request.log.info({ erased_user_id: erasure.user_id, audit_entries_redacted: erasure.audit_entries_redacted }, 'user erased');
+      return erasure;
     },
   );
 };

@@ -1,14 +1,15 @@
 import type pg from 'pg';
-import { loadMarketCoordinates, loadRollups } from '../../db/analytics.js';
+import { loadMarketCoordinates, loadRollups, type StoredRollup } from '../../db/analytics.js';
 import type { Coordinates } from '../../domain/analytics/markets.js';
 import { readSettings, type TenantSettings } from '../../db/settings.js';
 import { withTenant } from '../../db/tenant.js';
 import { resolvePeriod, type PeriodError, type PeriodQuery, type ResolvedPeriod } from '../../domain/analytics/periods.js';
-import { dataSpan, type MonthRollup } from '../../domain/analytics/rollups.js';
+import { dataSpan, rollupFromHistory, type MonthRollup } from '../../domain/analytics/rollups.js';
+import { historyMonthFromImport } from '../../domain/imports/to-history.js';
 import { agentSeries, marketSeries, predictiveSeries, teamSeries, terminationsByAgent } from '../../domain/analytics/series.js';
 import { summarize } from '../../domain/analytics/summary.js';
-import { HttpProblem } from '../../http/problem.js';
-import { TEXT_CODEC, type TenantCache } from '../../cache/cache.js';
+import { mergeMonthRollups } from '../../domain/closings/rollup.js';
+import { AppError } from '../../domain/app-error.js';
 
 export const VIEWS = {
   summary: (rollups: MonthRollup[], period: ResolvedPeriod, settings: TenantSettings) => ({
@@ -36,12 +37,21 @@ function periodView(period: ResolvedPeriod) {
   return { from: period.from, to: period.to, label: period.label, as_of: period.now };
 }
 
-/** Results live 10 minutes at most; every write of the tenant invalidates them sooner. */
-const TTL_SECONDS = 600;
+function periodError(error: PeriodError): AppError {
+  if (error.code === 'no_data') return new AppError('not-found', 'no-data', error.message);
+  return new AppError('bad-request', 'bad-period', error.message, { errors: [{ pointer: `/query/${error.field}`, message: error.message }] });
+}
 
-function periodProblem(error: PeriodError): HttpProblem {
-  if (error.code === 'no_data') return new HttpProblem(404, 'no-data', error.message);
-  return new HttpProblem(400, 'bad-period', error.message, { errors: [{ pointer: `/query/${error.field}`, message: error.message }] });
+/**
+ * A month's roll-up for analytics. A payee-level month imported before roll-ups were stored is
+ * rolled up from its document, on the fly; a month with closings reads theirs, merged with a
+ * payee-level import of the same month when there is one (closings for GP, deals and people, the
+ * import for pay: src/domain/closings/rollup.ts).
+ */
+function rollupOf(stored: StoredRollup): MonthRollup {
+  const payees = stored.rollup ?? (stored.document ? rollupFromHistory([historyMonthFromImport(stored.document)])[0]! : null);
+  if (payees && stored.closings) return mergeMonthRollups(payees, stored.closings);
+  return (payees ?? stored.closings)!;
 }
 
 /**
@@ -50,30 +60,11 @@ function periodProblem(error: PeriodError): HttpProblem {
  */
 export async function computeAnalyticsView<V extends ViewName>(pool: pg.Pool, tenantId: string, view: V, query: PeriodQuery): Promise<ViewResult<V>> {
   const { rollups, settings, coordinates } = await withTenant(pool, tenantId, async (tx) => ({
-    rollups: await loadRollups(tx),
+    rollups: (await loadRollups(tx)).map(rollupOf),
     settings: await readSettings(tx),
     coordinates: view === 'markets' ? await loadMarketCoordinates(tx) : new Map<string, Coordinates>(),
   }));
   const resolved = resolvePeriod(query, dataSpan(rollups));
-  if (!resolved.ok) throw periodProblem(resolved.error);
+  if (!resolved.ok) throw periodError(resolved.error);
   return VIEWS[view](rollups, resolved.period, settings, coordinates) as ViewResult<V>;
-}
-
-/**
- * One analytics view as the API sends it: `serialize` (the route's response serialiser) applied
- * to the computed view, read through the cache. What is cached is that text, so a hit is sent as
- * it is, without parsing or serialising again.
- */
-export async function analyticsResponse<V extends ViewName>(
-  deps: { pool: pg.Pool; cache: TenantCache | undefined },
-  tenantId: string,
-  view: V,
-  query: PeriodQuery,
-  serialize: (value: ViewResult<V>) => string,
-): Promise<string> {
-  const key = `analytics-response:${view}:${JSON.stringify([query.period ?? null, query.from ?? null, query.to ?? null, query.as_of ?? null])}`;
-  const compute = async () => serialize(await computeAnalyticsView(deps.pool, tenantId, view, query));
-  // getOrLoad stores under the generation seen before loading: a write that lands meanwhile
-  // invalidates it, so a stale result is never served.
-  return deps.cache ? deps.cache.getOrLoad(tenantId, key, TTL_SECONDS, compute, TEXT_CODEC) : compute();
 }

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Piscina } from 'piscina';
 import type { SimulationJson } from '../../domain/plans/simulate.js';
-import { HttpProblem } from '../../http/problem.js';
+import { AppError } from '../../domain/app-error.js';
 import type { PlanTask } from './plan-worker.js';
 
 /** What the optimiser answers: the best plans found, each with its simulation. */
@@ -45,9 +45,9 @@ const EXTENSION = path.extname(fileURLToPath(import.meta.url));
 const WORKER = fileURLToPath(new URL(EXTENSION === '.ts' ? './plan-worker-under-tsx.mjs' : './plan-worker.js', import.meta.url));
 
 const busy = () =>
-  new HttpProblem(503, 'plans-busy', 'Plan calculations are busy with other requests; retry in a few seconds.', {}, { 'retry-after': '5' });
+  new AppError('unavailable', 'plans-busy', 'Plan calculations are busy with other requests; retry in a few seconds.', { retryAfterSeconds: 5 });
 const tooLong = () =>
-  new HttpProblem(503, 'plans-timeout', 'The calculation took too long; narrow the range of months.', {}, { 'retry-after': '30' });
+  new AppError('unavailable', 'plans-timeout', 'The calculation took too long; narrow the range of months.', { retryAfterSeconds: 30 });
 
 export function createPlanWorkers(options: PlanWorkerOptions = {}): PlanWorkers {
   const threads = options.threads ?? Math.max(1, availableParallelism() - 1);

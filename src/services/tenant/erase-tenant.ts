@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
-import type pg from 'pg';
 import { countTenantRows, deleteTenantRow, recordTombstone, tenantTables } from '../../db/tenant-data.js';
-import { withTenant } from '../../db/tenant.js';
+import { invalidInput } from '../../domain/app-error.js';
+import type { AuditQueue } from '../audit/audit-queue.js';
+import { inTenant, requireAdmin, type ServiceContext } from '../context.js';
 
 export interface Erasure {
   /** Rows removed per table. */
@@ -14,8 +15,8 @@ export interface Erasure {
  * deletes the tenant row, from which every tenant table cascades, and checks that no row of the
  * tenant is left in any table before committing. Anything left, or any failure, rolls it all back.
  */
-export async function eraseTenant(pool: pg.Pool, tenantId: string, options: { orgId: string; erasedBy: string | null; requestId: string }): Promise<Erasure> {
-  return withTenant(pool, tenantId, async (tx) => {
+async function eraseTenantRows(ctx: ServiceContext, options: { orgId: string; erasedBy: string | null; requestId: string }): Promise<Erasure> {
+  return inTenant(ctx, async (tx) => {
     const tables = await tenantTables(tx);
     const before = await countTenantRows(tx, tables);
     await recordTombstone(tx, {
@@ -30,4 +31,21 @@ export async function eraseTenant(pool: pg.Pool, tenantId: string, options: { or
     if (left.length > 0) throw new Error(`erasure left rows behind in ${left.map(([table, count]) => `${table} (${count})`).join(', ')}`);
     return { tables: before };
   });
+}
+
+/**
+ * An admin erases their own organisation (irreversible), confirming it with the organisation id.
+ * Every instance hears of it (`erased`), so nothing of the tenant lives on in their memory.
+ */
+export async function eraseOrganisation(ctx: ServiceContext & { audit: AuditQueue }, input: { confirm: string; requestId: string }): Promise<Erasure> {
+  requireAdmin(ctx);
+  const { principal } = ctx;
+  if (input.confirm !== principal.orgId) {
+    throw invalidInput('Confirm the erasure with the organisation id.', [{ pointer: '/confirm', message: 'is not the id of your organisation' }]);
+  }
+  // Pending audit rows first: the erasure removes them along with the rest, as it should.
+  await ctx.audit.flush();
+  const erasure = await eraseTenantRows(ctx, { orgId: principal.orgId, erasedBy: principal.userId, requestId: input.requestId });
+  await ctx.tenantChanged(principal.tenantId, { type: 'erased' });
+  return erasure;
 }

@@ -1,8 +1,8 @@
 import { once } from 'node:events';
 import { PassThrough, type Readable } from 'node:stream';
-import type pg from 'pg';
 import { tableRows, tenantTables } from '../../db/tenant-data.js';
-import { withTenant } from '../../db/tenant.js';
+import type { AuditQueue } from '../audit/audit-queue.js';
+import { inTenant, requireAdmin, type ServiceContext } from '../context.js';
 
 export interface ExportLog {
   error(object: Record<string, unknown>, message: string): void;
@@ -16,13 +16,14 @@ export interface ExportLog {
  * rolled back when the client goes away. A failure mid-stream cuts the response short (the
  * client sees an incomplete document, never a complete-looking wrong one) and is logged.
  */
-export function exportTenant(pool: pg.Pool, tenantId: string, orgId: string, now: Date, log: ExportLog): Readable {
+function exportStream(ctx: ServiceContext, now: Date, log: ExportLog): Readable {
+  const { tenantId, orgId } = ctx.principal;
   const out = new PassThrough();
   const write = async (chunk: string) => {
     if (out.destroyed) throw new Error('export abandoned by the client');
     if (!out.write(chunk)) await Promise.race([once(out, 'drain'), once(out, 'close')]);
   };
-  withTenant(pool, tenantId, async (tx) => {
+  inTenant(ctx, async (tx) => {
     const tables = ['tenants', ...(await tenantTables(tx))];
     await write(`{"format":"cip-tenant-export/1","exported_at":${JSON.stringify(now.toISOString())},"org_id":${JSON.stringify(orgId)},"tables":{`);
     for (const [index, table] of tables.entries()) {
@@ -43,4 +44,13 @@ export function exportTenant(pool: pg.Pool, tenantId: string, orgId: string, now
     },
   );
   return out;
+}
+
+/** Everything the organisation owns (admins), as a file named for today; the audit trail so far included. */
+export async function exportTenant(ctx: ServiceContext & { audit: AuditQueue; log: ExportLog }): Promise<{ fileName: string; stream: Readable }> {
+  requireAdmin(ctx);
+  // The trail of what happened so far belongs in the export too.
+  await ctx.audit.flush();
+  const now = ctx.clock();
+  return { fileName: `tenant-export-${now.toISOString().slice(0, 10)}.json`, stream: exportStream(ctx, now, ctx.log) };
 }

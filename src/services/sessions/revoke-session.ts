@@ -1,0 +1,63 @@
+import { tenantIdForOrg } from '../../db/tenant-id.js';
+import { AppError } from '../../domain/app-error.js';
+import { requireAdmin, type ServiceContext } from '../context.js';
+import { DEFAULT_REVOCATION_TTL_SECONDS, type SessionRevocations } from './revocations.js';
+
+/** What use cases that revoke sessions get besides the context. */
+export interface RevocationContext {
+  revocations: SessionRevocations;
+}
+
+export interface RevokeSessionInput {
+  session_id: string;
+  /** When the session's last token expires (unix seconds), if known. */
+  expires_at?: number | undefined;
+}
+
+export interface Revoked {
+  session_id: string;
+  status: 'revoked';
+}
+
+/**
+ * How long a revocation must be kept: until the session's tokens expire, and never longer than a
+ * token can live at all (also when the expiry is not known). Zero or less: nothing left to revoke.
+ */
+export function revocationTtlSeconds(expiresAt: number | undefined, now: Date): number {
+  if (expiresAt === undefined) return DEFAULT_REVOCATION_TTL_SECONDS;
+  return Math.min(expiresAt - Math.floor(now.getTime() / 1000), DEFAULT_REVOCATION_TTL_SECONDS);
+}
+
+/** Remembers a revoked session of a tenant until its tokens would expire. */
+export async function recordRevocation(
+  revocations: SessionRevocations,
+  tenantId: string,
+  input: RevokeSessionInput,
+  now: Date,
+): Promise<Revoked> {
+  const ttl = revocationTtlSeconds(input.expires_at, now);
+  if (ttl > 0) {
+    try {
+      await revocations.revoke(tenantId, input.session_id, ttl);
+    } catch {
+      // Nobody may believe a session revoked that other instances would still accept.
+      throw new AppError('unavailable', 'unavailable', 'cannot record the revocation right now; retry', { retryAfterSeconds: 5 });
+    }
+  }
+  return { session_id: input.session_id, status: 'revoked' };
+}
+
+/** A tenant admin ends a session of one of the organisation's users (a lost laptop, a leaver). */
+export async function revokeSession(ctx: ServiceContext & RevocationContext, input: RevokeSessionInput): Promise<Revoked> {
+  requireAdmin(ctx);
+  return recordRevocation(ctx.revocations, ctx.principal.tenantId, input, ctx.clock());
+}
+
+/** The marketplace ends a session of an organisation it names (`tenant_id` is its organisation id). */
+export async function revokeMarketplaceSession(
+  deps: { clock: () => Date } & RevocationContext,
+  input: RevokeSessionInput & { tenant_id: string },
+): Promise<Revoked & { tenantId: string }> {
+  const tenantId = tenantIdForOrg(input.tenant_id);
+  return { ...(await recordRevocation(deps.revocations, tenantId, input, deps.clock())), tenantId };
+}
