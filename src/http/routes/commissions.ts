@@ -9,7 +9,7 @@ import { importMonth } from '../../services/commissions/import-month.js';
 import { listMonths } from '../../services/commissions/list-months.js';
 import { readMonth } from '../../services/commissions/read-month.js';
 import { contextOf, type RouteDeps } from '../route-deps.js';
-import { CommissionMonthSchema, MonthString, type CommissionMonthBody } from '../schemas/commission-month.js';
+import { CommissionMonthSchema, MonthString, type CommissionMonthBody } from '../../schemas/commission-month.js';
 import { Problem } from '../schemas/problem.js';
 
 const ImportResponse = Type.Object({

@@ -9,7 +9,7 @@ import { validateOptimizeOptions, type OptimizeOptions } from '../../domain/plan
 import type { PlanWorkers } from '../../services/plans/plan-workers.js';
 import { HttpProblem, notFound, unprocessable } from '../problem.js';
 import type { RouteDeps } from '../route-deps.js';
-import { MonthString } from '../schemas/commission-month.js';
+import { MonthString } from '../../schemas/commission-month.js';
 import { Problem } from '../schemas/problem.js';
 
 const PLAN_EXAMPLE = {

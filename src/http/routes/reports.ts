@@ -6,7 +6,7 @@ import { statementsCsv } from '../../domain/reports/statements.js';
 import type { ReportRequester } from '../../services/reports/request-report.js';
 import { HttpProblem, notFound } from '../problem.js';
 import type { RouteDeps } from '../route-deps.js';
-import { MonthString } from '../schemas/commission-month.js';
+import { MonthString } from '../../schemas/commission-month.js';
 import { Problem } from '../schemas/problem.js';
 
 export interface ReportRouteDeps extends RouteDeps {
