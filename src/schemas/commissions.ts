@@ -1,5 +1,6 @@
 /** What the commissions routes answer: an import's result and the summary of a stored month. */
 import { Type, type Static } from 'typebox';
+import { CommissionMonthSchema } from './commission-month.js';
 
 export const ImportResponse = Type.Object({
   status: Type.Literal('success'),
@@ -28,6 +29,17 @@ export const MonthSummary = Type.Object({
 
 /** `GET /commissions`: one page of stored months. */
 export const MonthList = Type.Object({ items: Type.Array(MonthSummary), total: Type.Integer(), limit: Type.Integer(), offset: Type.Integer() });
+
+/** `GET /commissions/export?format=json`: one month's document, or an array of them for a range. */
+export const CommissionExport = Type.Union([CommissionMonthSchema, Type.Array(CommissionMonthSchema)], {
+  description: 'The import document of `month`, or of every stored month in `from`..`to`, oldest first.',
+});
+export type CommissionExportDocument = Static<typeof CommissionExport>;
+/**
+ * The same schema as the export route declares it: the route streams the stored text (never
+ * serialised through the schema), so to the route's type checking its reply is a stream.
+ */
+export const CommissionExportResponse = Type.Unsafe<unknown>(CommissionExport);
 
 export type ImportResult = Static<typeof ImportResponse>;
 export type MonthSummaryView = Static<typeof MonthSummary>;

@@ -10,7 +10,7 @@ import { listMonths } from '../../services/commissions/list-months.js';
 import { readMonth } from '../../services/commissions/read-month.js';
 import { contextOf, type RouteDeps } from '../route-deps.js';
 import { CommissionMonthSchema, MonthString, type CommissionMonthBody } from '../../schemas/commission-month.js';
-import { ImportResponse, MonthList, MonthSummary } from '../../schemas/commissions.js';
+import { CommissionExportResponse, ImportResponse, MonthList, MonthSummary } from '../../schemas/commissions.js';
 import { Problem } from '../schemas/problem.js';
 
 const MonthParams = Type.Object({ month: MonthString });
@@ -86,7 +86,7 @@ const commissionRoutes: FastifyPluginAsyncTypebox<RouteDeps> = async (app, deps)
           { additionalProperties: false },
         ),
         produces: ['application/json', 'text/csv'],
-        response: { 200: Type.Unknown({ description: 'The export' }), 400: Problem, 402: Problem, 404: Problem },
+        response: { 200: CommissionExportResponse, 400: Problem, 402: Problem, 404: Problem },
       },
     },
     async (request, reply) => {
