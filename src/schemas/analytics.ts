@@ -15,9 +15,9 @@ const Count = Type.Integer({ minimum: 0 });
 const TerminationRate = Nullable(Type.Number({ description: 'Terminated over closed plus terminated, a fraction with three decimals (0.138); null without contracts.' }));
 const CommissionPct = Nullable(Type.Number({ description: 'Commission over GP in percent with one decimal (14.3); null when GP is 0.' }));
 
-export const MonthRangeSchema = Type.Object({ from: Month, to: Month }, { additionalProperties: false });
+const MonthRangeSchema = Type.Object({ from: Month, to: Month }, { additionalProperties: false });
 
-export const PeriodViewSchema = Type.Object(
+const PeriodViewSchema = Type.Object(
   {
     from: Month,
     to: Month,
@@ -27,14 +27,14 @@ export const PeriodViewSchema = Type.Object(
   { additionalProperties: false },
 );
 
-export const FiguresSchema = Type.Object(
+const FiguresSchema = Type.Object(
   { gp: Amount, commission: Amount, closed: Count, terminated: Count, termination_rate: TerminationRate, commission_pct: CommissionPct },
   { additionalProperties: false },
 );
 
-export const SeriesPointSchema = Type.Object({ month: Month, ...FiguresSchema.properties }, { additionalProperties: false });
+const SeriesPointSchema = Type.Object({ month: Month, ...FiguresSchema.properties }, { additionalProperties: false });
 
-export const ForecastMethodSchema = Type.Union([
+const ForecastMethodSchema = Type.Union([
   Type.Literal('last_value'),
   Type.Literal('mean'),
   Type.Literal('naive'),
@@ -45,7 +45,7 @@ export const ForecastMethodSchema = Type.Union([
 
 const Mape = Nullable(Type.Number({ description: 'Backtest mean absolute percentage error, percent.' }));
 
-export const ProblemAgentDetailSchema = Type.Object(
+const ProblemAgentDetailSchema = Type.Object(
   {
     name: Type.String(),
     rule: Type.Union([Type.Literal('termination_rate'), Type.Literal('commission_pct'), Type.Literal('gp_per_deal')]),
@@ -59,7 +59,7 @@ export const ProblemAgentDetailSchema = Type.Object(
   { additionalProperties: false },
 );
 
-export const SummaryForecastSchema = Type.Object(
+const SummaryForecastSchema = Type.Object(
   {
     month: Month,
     method: ForecastMethodSchema,
@@ -106,7 +106,7 @@ export const SummaryViewSchema = Type.Object(
   { additionalProperties: false },
 );
 
-export const AgentSeriesSchema = Type.Object(
+const AgentSeriesSchema = Type.Object(
   {
     name: Type.String(),
     type: AgentTypeSchema,
@@ -120,7 +120,7 @@ export const AgentSeriesSchema = Type.Object(
 
 export const AgentsViewSchema = Type.Object({ period: PeriodViewSchema, agents: Type.Array(AgentSeriesSchema) }, { additionalProperties: false });
 
-export const TeamSeriesSchema = Type.Object(
+const TeamSeriesSchema = Type.Object(
   {
     manager: Nullable(Type.String({ description: 'Null gathers the agents with no manager.' })),
     agents: Type.Array(Type.String()),
@@ -132,7 +132,7 @@ export const TeamSeriesSchema = Type.Object(
 
 export const TeamsViewSchema = Type.Object({ period: PeriodViewSchema, teams: Type.Array(TeamSeriesSchema) }, { additionalProperties: false });
 
-export const AgentTerminationsSchema = Type.Object(
+const AgentTerminationsSchema = Type.Object(
   { name: Type.String(), closed: Count, terminated: Count, termination_rate: TerminationRate },
   { additionalProperties: false },
 );
@@ -142,7 +142,7 @@ export const TerminationsViewSchema = Type.Object(
   { additionalProperties: false },
 );
 
-export const MarketSchema = Type.Object(
+const MarketSchema = Type.Object(
   {
     name: Type.String(),
     coordinates: Nullable(Type.Object({ lat: Type.Number(), lon: Type.Number() }, { additionalProperties: false })),
@@ -159,7 +159,7 @@ export const MarketSchema = Type.Object(
 
 export const MarketsViewSchema = Type.Object({ period: PeriodViewSchema, markets: Type.Array(MarketSchema) }, { additionalProperties: false });
 
-export const PredictivePathSchema = Type.Object(
+const PredictivePathSchema = Type.Object(
   {
     method: ForecastMethodSchema,
     mape: Mape,

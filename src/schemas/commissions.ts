@@ -31,10 +31,9 @@ export const MonthSummary = Type.Object({
 export const MonthList = Type.Object({ items: Type.Array(MonthSummary), total: Type.Integer(), limit: Type.Integer(), offset: Type.Integer() });
 
 /** `GET /commissions/export?format=json`: one month's document, or an array of them for a range. */
-export const CommissionExport = Type.Union([CommissionMonthSchema, Type.Array(CommissionMonthSchema)], {
+const CommissionExport = Type.Union([CommissionMonthSchema, Type.Array(CommissionMonthSchema)], {
   description: 'The import document of `month`, or of every stored month in `from`..`to`, oldest first.',
 });
-export type CommissionExportDocument = Static<typeof CommissionExport>;
 /**
  * The same schema as the export route declares it: the route streams the stored text (never
  * serialised through the schema), so to the route's type checking its reply is a stream.

@@ -16,7 +16,7 @@ export interface CheckOptions {
   today: Date;
 }
 
-export interface MonthTotals {
+interface MonthTotals {
   agents: number;
   managers: number;
   gpCents: Cents;
@@ -64,7 +64,7 @@ export function isValidDate(text: string): boolean {
  * Names are compared trimmed and case-insensitively: "Kyle Singer " in a deal is Kyle Singer, and
  * two agents differing only in case are almost surely the same person entered twice.
  */
-export function nameKey(name: string): string {
+function nameKey(name: string): string {
   return name.normalize('NFC').trim().toLowerCase();
 }
 

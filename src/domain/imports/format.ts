@@ -12,7 +12,6 @@ import type {
   ImportAgentSchema,
   ImportDealSchema,
   ImportManagerSchema,
-  ImportMarketSchema,
   ImportMetadataSchema,
 } from '../../schemas/commission-month.js';
 
@@ -22,6 +21,4 @@ export type ImportMetadata = Static<typeof ImportMetadataSchema>;
 export type ImportAgent = Static<typeof ImportAgentSchema>;
 export type ImportManager = Static<typeof ImportManagerSchema>;
 export type ImportDeal = Static<typeof ImportDealSchema>;
-/** Where a market is, when the tenant knows better than the shipped table of metros. */
-export type ImportMarket = Static<typeof ImportMarketSchema>;
 export type CommissionMonth = Static<typeof CommissionMonthSchema>;

@@ -11,7 +11,7 @@ import { decimalOf, formatAmount, parseAmount, roundHalfUpDiv, type Cents, type 
 export const MICRO = 1_000_000n;
 
 /** Rates and shares carry at most this many decimals (0.123456). */
-export const RATE_DECIMALS = 6;
+const RATE_DECIMALS = 6;
 
 function rescale(decimal: Decimal, decimals: number): { exact: boolean; units: bigint } {
   const shift = decimals - decimal.scale;
@@ -24,7 +24,7 @@ function rescale(decimal: Decimal, decimals: number): { exact: boolean; units: b
  * `value` scaled by 10^decimals as an exact integer, or null when it is not a finite decimal with at
  * most `decimals` places (trailing zeros do not count: 0.10000000 is 0.1).
  */
-export function parseScaled(value: unknown, decimals: number): bigint | null {
+function parseScaled(value: unknown, decimals: number): bigint | null {
   const decimal = decimalOf(value);
   if (!decimal) return null;
   const { exact, units } = rescale(decimal, decimals);
