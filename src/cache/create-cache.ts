@@ -21,17 +21,3 @@ export function createTenantCache(options: TenantCacheOptions): TenantCache {
   if (options.redisUrl) return new RedisTenantCache({ url: options.redisUrl, log: options.log });
   return new MemoryTenantCache({ feed: options.feed });
 }
-
-/**
- * What a write does once it has committed: forget the tenant's cached results here (and, with
- * Redis, everywhere) and tell every instance and dashboard. Never throws for an infrastructure
- * failure; both halves degrade on their own.
- */
-export async function announceTenantChange(
-  deps: { cache: TenantCache; feed: ChangeFeed },
-  tenantId: string,
-  event: { type: string; month?: string },
-): Promise<void> {
-  await deps.cache.invalidateTenant(tenantId);
-  await deps.feed.publish(tenantId, event);
-}

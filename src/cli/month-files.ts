@@ -2,7 +2,7 @@ import { readdir, readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { fromCsv } from '../domain/imports/csv.js';
 import type { CommissionMonth } from '../domain/imports/format.js';
-import { CommissionMonthSchema } from '../http/schemas/commission-month.js';
+import { CommissionMonthSchema } from '../schemas/commission-month.js';
 import { validateBody } from '../http/schemas/validate.js';
 
 export interface SourcedMonth {

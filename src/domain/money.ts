@@ -17,16 +17,21 @@ export type Cents = number;
 export const MAX_AMOUNT = 1e13;
 const MAX_CENTS = 10n ** 15n;
 
-/** Optional sign, digits, optional fraction and optional exponent: what String(number) can produce. */
-const NUMBER_TEXT = /^(-?)(\d+)(?:\.(\d+))?(?:e([+-]?\d+))?$/;
+/**
+ * Optional sign, digits, optional fraction and optional exponent: what String(number) produces, and
+ * what a caller may write to state a rate without ever making it a float.
+ */
+const DECIMAL_TEXT = /^(-?)(\d+)(?:\.(\d+))?(?:e([+-]?\d+))?$/i;
 /** What an accountant writes in a cell: no thousands separators, currency signs or exponents. */
 const AMOUNT_TEXT = /^(-?)(\d+)(?:\.(\d{1,2}))?$/;
+/** Longer decimal text is no amount or rate anyone states. */
+const MAX_DECIMAL_TEXT = 40;
 
 /**
  * A decimal as an integer and a power-of-ten scale (value = units / 10^scale), with the scale
- * reduced as far as trailing zeros allow.
+ * reduced as far as trailing zeros allow (never below 0).
  */
-interface Decimal {
+export interface Decimal {
   units: bigint;
   scale: number;
 }
@@ -45,14 +50,27 @@ function decimalFromParts(sign: string, whole: string, fraction: string, exponen
   return { units: sign === '-' ? -units : units, scale };
 }
 
-/** The exact decimal a finite number stands for, read from its shortest round-tripping text. */
-function decimalOf(value: number): Decimal | null {
-  if (!Number.isFinite(value)) return null;
-  const match = NUMBER_TEXT.exec(String(value));
+/**
+ * The exact decimal a finite number or a decimal string stands for: the one decimal parser of the
+ * domain (amounts here, rates in plans/units.ts). A number is read from its shortest round-tripping
+ * text, so 0.1 is exactly one tenth; a string is trimmed. Null for anything else.
+ */
+export function decimalOf(value: unknown): Decimal | null {
+  let text: string;
+  if (typeof value === 'number') {
+    if (!Number.isFinite(value)) return null;
+    text = String(value);
+  } else if (typeof value === 'string') {
+    text = value.trim();
+    if (text.length > MAX_DECIMAL_TEXT) return null;
+  } else {
+    return null;
+  }
+  const match = DECIMAL_TEXT.exec(text);
   if (!match) return null;
   const [, sign = '', whole = '0', fraction = '', exponent = '0'] = match;
   const exp = Number(exponent);
-  // Exponents this large are far outside any amount or percentage; refuse before building 10^exp.
+  // Exponents this large are far outside any amount or rate; refuse before building 10^exp.
   if (!Number.isSafeInteger(exp) || Math.abs(exp) > 400) return null;
   return decimalFromParts(sign, whole, fraction, exp);
 }

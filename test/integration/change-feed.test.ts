@@ -9,7 +9,6 @@ import assert from 'node:assert/strict';
 import { setTimeout as sleep } from 'node:timers/promises';
 import pg from 'pg';
 import { Redis } from 'ioredis';
-import { announceTenantChange } from '../../src/cache/create-cache.js';
 import { MemoryTenantCache } from '../../src/cache/memory-cache.js';
 import {
   ALL_TENANTS,
@@ -21,7 +20,9 @@ import {
 } from '../../src/realtime/change-feed.js';
 import { PgChangeFeed, notifyStatement } from '../../src/realtime/pg-change-feed.js';
 import { RedisChangeFeed } from '../../src/realtime/redis-change-feed.js';
-import { appPool, appUrl } from '../helpers/env.js';
+import { appPool, appUrl, bearer, testApp, tokenFor, uniqueOrg } from '../helpers/env.js';
+import { smallMonth } from '../helpers/fixtures.js';
+import { tenantIdForOrg } from '../../src/db/tenant-id.js';
 import { eventually, timed } from '../helpers/eventually.js';
 import { redisTest } from '../helpers/redis-server.js';
 
@@ -139,27 +140,37 @@ test('PostgreSQL feed: a killed listening connection comes back, with a resync f
   await eventually('a change after the reconnect', () => received.some((change) => change.tenantId === a));
 });
 
-test("in-process caches of two instances: a write through one invalidates the other's through PostgreSQL", async (t) => {
+test("in-process caches of two instances: a write through one app invalidates the other's through PostgreSQL", async (t) => {
+  // Two apps as buildApp wires them in production without Redis: each an in-process cache kept
+  // honest by its own PostgreSQL feed. The write goes through a route, so what announces it is the
+  // app's own after-commit notice, not a copy of it.
   const channel = `cip_test_${randomUUID().replaceAll('-', '')}`;
-  const instance = (label: string) => {
+  const instance = async (label: string) => {
     const feed = pgFeed(t, appPool(t, 2), { channel, applicationName: `cip-test-${label}` });
     const cache = new MemoryTenantCache({ feed });
     t.after(() => cache.close());
-    return { feed, cache };
+    const app = await testApp(t, { cache, feed, clock: () => new Date('2025-10-15T12:00:00Z') });
+    return { feed, cache, app };
   };
-  const one = instance('one');
-  const two = instance('two');
+  const one = await instance('one');
+  const two = await instance('two');
   assert.ok((await one.feed.ready(10_000)) && (await two.feed.ready(10_000)));
-  const a = randomUUID();
-  const b = randomUUID();
+  const orgA = uniqueOrg('a');
+  const orgB = uniqueOrg('b');
+  const a = tenantIdForOrg(orgA);
+  const b = tenantIdForOrg(orgB);
+  const admin = bearer(await tokenFor({ orgId: orgA, role: 'admin', sub: randomUUID() }));
+  // The first request provisions the tenant (and announces nothing the cache keeps).
+  assert.equal((await one.app.inject({ url: '/api/v1/settings', headers: admin })).statusCode, 200);
 
   await two.cache.set(a, 'summary', 'A before the import', 60);
   await two.cache.set(b, 'summary', 'B', 60);
   await one.cache.set(a, 'summary', 'A before the import', 60);
   assert.equal(await two.cache.get(a, 'summary'), 'A before the import');
 
-  await announceTenantChange(one, a, { type: 'import', month: '2025-09' }); // the import went through instance one
-  assert.equal(await one.cache.get(a, 'summary'), undefined, 'the writing instance forgets at once');
+  const imported = await one.app.inject({ method: 'POST', url: '/api/v1/commissions/import', headers: admin, payload: smallMonth() });
+  assert.equal(imported.statusCode, 201, imported.body);
+  assert.equal(await one.cache.get(a, 'summary'), undefined, 'the writing instance forgets before it answers');
   await eventually("instance two's entry for A to be invalidated", async () => (await two.cache.get(a, 'summary')) === undefined);
   assert.equal(await two.cache.get(b, 'summary'), 'B', "B's entries are untouched");
 });

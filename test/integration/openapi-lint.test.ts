@@ -63,3 +63,52 @@ test('the OpenAPI document passes the Redocly lint with the project ruleset', { 
   assert.equal(report.totals.errors, 0);
   assert.equal(run.code, 0, run.stderr);
 });
+
+interface Operation {
+  security?: Record<string, unknown>[];
+  parameters?: { name: string; in: string; required?: boolean; schema?: { default?: unknown } }[];
+  responses?: Record<string, { content?: Record<string, { schema?: { type?: string } }> }>;
+}
+
+function operations(document: { paths: Record<string, Record<string, Operation>> }) {
+  return Object.entries(document.paths).flatMap(([route, methods]) =>
+    Object.entries(methods).map(([method, operation]) => ({ name: `${method.toUpperCase()} ${route}`, operation })),
+  );
+}
+
+test('the document says what guards answer, types CSV as text and requires no parameter that has a default', async () => {
+  const document = (await openapiDocument()) as unknown as { paths: Record<string, Record<string, Operation>> };
+  const all = operations(document);
+  const bearer = all.filter(({ operation }) => operation.security?.some((scheme) => 'bearerAuth' in scheme));
+  assert.ok(bearer.length > 30, `${bearer.length} bearer operations`);
+  assert.deepEqual(bearer.filter(({ operation }) => !operation.responses?.['401']).map(({ name }) => name), [], 'every bearer route can answer 401');
+  // Feature-gated and admin routes, sampled from each kind.
+  for (const name of ['GET /api/v1/analytics/summary', 'GET /api/v1/plans', 'GET /api/v1/commissions/export', 'GET /api/v1/settings']) {
+    assert.ok(all.find((entry) => entry.name === name)?.operation.responses?.['402'], `${name} documents 402`);
+  }
+  for (const name of ['DELETE /api/v1/plans/{id}', 'GET /api/v1/tenant/export']) {
+    assert.ok(all.find((entry) => entry.name === name)?.operation.responses?.['403'], `${name} documents 403`);
+  }
+  const csv = all.flatMap(({ name, operation }) =>
+    Object.entries(operation.responses ?? {}).flatMap(([status, response]) => {
+      const media = response.content?.['text/csv'];
+      return media ? [{ at: `${name} ${status}`, type: media.schema?.type }] : [];
+    }),
+  );
+  assert.ok(csv.length >= 2, 'the CSV answers are documented');
+  assert.deepEqual(csv.filter(({ type }) => type !== 'string'), [], 'CSV is text');
+  const requiredWithDefault = all.flatMap(({ name, operation }) =>
+    (operation.parameters ?? []).filter((p) => p.required && p.schema && 'default' in p.schema).map((p) => `${name} ${p.in}.${p.name}`),
+  );
+  assert.deepEqual(requiredWithDefault, []);
+});
+
+test('no response schema is left open: analytics views are typed to the field', async () => {
+  const document = (await openapiDocument()) as unknown as { paths: Record<string, Record<string, { responses?: Record<string, { content?: Record<string, { schema?: Record<string, unknown> }> }> }>> };
+  for (const view of ['summary', 'agents', 'teams', 'terminations', 'markets', 'predictive']) {
+    const schema = document.paths[`/api/v1/analytics/${view}`]?.get?.responses?.['200']?.content?.['application/json']?.schema;
+    assert.ok(schema, view);
+    assert.equal(schema.additionalProperties, false, `${view} is closed`);
+    assert.ok(Object.keys(schema.properties as object).length >= 2, `${view} names its fields`);
+  }
+});

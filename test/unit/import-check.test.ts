@@ -306,6 +306,83 @@ describe('checkMonth: warnings', () => {
   });
 });
 
+describe('checkMonth: edges (each kills a mutant a mutation run left alive)', () => {
+  it('does not flag commission equal to GP, or a manager paid less than their GP', () => {
+    const input = month({
+      agents: [agent('Kyle Singer', { gp: 1000, commission: 1000 }), agent('Dana Ruiz', { type: 'dispo', gp: 0, commission: 0 })],
+      managers: [
+        { name: 'Mia', gp: 500, commission: 499.99 },
+        { name: 'Ana', gp: 750.5, commission: 750.5 },
+      ],
+    });
+    assert.deepEqual(checkMonth(input, options), {
+      errors: [],
+      warnings: [],
+      // GP 1000 + 0; commission 1000 + 0 + 499.99 + 750.50 = 2250.49, in cents.
+      totals: { agents: 2, managers: 2, gpCents: 100000, commissionCents: 225049, transactions: 4 },
+    });
+  });
+
+  it('gives no warning when deals[] agrees with every aggregate, terminations included', () => {
+    const input = month({
+      agents: [agent('Kyle Singer', { deals: 2, gp: 15000.25, terminations: 1 }), agent('Dana Ruiz', { type: 'dispo', deals: 1, gp: 10000, terminations: 0 })],
+      deals: [
+        deal('D-1', 'Kyle Singer', { gp: 10000.25 }),
+        deal('D-2', 'Kyle Singer', { gp: 5000 }),
+        deal('D-3', 'Kyle Singer', { status: 'terminated', gp: 7000 }),
+        deal('D-4', 'Dana Ruiz', { type: 'dispo', gp: 10000 }),
+      ],
+    });
+    // Kyle terminates 1 of 3 contracts (33.3%): under a 50% threshold, so nothing at all to say.
+    assert.deepEqual(checkMonth(input, { ...options, terminationThreshold: 0.5 }).warnings, []);
+    // The same month at the default 15% flags the rate, and only the rate.
+    assert.deepEqual(checkMonth(input, options).warnings, ["Agent 'Kyle Singer' termination rate (33.3%) above threshold"]);
+  });
+
+  it('checks metadata without total_gp field by field', () => {
+    // Sum of agent deals is 4; commission 4000 of GP 40000 is 10%.
+    const agreeing = checkMonth(month({ metadata: { total_transactions: 4 } }), options);
+    assert.deepEqual([agreeing.errors, agreeing.warnings], [[], []]);
+    const onlyPct = checkMonth(month({ metadata: { commission_pct: 10 } }), options);
+    assert.deepEqual([onlyPct.errors, onlyPct.warnings], [[], []]);
+    assert.deepEqual(checkMonth(month({ metadata: {} }), options).warnings, []);
+  });
+
+  it('refuses day 00, month 00 and month 13 in deal dates', () => {
+    for (const bad of ['2025-09-00', '2025-00-10', '2025-13-10', '0000-09-10', '2025-09-32']) {
+      assert.ok(!isValidDate(bad), bad);
+      const result = checkMonth(month({ deals: [deal('D-1', 'Kyle Singer', { date: bad })] }), options);
+      assert.deepEqual(result.errors, [{ pointer: '/deals/0/date', message: `'${bad}' is not a real date (YYYY-MM-DD)` }], bad);
+    }
+    for (const good of ['2025-09-01', '2025-01-31', '0001-01-01']) assert.ok(isValidDate(good), good);
+    assert.ok(!isValidMonth('2025-00'));
+    assert.ok(isValidMonth('2025-01'));
+    assert.ok(isValidMonth('0001-01'));
+  });
+
+  it('refuses sums of GP or commission too large to total exactly, and only those', () => {
+    // The largest amount accepted is 9,999,999,999,999.99 (999,999,999,999,999 cents). Nine of them
+    // total 8,999,999,999,999,991 cents, under 2^53 (9,007,199,254,740,992): exact. Ten do not fit.
+    const big = 9_999_999_999_999.99;
+    const agents = (n: number, field: 'gp' | 'commission') =>
+      Array.from({ length: n }, (_, i) => agent(`Agent ${i}`, { [field]: big, ...(field === 'gp' ? { commission: 0 } : { gp: 0 }) }));
+    const nine = checkMonth(month({ agents: agents(9, 'gp') }), options);
+    assert.deepEqual(nine.errors, []);
+    assert.equal(nine.totals.gpCents, 8_999_999_999_999_991);
+    assert.deepEqual(checkMonth(month({ agents: agents(10, 'gp') }), options).errors, [
+      { pointer: '/agents', message: 'The sum of agent GP is too large to total exactly' },
+    ]);
+    assert.deepEqual(checkMonth(month({ agents: agents(10, 'commission') }), options).errors, [
+      { pointer: '/agents', message: 'The sum of commission is too large to total exactly' },
+    ]);
+    // Manager commission counts toward the commission total too.
+    const managers = Array.from({ length: 10 }, (_, i) => ({ name: `M${i}`, commission: big }));
+    assert.deepEqual(checkMonth(month({ managers }), options).errors, [
+      { pointer: '/agents', message: 'The sum of commission is too large to total exactly' },
+    ]);
+  });
+});
+
 describe('calendar helpers', () => {
   it('knows real months and dates, leap years included', () => {
     assert.ok(isValidMonth('2025-12'));

@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
 import { validateBody } from '../../src/http/schemas/validate.js';
-import { CommissionMonthSchema, type CommissionMonthBody } from '../../src/http/schemas/commission-month.js';
+import { CommissionMonthSchema, type CommissionMonthBody } from '../../src/schemas/commission-month.js';
 import { checkMonth } from '../../src/domain/imports/check.js';
 import type { CommissionMonth } from '../../src/domain/imports/format.js';
 

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
 import {
+  decimalOf,
   formatAmount,
   parseAmount,
   parseAmountText,
@@ -163,5 +164,27 @@ describe('roundDecimal', () => {
     assert.equal(roundDecimal(14, 1), 14);
     assert.equal(roundDecimal(-0.05, 1), -0.1);
     assert.equal(roundDecimal(Number.NaN, 1), null);
+  });
+});
+
+describe('decimalOf: the one decimal parser (amounts here, rates in plans/units.ts)', () => {
+  it('reads numbers through their shortest text and strings as written, reduced', () => {
+    assert.deepEqual(decimalOf(0.1), { units: 1n, scale: 1 });
+    assert.deepEqual(decimalOf(-250), { units: -250n, scale: 0 });
+    // 1e21 prints as "1e+21"; 1.5e-7 as "1.5e-7".
+    assert.deepEqual(decimalOf(1e21), { units: 10n ** 21n, scale: 0 });
+    assert.deepEqual(decimalOf(1.5e-7), { units: 15n, scale: 8 });
+    assert.deepEqual(decimalOf(' 0.10000000 '), { units: 1n, scale: 1 });
+    assert.deepEqual(decimalOf('2.5E2'), { units: 250n, scale: 0 });
+    assert.deepEqual(decimalOf('-0.080'), { units: -8n, scale: 2 });
+  });
+
+  it('refuses what is not a finite decimal', () => {
+    for (const bad of [Number.NaN, Infinity, '', ' ', '1,000', '$5', '0x10', '1e401', '.5', '5.', 'abc', null, undefined, 5n, {}]) {
+      assert.equal(decimalOf(bad), null, String(bad));
+    }
+    // 40 characters are read; 41 are not.
+    assert.deepEqual(decimalOf('1'.repeat(40)), { units: BigInt('1'.repeat(40)), scale: 0 });
+    assert.equal(decimalOf('1'.repeat(41)), null);
   });
 });

@@ -51,12 +51,9 @@ describe('optimizePlan', () => {
     rate_bounds: { min: 0.05, max: 0.25 },
   };
 
-  it('finds plans close to the target that meet every constraint, on 24 months × 50 agents, quickly', () => {
-    const started = performance.now();
+  // How fast the search is belongs to `npm run bench` (optimize_serial), not to a unit test.
+  it('finds plans close to the target that meet every constraint, on 24 months × 50 agents', () => {
     const result = optimizePlan(BIG, options);
-    const seconds = (performance.now() - started) / 1000;
-    // A smoke check with room for slow machines; the search takes about a second on one core.
-    assert.ok(seconds < 60, `took ${seconds.toFixed(1)} s`);
     assert.equal(result.reason, null);
     assert.equal(result.plans.length, 3);
     assert.ok(result.evaluated > 0);

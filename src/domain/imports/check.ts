@@ -17,7 +17,7 @@ export interface CheckOptions {
   today: Date;
 }
 
-export interface MonthTotals {
+interface MonthTotals {
   agents: number;
   managers: number;
   gpCents: Cents;

@@ -42,7 +42,7 @@ export const CSV_COLUMNS = [
   'terminations',
   'commission',
 ] as const;
-export type CsvColumn = (typeof CSV_COLUMNS)[number];
+type CsvColumn = (typeof CSV_COLUMNS)[number];
 
 /** Beyond this many data rows an import is refused (a month has tens of payees, not millions). */
 export const MAX_CSV_ROWS = 100_000;

@@ -5,47 +5,13 @@
  * in micro-cents until the statement total is rounded half-up to the cent, once per payee per period.
  * Floats are never multiplied with money: a rate is read through its decimal text, like amounts.
  */
-import { formatAmount, parseAmount, roundHalfUpDiv, type Cents } from '../money.js';
+import { decimalOf, formatAmount, parseAmount, roundHalfUpDiv, type Cents, type Decimal } from '../money.js';
 
 /** Micro-units per unit: the scale of rates and of micro-cents per cent. */
 export const MICRO = 1_000_000n;
 
 /** Rates and shares carry at most this many decimals (0.123456). */
-export const RATE_DECIMALS = 6;
-
-/** Digits, optional fraction, optional exponent: the text of a JSON number or a decimal string. */
-const DECIMAL_TEXT = /^(-?)(\d+)(?:\.(\d+))?(?:e([+-]?\d+))?$/i;
-
-interface Decimal {
-  /** value = units / 10^scale */
-  units: bigint;
-  scale: number;
-}
-
-/**
- * The exact decimal a number or decimal string stands for. Numbers are read through their shortest
- * round-tripping text, so 0.1 is exactly one tenth; strings let a caller state a rate without ever
- * making it a float.
- */
-function decimalOf(value: unknown): Decimal | null {
-  let text: string;
-  if (typeof value === 'number') {
-    if (!Number.isFinite(value)) return null;
-    text = String(value);
-  } else if (typeof value === 'string') {
-    text = value.trim();
-    if (text.length === 0 || text.length > 40) return null;
-  } else {
-    return null;
-  }
-  const match = DECIMAL_TEXT.exec(text);
-  if (!match) return null;
-  const [, sign = '', whole = '0', fraction = '', exponentText = '0'] = match;
-  const exponent = Number(exponentText);
-  if (!Number.isSafeInteger(exponent) || Math.abs(exponent) > 400) return null;
-  const units = BigInt(whole + fraction);
-  return { units: sign === '-' ? -units : units, scale: fraction.length - exponent };
-}
+const RATE_DECIMALS = 6;
 
 function rescale(decimal: Decimal, decimals: number): { exact: boolean; units: bigint } {
   const shift = decimals - decimal.scale;
@@ -58,7 +24,7 @@ function rescale(decimal: Decimal, decimals: number): { exact: boolean; units: b
  * `value` scaled by 10^decimals as an exact integer, or null when it is not a finite decimal with at
  * most `decimals` places (trailing zeros do not count: 0.10000000 is 0.1).
  */
-export function parseScaled(value: unknown, decimals: number): bigint | null {
+function parseScaled(value: unknown, decimals: number): bigint | null {
   const decimal = decimalOf(value);
   if (!decimal) return null;
   const { exact, units } = rescale(decimal, decimals);

@@ -73,7 +73,8 @@ async function entitlementsPlugin(app: FastifyInstance, options: EntitlementsPlu
   };
   app.decorate('loadEntitlements', load);
 
-  app.decorate('requireFeature', (feature: Feature) => async (request: FastifyRequest) => {
+  // Named: the OpenAPI document lists 402 for every route behind a hook of this name (plugins/openapi.ts).
+  app.decorate('requireFeature', (feature: Feature) => async function requireFeature(request: FastifyRequest) {
     // Named for the usage counter of /metrics (plugins/metrics.ts), whatever the decision.
     if (!request.featureUsed) request.featureUsed = feature;
     const record = await load(request);

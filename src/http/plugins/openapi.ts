@@ -1,7 +1,8 @@
 import fp from 'fastify-plugin';
-import type { FastifyInstance } from 'fastify';
-import swagger from '@fastify/swagger';
+import type { FastifyInstance, FastifySchema, RouteOptions } from 'fastify';
+import swagger, { type SwaggerTransform, type SwaggerTransformObject } from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
+import { Problem } from '../schemas/problem.js';
 
 const DESCRIPTION = `
 The Commission Intelligence API: import and export monthly commission data, analyse pay efficiency,
@@ -16,9 +17,67 @@ Errors are RFC 9457 \`application/problem+json\` documents. \`type\` is one of:
 \`/problems/internal\`.
 `.trim();
 
+type Hook = (...args: never[]) => unknown;
+
+function hooksOf(route: RouteOptions): Hook[] {
+  const hooks = route.onRequest;
+  if (!hooks) return [];
+  return (Array.isArray(hooks) ? hooks : [hooks]) as Hook[];
+}
+
+/**
+ * The answers a route's guards can give, added to its documented responses (the document only: the
+ * route's own schema, which serialises replies, is left as it is): 401 wherever a bearer token is
+ * needed, 402 behind a feature gate (the hook plugins/entitlements.ts names `requireFeature`), 403
+ * behind `requireAdmin`. A route that declares one itself keeps its own.
+ */
+function guardResponses(app: FastifyInstance): SwaggerTransform {
+  return ({ schema, url, route }) => {
+    if (!schema) return { schema, url };
+    const guarded: Record<number, unknown> = {};
+    const security = (schema as { security?: Array<Record<string, unknown>> }).security ?? [];
+    if (security.some((scheme) => 'bearerAuth' in scheme)) guarded[401] = Problem;
+    const hooks = hooksOf(route);
+    if (hooks.some((hook) => hook.name === 'requireFeature')) guarded[402] = Problem;
+    if (hooks.some((hook) => hook === (app.requireAdmin as unknown as Hook))) guarded[403] = Problem;
+    if (Object.keys(guarded).length === 0) return { schema, url };
+    const response = { ...guarded, ...((schema.response as Record<number, unknown> | undefined) ?? {}) };
+    return { schema: { ...schema, response } as FastifySchema, url };
+  };
+}
+
+interface Operation {
+  parameters?: Array<{ required?: boolean; schema?: { default?: unknown } }>;
+  responses?: Record<string, { content?: Record<string, { schema?: unknown }> }>;
+}
+
+/**
+ * What the generator cannot know: a CSV answer is text, not the route's JSON schema, and a
+ * parameter with a default may be left out.
+ */
+const documentFixes: SwaggerTransformObject = (documentObject) => {
+  // This plugin makes OpenAPI 3.1 only.
+  const openapiObject = 'openapiObject' in documentObject ? documentObject.openapiObject : documentObject.swaggerObject;
+  const document = openapiObject as { paths?: Record<string, Record<string, Operation>> };
+  for (const operations of Object.values(document.paths ?? {})) {
+    for (const operation of Object.values(operations)) {
+      for (const parameter of operation.parameters ?? []) {
+        if (parameter.schema && 'default' in parameter.schema) parameter.required = false;
+      }
+      for (const response of Object.values(operation.responses ?? {})) {
+        const csv = response.content?.['text/csv'];
+        if (csv) csv.schema = { type: 'string', description: 'RFC 4180 CSV with a header row.' };
+      }
+    }
+  }
+  return openapiObject;
+};
+
 /** OpenAPI 3.1 generated from the route schemas, served at /openapi.json and browsable at /docs. */
 async function openapiPlugin(app: FastifyInstance) {
   await app.register(swagger, {
+    transform: guardResponses(app),
+    transformObject: documentFixes,
     openapi: {
       openapi: '3.1.0',
       info: { title: 'Commission Intelligence API', version: '1.0.0', description: DESCRIPTION },

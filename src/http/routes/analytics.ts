@@ -1,11 +1,19 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { Type } from 'typebox';
+import { Type, type TSchema } from 'typebox';
 import type { ViewName } from '../../services/analytics/analytics-views.js';
 import { readAnalyticsView } from '../../services/analytics/read-analytics-view.js';
 import type { TenantCache } from '../../cache/cache.js';
 import { sendJsonText } from '../json-text.js';
 import { contextOf, type RouteDeps } from '../route-deps.js';
 import { Problem } from '../schemas/problem.js';
+import {
+  AgentsViewSchema,
+  MarketsViewSchema,
+  PredictiveViewSchema,
+  SummaryViewSchema,
+  TeamsViewSchema,
+  TerminationsViewSchema,
+} from '../../schemas/analytics.js';
 
 const PeriodQuery = Type.Object(
   {
@@ -40,25 +48,13 @@ Definitions (all over the period's months):
   MAPE and MASE, and every candidate.
 `.trim();
 
-const Summary = Type.Object(
-  {
-    commission_pct: Type.Union([Type.Number(), Type.Null()]),
-    efficiency_gain: Type.Union([Type.String(), Type.Null()]),
-    problem_agents: Type.Array(Type.String()),
-    forecast_next_month: Type.Union([Type.Number(), Type.Null()]),
-    termination_rate: Type.Union([Type.Number(), Type.Null()]),
-  },
-  { additionalProperties: true },
-);
-const Detail = Type.Object({}, { additionalProperties: true });
-
-const VIEW_ROUTES: { path: string; view: ViewName; summary: string; description?: string; response: typeof Summary | typeof Detail }[] = [
-  { path: '/analytics/summary', view: 'summary', summary: 'Pay efficiency, problem agents, termination rate and forecast', description: SUMMARY_DESCRIPTION, response: Summary },
-  { path: '/analytics/agents', view: 'agents', summary: 'Per agent monthly GP, deals, commission, termination rate and commission %', response: Detail },
-  { path: '/analytics/teams', view: 'teams', summary: 'Per manager team monthly figures, with the manager’s own commission', response: Detail },
-  { path: '/analytics/terminations', view: 'terminations', summary: 'Terminations by agent', response: Detail },
-  { path: '/analytics/markets', view: 'markets', summary: 'Per market volume, GP and termination risk (shrunk toward the tenant rate, k = 20) with coordinates', response: Detail },
-  { path: '/analytics/predictive', view: 'predictive', summary: 'Monthly history with the commission and GP forecast and its interval', response: Detail },
+const VIEW_ROUTES: { path: string; view: ViewName; summary: string; description?: string; response: TSchema }[] = [
+  { path: '/analytics/summary', view: 'summary', summary: 'Pay efficiency, problem agents, termination rate and forecast', description: SUMMARY_DESCRIPTION, response: SummaryViewSchema },
+  { path: '/analytics/agents', view: 'agents', summary: 'Per agent monthly GP, deals, commission, termination rate and commission %', response: AgentsViewSchema },
+  { path: '/analytics/teams', view: 'teams', summary: 'Per manager team monthly figures, with the manager’s own commission', response: TeamsViewSchema },
+  { path: '/analytics/terminations', view: 'terminations', summary: 'Terminations by agent', response: TerminationsViewSchema },
+  { path: '/analytics/markets', view: 'markets', summary: 'Per market volume, GP and termination risk (shrunk toward the tenant rate, k = 20) with coordinates', response: MarketsViewSchema },
+  { path: '/analytics/predictive', view: 'predictive', summary: 'Monthly history with the commission and GP forecast and its interval', response: PredictiveViewSchema },
 ];
 
 export interface AnalyticsRouteDeps extends RouteDeps {

@@ -4,20 +4,10 @@ import { readBranding } from '../../services/branding/read-branding.js';
 import { setBranding } from '../../services/branding/set-branding.js';
 import { contextOf, entitledContextOf, type RouteDeps } from '../route-deps.js';
 import { Problem } from '../schemas/problem.js';
+import { BrandingResponse } from '../../schemas/branding.js';
 
 const Colour = Type.String({ pattern: '^#[0-9A-Fa-f]{6}$', description: '#rrggbb' });
 const LogoUrl = Type.String({ maxLength: 2048, pattern: '^https://', description: 'An https URL of the logo image.' });
-
-const BrandingResponse = Type.Object(
-  {
-    white_label: Type.Boolean({ description: 'Whether the web app applies this branding (enterprise); false: the product’s own look.' }),
-    name: Type.Union([Type.String(), Type.Null()]),
-    logo_url: Type.Union([Type.String(), Type.Null()]),
-    primary_color: Type.Union([Type.String(), Type.Null()]),
-    accent_color: Type.Union([Type.String(), Type.Null()]),
-  },
-  { additionalProperties: false },
-);
 
 const BrandingBody = Type.Object(
   {

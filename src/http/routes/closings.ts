@@ -19,7 +19,7 @@ import {
   ClosingsMonthSchema,
   ClosingsPreviewResponse,
 } from '../schemas/closings.js';
-import { MonthString } from '../schemas/commission-month.js';
+import { MonthString } from '../../schemas/commission-month.js';
 import { Problem } from '../schemas/problem.js';
 
 const MonthParams = Type.Object({ month: MonthString });

@@ -10,33 +10,9 @@ import { importMonth } from '../../services/commissions/import-month.js';
 import { listMonths } from '../../services/commissions/list-months.js';
 import { readMonth } from '../../services/commissions/read-month.js';
 import { contextOf, type RouteDeps } from '../route-deps.js';
-import { CommissionMonthSchema, MonthString, type CommissionMonthBody } from '../schemas/commission-month.js';
+import { CommissionMonthSchema, MonthString, type CommissionMonthBody } from '../../schemas/commission-month.js';
+import { CommissionExportResponse, ImportResponse, MonthList, MonthSummary } from '../../schemas/commissions.js';
 import { Problem } from '../schemas/problem.js';
-
-const ImportResponse = Type.Object({
-  status: Type.Literal('success'),
-  month: Type.String(),
-  imported: Type.Object({
-    agents: Type.Integer(),
-    managers: Type.Integer(),
-    deals: Type.Integer(),
-    total_commission: Type.Number({ description: 'Sum of every payee’s commission, exact to the cent.' }),
-  }),
-  replaced: Type.Boolean({ description: 'True when the month had been imported before and was replaced whole.' }),
-  validation_warnings: Type.Array(Type.String()),
-});
-
-const MonthSummary = Type.Object({
-  month: Type.String({ description: 'YYYY-MM' }),
-  total_gp: Type.Number(),
-  total_commission: Type.Number(),
-  commission_pct: Type.Union([Type.Number(), Type.Null()], { description: 'All commission over GP, percent, one decimal.' }),
-  agents: Type.Integer(),
-  managers: Type.Integer(),
-  transactions: Type.Integer({ description: 'Closed deals.' }),
-  terminations: Type.Integer(),
-  imported_at: Type.String({ format: 'date-time' }),
-});
 
 const MonthParams = Type.Object({ month: MonthString });
 
@@ -120,7 +96,7 @@ const commissionRoutes: FastifyPluginAsyncTypebox<RouteDeps> = async (app, deps)
           { additionalProperties: false },
         ),
         produces: ['application/json', 'text/csv'],
-        response: { 200: Type.Unknown({ description: 'The export' }), 400: Problem, 402: Problem, 404: Problem },
+        response: { 200: CommissionExportResponse, 400: Problem, 402: Problem, 404: Problem },
       },
     },
     async (request, reply) => {
@@ -149,12 +125,7 @@ const commissionRoutes: FastifyPluginAsyncTypebox<RouteDeps> = async (app, deps)
           { additionalProperties: false },
         ),
         response: {
-          200: Type.Object({
-            items: Type.Array(MonthSummary),
-            total: Type.Integer(),
-            limit: Type.Integer(),
-            offset: Type.Integer(),
-          }),
+          200: MonthList,
           402: Problem,
         },
       },

@@ -10,7 +10,7 @@ import type { PlanWorkers } from '../../services/plans/plan-workers.js';
 import { readPlan } from '../../services/plans/read-plan.js';
 import { simulatePlan } from '../../services/plans/simulate-plan.js';
 import { contextOf, entitledContextOf, type RouteDeps } from '../route-deps.js';
-import { MonthString } from '../schemas/commission-month.js';
+import { MonthString } from '../../schemas/commission-month.js';
 import { Problem } from '../schemas/problem.js';
 
 const PLAN_EXAMPLE = {

@@ -4,7 +4,7 @@ import { listReports } from '../../services/reports/list-reports.js';
 import { readReport } from '../../services/reports/read-report.js';
 import { requestReport, type ReportRequester } from '../../services/reports/request-report.js';
 import { contextOf, type RouteDeps } from '../route-deps.js';
-import { MonthString } from '../schemas/commission-month.js';
+import { MonthString } from '../../schemas/commission-month.js';
 import { Problem } from '../schemas/problem.js';
 
 export interface ReportRouteDeps extends RouteDeps {

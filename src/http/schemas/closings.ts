@@ -1,7 +1,7 @@
 import { Type, type Static } from 'typebox';
 import { CLOSINGS_LIMITS } from '../../domain/closings/check.js';
 import { ADJUSTMENT_REASONS } from '../../domain/closings/closing.js';
-import { MonthString } from './commission-month.js';
+import { MonthString } from '../../schemas/commission-month.js';
 
 /**
  * A closings month (CONTRACT.md, "Closings and payouts") as a JSON schema: structure, types and

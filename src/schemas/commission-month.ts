@@ -2,13 +2,15 @@ import { Type, type Static } from 'typebox';
 
 /**
  * The import/export document (CONTRACT.md, "Import body") as a JSON schema: structure, types and
- * bounds. What a schema cannot say (two decimals, real dates, cross-references) is checked by
+ * bounds. It is the one source of the document's shape: the domain's types
+ * (src/domain/imports/format.ts) and the web app's are its `Static` types. What a schema cannot say (two decimals, real dates, cross-references) is checked by
  * src/domain/imports/check.ts. Every shape is closed and bounded, so no body can smuggle fields
  * (`__proto__`, `constructor`) or grow without limit.
  */
 const Amount = Type.Number({ minimum: -1e12, maximum: 1e12, description: 'Amount in dollars, at most 2 decimals.' });
 const Name = Type.String({ minLength: 1, maxLength: 200, pattern: '\\S' });
-const AgentType = Type.Union([Type.Literal('acq'), Type.Literal('dispo')]);
+export const AgentTypeSchema = Type.Union([Type.Literal('acq'), Type.Literal('dispo')]);
+export const DealStatusSchema = Type.Union([Type.Literal('closed'), Type.Literal('terminated')]);
 export const MonthString = Type.String({ pattern: '^[1-9][0-9]{3}-(0[1-9]|1[0-2])$', description: 'YYYY-MM (years 1000 to 9999: PostgreSQL has no year 0)', examples: ['2025-09'] });
 
 export const ImportMetadataSchema = Type.Object(
@@ -23,7 +25,7 @@ export const ImportMetadataSchema = Type.Object(
 export const ImportAgentSchema = Type.Object(
   {
     name: Name,
-    type: AgentType,
+    type: AgentTypeSchema,
     gp: Amount,
     deals: Type.Integer({ minimum: 0, maximum: 1_000_000, description: 'Closed deals this month.' }),
     commission: Amount,
@@ -49,10 +51,10 @@ export const ImportDealSchema = Type.Object(
     id: Type.String({ minLength: 1, maxLength: 100 }),
     date: Type.String({ pattern: '^[0-9]{4}-[0-9]{2}-[0-9]{2}$', description: 'YYYY-MM-DD' }),
     agent: Name,
-    type: AgentType,
+    type: AgentTypeSchema,
     market: Type.Optional(Name),
     gp: Amount,
-    status: Type.Union([Type.Literal('closed'), Type.Literal('terminated')]),
+    status: DealStatusSchema,
   },
   { additionalProperties: false },
 );
