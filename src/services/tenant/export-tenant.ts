@@ -35,7 +35,8 @@ export function exportTenant(pool: pg.Pool, tenantId: string, orgId: string, now
       await write(']');
     }
     await write('}}');
-  }).then(
+    // Written to the response as it goes: a re-run would send the tables twice.
+  }, { rerunnable: false }).then(
     () => out.end(),
     (error: unknown) => {
       if (!out.destroyed) log.error({ err: error, tenant_id: tenantId }, 'tenant export failed mid-stream');
