@@ -280,6 +280,9 @@ test('a pool held by slow queries: further requests get 503 problem+json within 
   }
   const ready = await request(service.base, '/readyz');
   assert.equal(ready.status, 503, '/readyz cannot get a connection either');
+  await eventually('the failed readiness check is logged with its cause', async () =>
+    service.output().split('\n').some((line) => line.includes('"not ready: database unreachable"') && line.includes('timeout exceeded when trying to connect')),
+  );
   const alive = await request(service.base, '/healthz');
   assert.equal(alive.status, 200, 'liveness needs no connection');
   assert.ok(alive.answeredAt - alive.sentAt < 1_000, describe(alive));

@@ -26,15 +26,20 @@ const healthRoutes: FastifyPluginAsyncTypebox<HealthDeps> = async (app, { pool, 
         response: { 200: Status, 503: Status },
       },
     },
-    async (_request, reply) => {
+    async (request, reply) => {
       try {
         const result = await pool.query<{ name: string | null }>(`SELECT max(name) AS name FROM ${MIGRATIONS_TABLE}`);
         const applied = result.rows[0]?.name ?? null;
         if (applied === null || applied < latestMigration) {
+          request.log.warn({ applied, wanted: latestMigration }, 'not ready: database not migrated');
           return reply.code(503).send({ status: 'not ready', detail: 'database not migrated' });
         }
         return { status: 'ready' };
-      } catch {
+      } catch (error) {
+        // The probe's answer says only "unreachable"; the log says why (a refused startup
+        // parameter behind a pooler, a wrong password, a server that is down).
+        const { message, code } = error as { message?: string; code?: string };
+        request.log.warn({ err: { message, code } }, 'not ready: database unreachable');
         return reply.code(503).send({ status: 'not ready', detail: 'database unreachable' });
       }
     },
