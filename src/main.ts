@@ -1,3 +1,4 @@
+import type { Server, ServerResponse } from 'node:http';
 import closeWithGrace from 'close-with-grace';
 import { pino } from 'pino';
 import { buildApp, loggerOptions } from './app.js';
@@ -12,6 +13,32 @@ import { ReportJobs } from './jobs/report-jobs.js';
 import { DEMO_ORG_ID, DEMO_OWNER, seedDemoTenant } from './demo/demo-tenant.js';
 import { createErrorReporter } from './observability/error-reporting.js';
 import { createProductAnalytics } from './observability/product-analytics.js';
+
+/**
+ * Lets the drain end. server.close() waits for every connection, and a keep-alive client's socket
+ * stays open between requests for the whole keep-alive timeout (72 s), past the grace period, so
+ * the grace timer would kill the process before the job queue, pool and Redis are closed. Once
+ * shutting down, every answer not yet begun says `connection: close` (the client reconnects
+ * elsewhere), and each socket that falls idle after an answer is closed. Returns the switch.
+ */
+function closeConnectionsOnShutdown(server: Server): () => void {
+  const inFlight = new Set<ServerResponse>();
+  let shuttingDown = false;
+  const closeIdle = () => setImmediate(() => server.closeIdleConnections());
+  server.on('request', (_request, response: ServerResponse) => {
+    if (shuttingDown && !response.headersSent) response.setHeader('connection', 'close');
+    inFlight.add(response);
+    response.once('close', () => {
+      inFlight.delete(response);
+      if (shuttingDown) closeIdle();
+    });
+  });
+  return () => {
+    shuttingDown = true;
+    for (const response of inFlight) if (!response.headersSent) response.setHeader('connection', 'close');
+    closeIdle();
+  };
+}
 
 async function main(): Promise<void> {
   const config = loadConfig();
@@ -35,7 +62,9 @@ async function main(): Promise<void> {
   // The demo tenant is for trying the product; a production database holds customers only.
   if (config.env !== 'production') await seedDemoTenant(pool, { promoDays: config.promoDays, today: new Date(), log });
 
+  const beginShutdown = closeConnectionsOnShutdown(app.server);
   closeWithGrace({ delay: 10_000 }, async ({ signal, err }) => {
+    beginShutdown();
     if (err) {
       log.error({ err }, 'shutting down after an error');
       errorReporter?.reportProcessError(err);

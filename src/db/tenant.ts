@@ -1,4 +1,6 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import type pg from 'pg';
+import { transactionTimeouts } from './pool.js';
 
 /** What tenant-scoped code gets: a query method bound to one transaction with the tenant set. */
 export interface TenantTx {
@@ -6,16 +8,75 @@ export interface TenantTx {
   query<R extends pg.QueryResultRow = pg.QueryResultRow>(text: string, values?: unknown[]): Promise<pg.QueryResult<R>>;
 }
 
+export interface WithTenantOptions {
+  /**
+   * False when `fn` does something outside the transaction that must not happen twice (writes to
+   * a response stream, for instance): then a serialization failure or deadlock is not re-run but
+   * thrown at once. Default true.
+   */
+  rerunnable?: boolean;
+}
+
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/**
+ * SQLSTATEs after which PostgreSQL has rolled the whole transaction back and the same work may
+ * succeed when run again: serialization_failure and deadlock_detected.
+ */
+const RERUN_CODES = new Set(['40001', '40P01']);
+
+/** Runs of one transaction at most (the first and three re-runs), then the error goes to the caller (a 503). */
+export const MAX_TRANSACTION_RUNS = 4;
+
+/** Full jitter on an exponential step (25, 50, 100 ms): re-runs of the two sides of a deadlock do not meet again in step. */
+const rerunDelayMs = (run: number) => Math.random() * 25 * 2 ** (run - 1);
+
+export function isRerunnable(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  return typeof code === 'string' && RERUN_CODES.has(code);
+}
 
 /**
  * The one door to tenant rows. Opens a transaction on a pooled connection as the application role,
  * sets `app.current_tenant` transaction-locally (so it cannot leak into the connection's next user),
  * runs `fn` and commits; any error rolls everything back. Row-level security does the filtering:
  * without this call, queries on tenant tables see no rows at all.
+ *
+ * Contract: `fn` may be run more than once. When PostgreSQL aborts the transaction with a
+ * serialization failure or a deadlock (40001, 40P01), nothing of it was committed, and `withTenant`
+ * runs `fn` again in a fresh transaction (on a connection taken anew, after a short random pause),
+ * up to MAX_TRANSACTION_RUNS in all; the last such error is thrown as it is (the error plugin
+ * answers 503 with Retry-After). So `fn` must keep its effects inside the transaction — no writes
+ * to sockets or streams, no messages, no counters outside — and compute its result from what it
+ * reads there. Work that cannot be re-run passes `{ rerunnable: false }`.
  */
-export async function withTenant<T>(pool: pg.Pool, tenantId: string, fn: (tx: TenantTx) => Promise<T>): Promise<T> {
+export async function withTenant<T>(
+  pool: pg.Pool,
+  tenantId: string,
+  fn: (tx: TenantTx) => Promise<T>,
+  options: WithTenantOptions = {},
+): Promise<T> {
   if (!UUID.test(tenantId)) throw new TypeError('withTenant needs a tenant uuid');
+  const runs = options.rerunnable === false ? 1 : MAX_TRANSACTION_RUNS;
+  for (let run = 1; ; run++) {
+    try {
+      return await runTransaction(pool, tenantId, fn);
+    } catch (error) {
+      if (run >= runs || !isRerunnable(error)) throw error;
+      await sleep(rerunDelayMs(run));
+    }
+  }
+}
+
+/** `SET LOCAL` of the pool's server-side timeouts (see createPool), or nothing for a pool without them. */
+function timeoutStatements(pool: pg.Pool): string {
+  const timeouts = transactionTimeouts(pool);
+  if (!timeouts) return '';
+  // Integers from the configuration, so they can stand in the text.
+  return `; SET LOCAL statement_timeout = ${Math.trunc(timeouts.statementTimeoutMs)}; SET LOCAL idle_in_transaction_session_timeout = ${Math.trunc(timeouts.idleInTransactionTimeoutMs)}`;
+}
+
+async function runTransaction<T>(pool: pg.Pool, tenantId: string, fn: (tx: TenantTx) => Promise<T>): Promise<T> {
   const client = await pool.connect();
   let broken = false;
   // A connection lost mid-transaction (server restart, idle timeout) also emits 'error' on the
@@ -25,9 +86,9 @@ export async function withTenant<T>(pool: pg.Pool, tenantId: string, fn: (tx: Te
   };
   client.on('error', onError);
   try {
-    // One round trip for both: the id passed the UUID check above (hex digits and dashes only),
+    // One round trip for all: the id passed the UUID check above (hex digits and dashes only),
     // so it can stand in the text of a simple query, which may hold several statements.
-    await client.query(`BEGIN; SELECT set_config('app.current_tenant', '${tenantId}', true)`);
+    await client.query(`BEGIN; SELECT set_config('app.current_tenant', '${tenantId}', true)${timeoutStatements(pool)}`);
     const tx: TenantTx = {
       tenantId,
       query: (text, values) => client.query(text, values),

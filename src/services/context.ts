@@ -1,5 +1,5 @@
 import type pg from 'pg';
-import { withTenant, type TenantTx } from '../db/tenant.js';
+import { withTenant, type TenantTx, type WithTenantOptions } from '../db/tenant.js';
 import { forbiddenError } from '../domain/app-error.js';
 import type { Principal } from '../domain/principal.js';
 
@@ -32,9 +32,13 @@ export function serviceContext(deps: ServiceDeps, principal: Principal): Service
   return { pool: deps.pool, clock: deps.clock, tenantChanged: deps.tenantChanged, principal };
 }
 
-/** The principal's tenant transaction: the one door to tenant rows, for use cases. */
-export function inTenant<T>(ctx: ServiceContext, fn: (tx: TenantTx) => Promise<T>): Promise<T> {
-  return withTenant(ctx.pool, ctx.principal.tenantId, fn);
+/**
+ * The principal's tenant transaction: the one door to tenant rows, for use cases. `fn` may run
+ * more than once (a deadlock or serialization failure re-runs the whole transaction): keep its
+ * effects inside the transaction, or pass `{ rerunnable: false }`.
+ */
+export function inTenant<T>(ctx: ServiceContext, fn: (tx: TenantTx) => Promise<T>, options?: WithTenantOptions): Promise<T> {
+  return withTenant(ctx.pool, ctx.principal.tenantId, fn, options);
 }
 
 /**

@@ -13,8 +13,11 @@ async function postgresBinary(): Promise<string> {
   return binaries.postgres;
 }
 
-/** PostgreSQL refuses to run as root: then it runs as the `postgres` OS user, as src/db/embedded.ts does. */
-function runAs(): { uid: number; gid: number } | Record<string, never> {
+/**
+ * PostgreSQL (and PgBouncer) refuse to run as root: then they run as the `postgres` OS user, as
+ * src/db/embedded.ts does.
+ */
+export function runAs(): { uid: number; gid: number } | Record<string, never> {
   if (process.getuid?.() !== 0) return {};
   const id = (flag: string) => Number(execFileSync('id', [flag, 'postgres'], { encoding: 'utf8' }).trim());
   return { uid: id('-u'), gid: id('-g') };

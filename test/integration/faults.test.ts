@@ -280,6 +280,9 @@ test('a pool held by slow queries: further requests get 503 problem+json within 
   }
   const ready = await request(service.base, '/readyz');
   assert.equal(ready.status, 503, '/readyz cannot get a connection either');
+  await eventually('the failed readiness check is logged with its cause', async () =>
+    service.output().split('\n').some((line) => line.includes('"not ready: database unreachable"') && line.includes('timeout exceeded when trying to connect')),
+  );
   const alive = await request(service.base, '/healthz');
   assert.equal(alive.status, 200, 'liveness needs no connection');
   assert.ok(alive.answeredAt - alive.sentAt < 1_000, describe(alive));
@@ -304,6 +307,53 @@ test('a pool held by slow queries: further requests get 503 problem+json within 
     assert.ok(answer.answeredAt - answer.sentAt < 3_000, describe(answer));
   }
   assert.equal(service.child.exitCode, null);
+});
+
+test('a statement cut by DB_STATEMENT_TIMEOUT_MS and a lock wait over lock_timeout answer 503 with Retry-After, never 500, and write nothing', { timeout: 90_000 }, async (t) => {
+  const ownerUrl = await ownDatabase(t, 'timeouts');
+  const statementTimeoutMs = 1_000;
+  const service = await startService(t, ownerUrl, { DB_STATEMENT_TIMEOUT_MS: String(statementTimeoutMs) });
+  const who = await tenant();
+  assert.equal((await importMonth(service, who, distinctMonth(0))).status, 201);
+
+  // This test's own database: a trigger makes the import of one month slow (5 s, well past the
+  // 1 s timeout) and of another wait on an advisory lock the owner holds, with a 300 ms lock_timeout.
+  const owner = await ownerClient(t, ownerUrl);
+  await owner.query(`
+    CREATE FUNCTION fault_on_insert() RETURNS trigger LANGUAGE plpgsql AS $$
+    BEGIN
+      IF NEW.month = '${monthAt(1)}-01' THEN PERFORM pg_sleep(5); END IF;
+      IF NEW.month = '${monthAt(2)}-01' THEN
+        PERFORM set_config('lock_timeout', '300', true);
+        PERFORM pg_advisory_xact_lock(20260202);
+      END IF;
+      RETURN NEW;
+    END $$;
+    CREATE TRIGGER fault_on_insert BEFORE INSERT ON commission_months FOR EACH ROW EXECUTE FUNCTION fault_on_insert();`);
+  const holder = await ownerClient(t, ownerUrl);
+  await holder.query('BEGIN');
+  await holder.query('SELECT pg_advisory_xact_lock(20260202)');
+
+  const slow = await importMonth(service, who, distinctMonth(1));
+  assert.ok(isRetryLater(slow), `a statement over the timeout: ${describe(slow)}`);
+  // The behaviour under test is the server cutting the statement at the configured 1 s, not the
+  // trigger's 5 s: the upper bound leaves 3 s for a loaded CI machine and still sits below 5 s.
+  assert.ok(slow.answeredAt - slow.sentAt >= statementTimeoutMs - 100, `it ran until the timeout: ${describe(slow)}`);
+  assert.ok(slow.answeredAt - slow.sentAt < 4_000, `cut at DB_STATEMENT_TIMEOUT_MS, not after the 5 s sleep: ${describe(slow)}`);
+  assert.equal(slow.retryAfter, '5');
+
+  const locked = await importMonth(service, who, distinctMonth(2));
+  assert.ok(isRetryLater(locked), `a lock wait over lock_timeout: ${describe(locked)}`);
+  assert.equal(locked.retryAfter, '5');
+  await holder.query('ROLLBACK');
+
+  assert.equal(unhandled(service), '', 'no 500 was logged');
+  // The ledger: the one acknowledged import is there; neither cut import left anything.
+  const list = await request(service.base, '/api/v1/commissions', { headers: who.member });
+  assert.deepEqual((JSON.parse(list.body) as { items: Array<{ month: string }> }).items.map((item) => item.month), [monthAt(0)]);
+  // The connections the cut transactions ran on went back to the pool in a usable state.
+  const again = await Promise.all(Array.from({ length: 4 }, () => request(service.base, '/api/v1/commissions', { headers: who.member })));
+  for (const answer of again) assert.equal(answer.status, 200, describe(answer));
 });
 
 test('SIGTERM under load: in-flight requests finish with 2xx, new ones are refused, exit 0 within the grace period', { timeout: 60_000 }, async (t) => {

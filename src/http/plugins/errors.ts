@@ -30,9 +30,35 @@ const UNAVAILABLE_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', '5
  */
 const UNAVAILABLE_MESSAGES = /timeout exceeded when trying to connect|Connection terminated|Client has encountered a connection error|Client was closed and is not queryable/;
 
-/** The pool gave up waiting for a connection, or the server went away: a 503 the client may retry, not a 500. */
-function isDatabaseUnavailable(error: { code?: string; message?: string }): boolean {
-  return (typeof error.code === 'string' && UNAVAILABLE_CODES.has(error.code)) || UNAVAILABLE_MESSAGES.test(error.message ?? '');
+/**
+ * SQLSTATEs of a database that is overloaded rather than a request that is wrong: the same request
+ * may succeed in a moment. Each answers 503 with Retry-After, never 500, as the one problem type
+ * `unavailable` the API documents; the detail says which.
+ */
+interface Busy {
+  detail: string;
+  retryAfterSeconds: number;
+}
+
+const BUSY_CODES: Record<string, Busy> = {
+  // withTenant has already re-run the transaction (src/db/tenant.ts); these are what persisted.
+  '40001': { detail: 'Concurrent writes kept conflicting with this one; retry in a moment.', retryAfterSeconds: 1 },
+  '40P01': { detail: 'Concurrent writes kept conflicting with this one; retry in a moment.', retryAfterSeconds: 1 },
+  // statement_timeout (DB_STATEMENT_TIMEOUT_MS) cut the query: the database is too busy to answer in time.
+  '57014': { detail: 'The database did not answer in time; retry in a few seconds.', retryAfterSeconds: 5 },
+  '55P03': { detail: 'The data is locked by other work; retry in a few seconds.', retryAfterSeconds: 5 },
+};
+
+const UNAVAILABLE: Busy = { detail: 'The database is busy or unreachable; retry in a few seconds.', retryAfterSeconds: 5 };
+
+/**
+ * The pool gave up waiting for a connection, the server went away, or it is too busy: a 503 the
+ * client may retry, not a 500. Undefined for any other error.
+ */
+function databaseBusy(error: { code?: string; message?: string }): Busy | undefined {
+  if (typeof error.code === 'string' && Object.hasOwn(BUSY_CODES, error.code)) return BUSY_CODES[error.code];
+  if ((typeof error.code === 'string' && UNAVAILABLE_CODES.has(error.code)) || UNAVAILABLE_MESSAGES.test(error.message ?? '')) return UNAVAILABLE;
+  return undefined;
 }
 
 /** The one mapping of the application's error kinds to HTTP. */
@@ -122,18 +148,13 @@ async function errorsPlugin(app: FastifyInstance) {
         instance,
       });
     }
-    if (isDatabaseUnavailable(error)) {
+    const busy = databaseBusy(error);
+    if (busy) {
       request.log.warn({ err: error }, 'database unavailable');
       return send(
         reply,
-        {
-          type: problemType('unavailable'),
-          title: titleFor(503),
-          status: 503,
-          detail: 'The database is busy or unreachable; retry in a few seconds.',
-          instance,
-        },
-        { 'retry-after': '5' },
+        { type: problemType('unavailable'), title: titleFor(503), status: 503, detail: busy.detail, instance },
+        { 'retry-after': String(busy.retryAfterSeconds) },
       );
     }
     const status = typeof error.statusCode === 'number' && error.statusCode >= 400 && error.statusCode < 500 ? error.statusCode : 500;

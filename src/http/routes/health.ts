@@ -26,9 +26,11 @@ const healthRoutes: FastifyPluginAsyncTypebox<HealthDeps> = async (app, deps) =>
         response: { 200: Status, 503: Status },
       },
     },
-    async (_request, reply) => {
+    async (request, reply) => {
       const readiness = await checkReadiness(deps, { latestMigration: deps.latestMigration });
-      return readiness.ready ? { status: 'ready' } : reply.code(503).send({ status: 'not ready', detail: readiness.detail });
+      if (readiness.ready) return { status: 'ready' };
+      request.log.warn({ cause: readiness.cause }, `not ready: ${readiness.detail}`);
+      return reply.code(503).send({ status: 'not ready', detail: readiness.detail });
     },
   );
 };

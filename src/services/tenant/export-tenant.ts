@@ -36,7 +36,8 @@ function exportStream(ctx: ServiceContext, now: Date, log: ExportLog): Readable 
       await write(']');
     }
     await write('}}');
-  }).then(
+    // Written to the response as it goes: a re-run would send the tables twice.
+  }, { rerunnable: false }).then(
     () => out.end(),
     (error: unknown) => {
       if (!out.destroyed) log.error({ err: error, tenant_id: tenantId }, 'tenant export failed mid-stream');
