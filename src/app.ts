@@ -9,6 +9,7 @@ import authPlugin, { changesUsers } from './http/plugins/auth.js';
 import entitlementsPlugin from './http/plugins/entitlements.js';
 import openapiPlugin from './http/plugins/openapi.js';
 import securityPlugin from './http/plugins/security.js';
+import requestLimitsPlugin from './http/plugins/request-limits.js';
 import auditPlugin from './http/plugins/audit.js';
 import metricsPlugin from './http/plugins/metrics.js';
 import observabilityPlugin from './http/plugins/observability.js';
@@ -124,6 +125,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   if (!deps.planWorkers) app.addHook('onClose', async () => planWorkers.close());
 
   await app.register(errorsPlugin);
+  await app.register(requestLimitsPlugin, { config });
   await app.register(metricsPlugin, { pool: deps.pool, poolMax: config.dbPoolSize, cache: deps.cache });
   await app.register(openapiPlugin);
   // Revoked sessions: in Redis when configured (every instance sees them), in process otherwise.

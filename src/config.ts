@@ -22,7 +22,15 @@ export interface Config {
   marketplaceEntitlementsUrl: string | undefined;
   upgradeUrl: string;
   promoDays: number;
+  /** Body limit of import routes (the only large bodies); every other route gets `smallBodyLimitBytes`. */
   bodyLimitBytes: number;
+  /** Body limit of every route that is not an import (plans, settings, simulate, ...). */
+  smallBodyLimitBytes: number;
+  /** Deepest nesting of arrays and objects a JSON body may have (checked before parsing). */
+  jsonMaxDepth: number;
+  /** Imports one tenant may run at once on one instance (429 beyond), and all tenants together (503 beyond). */
+  importsPerTenant: number;
+  importsTotal: number;
   logLevel: string;
   /** Size of the application role's connection pool. */
   dbPoolSize: number;
@@ -174,6 +182,10 @@ export function loadConfig(env: Env = process.env): Config {
     upgradeUrl: text(env, 'UPGRADE_URL') ?? '/upgrade',
     promoDays: integer(env, 'PROMO_DAYS', 90, 0, 3650),
     bodyLimitBytes: integer(env, 'BODY_LIMIT_BYTES', 10 * 1024 * 1024, 1024, 512 * 1024 * 1024),
+    smallBodyLimitBytes: integer(env, 'SMALL_BODY_LIMIT_BYTES', 256 * 1024, 1024, 64 * 1024 * 1024),
+    jsonMaxDepth: integer(env, 'JSON_MAX_DEPTH', 32, 2, 1000),
+    importsPerTenant: integer(env, 'IMPORTS_PER_TENANT', 2, 1, 100),
+    importsTotal: integer(env, 'IMPORTS_TOTAL', 4, 1, 1000),
     logLevel: text(env, 'LOG_LEVEL') ?? (nodeEnv === 'test' ? 'silent' : 'info'),
     dbPoolSize: integer(env, 'DB_POOL_SIZE', 10, 1, 500),
     dbStatementTimeoutMs: integer(env, 'DB_STATEMENT_TIMEOUT_MS', 15_000, 100, 600_000),
