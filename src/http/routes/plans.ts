@@ -221,7 +221,7 @@ const planRoutes: FastifyPluginAsyncTypebox<PlanRouteDeps> = async (app, { pool,
         if (!history.some((entry) => entry.month === month)) throw notFound(`No commission data for ${month}.`);
         const versions = plan.versions.map((version) => ({ effective_from: version.effective_from, definition: version.definition }));
         return { plan: versions, history, month };
-      });
+      }, request.principal!.tenantId);
       return { plan_id: id, month, total, statements };
     },
   );
@@ -263,7 +263,7 @@ const planRoutes: FastifyPluginAsyncTypebox<PlanRouteDeps> = async (app, { pool,
         const history = await withTenant(pool, request.principal!.tenantId, (tx) => loadHistory(tx, to, { deals: planNeedsDeals(plan) }));
         if (!history.some((entry) => entry.month >= from)) throw notFound(`No commission data between ${from} and ${to}.`);
         return { plan, history, from, to, top };
-      });
+      }, request.principal!.tenantId);
     },
   );
 
@@ -319,7 +319,7 @@ const planRoutes: FastifyPluginAsyncTypebox<PlanRouteDeps> = async (app, { pool,
         });
         if (history.length === 0) throw notFound('No commission data to optimise against.');
         return { history, options };
-      });
+      }, request.principal!.tenantId);
     },
   );
 };
