@@ -6,7 +6,8 @@ import { test, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
-import { bearer, testApp, tokenFor, uniqueOrg } from '../helpers/env.js';
+import { appPool, bearer, ownerClient, testApp, tokenFor, uniqueOrg } from '../helpers/env.js';
+import { tenantIdForOrg } from '../../src/db/tenant-id.js';
 import { smallMonth } from '../helpers/fixtures.js';
 import { Worker } from 'node:worker_threads';
 import { generateMonth } from '../../bench/generate.js';
@@ -153,4 +154,27 @@ test('a tenant sending the worst bodies does not hold up another tenant\'s reads
   // same attack held reads up for 4 to 31 seconds), not speed. On a machine so loaded that even
   // unattacked reads are slow, the bound is 500 ms on top of what unattacked reads take there.
   assert.ok(p99 < 500 + baselineP99, `p99 ${p99.toFixed(0)} ms under attack, ${baselineP99.toFixed(0)} ms without`);
+});
+
+test('erasing the organisation does not buy a new promotion: the tombstone keeps tier and promotion end', async (t) => {
+  const pool = appPool(t);
+  const org = uniqueOrg('promo-reset');
+  const headers = bearer(await tokenFor({ orgId: org, role: 'admin', sub: randomUUID() }));
+  // First sign-in on 2025-10-15: 90 days counting that day end on 2026-01-12.
+  const then = await testApp(t, { pool, clock: () => new Date('2025-10-15T12:00:00Z') });
+  const first = (await then.inject({ url: '/api/v1/entitlements', headers })).json();
+  assert.equal(first.subscription_tier, 'promo');
+  assert.equal(first.promo_until, '2026-01-12');
+
+  // On 2026-03-01, the promotion long over, the admin erases the organisation and signs in again.
+  const later = await testApp(t, { pool, clock: () => new Date('2026-03-01T12:00:00Z') });
+  const erased = await later.inject({ method: 'DELETE', url: '/api/v1/tenant', headers, payload: { confirm: org } });
+  assert.equal(erased.statusCode, 200, erased.body);
+  const again = (await later.inject({ url: '/api/v1/entitlements', headers })).json();
+  assert.equal(again.subscription_tier, 'promo');
+  assert.equal(again.promo_until, '2026-01-12', 'the old promotion end, not 2026-05-29');
+  // And the tombstone is where that came from.
+  const owner = await ownerClient(t);
+  const tombstone = await owner.query('SELECT subscription_tier, promo_until::text AS promo_until FROM tenant_tombstones WHERE tenant_id = $1', [tenantIdForOrg(org)]);
+  assert.deepEqual(tombstone.rows, [{ subscription_tier: 'promo', promo_until: '2026-01-12' }]);
 });

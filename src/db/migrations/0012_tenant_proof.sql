@@ -129,11 +129,57 @@ BEGIN
 END
 $$;
 
+-- Erasing an organisation must not reset what it was entitled to (issue 19: erase, sign in again,
+-- and a fresh 90-day promotion began). The tombstone keeps the entitlement history, tier and
+-- promotion end, and provisioning a tenant that was erased starts from it instead of a new promo.
+ALTER TABLE tenant_tombstones ADD COLUMN subscription_tier varchar(16), ADD COLUMN promo_until date;
+
+CREATE OR REPLACE FUNCTION record_tenant_tombstone(p_org_id_sha256 text, p_erased_by uuid, p_request_id text, p_tables jsonb) RETURNS void
+  LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, public
+  AS $$
+DECLARE
+  t uuid := current_tenant_id();
+  e record;
+BEGIN
+  IF t IS NULL THEN
+    RAISE EXCEPTION 'record_tenant_tombstone needs a tenant-scoped transaction';
+  END IF;
+  SELECT subscription_tier, promo_until INTO e FROM public.entitlements WHERE tenant_id = t;
+  INSERT INTO public.tenant_tombstones (tenant_id, org_id_sha256, erased_by, request_id, tables, subscription_tier, promo_until)
+  VALUES (t, p_org_id_sha256, p_erased_by, left(p_request_id, 128), coalesce(p_tables, '{}'::jsonb), e.subscription_tier, e.promo_until);
+END
+$$;
+
+-- What the transaction's tenant was entitled to when it was last erased; no row if it never was.
+CREATE FUNCTION erased_tenant_entitlements() RETURNS TABLE (subscription_tier varchar, promo_until date)
+  LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, public
+  AS $$
+    SELECT tt.subscription_tier, tt.promo_until FROM public.tenant_tombstones tt
+     WHERE tt.tenant_id = (SELECT public.current_tenant_id()) AND tt.subscription_tier IS NOT NULL
+     ORDER BY tt.erased_at DESC LIMIT 1
+  $$;
+REVOKE ALL ON FUNCTION erased_tenant_entitlements() FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION erased_tenant_entitlements() TO cip_app;
 -- Down Migration
 
 CREATE OR REPLACE FUNCTION current_tenant_id() RETURNS uuid
   LANGUAGE sql STABLE PARALLEL SAFE
   AS $$ SELECT nullif(current_setting('app.current_tenant', true), '')::uuid $$;
+DROP FUNCTION erased_tenant_entitlements();
+CREATE OR REPLACE FUNCTION record_tenant_tombstone(p_org_id_sha256 text, p_erased_by uuid, p_request_id text, p_tables jsonb) RETURNS void
+  LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, public
+  AS $$
+DECLARE
+  t uuid := current_tenant_id();
+BEGIN
+  IF t IS NULL THEN
+    RAISE EXCEPTION 'record_tenant_tombstone needs a tenant-scoped transaction';
+  END IF;
+  INSERT INTO public.tenant_tombstones (tenant_id, org_id_sha256, erased_by, request_id, tables)
+  VALUES (t, p_org_id_sha256, p_erased_by, left(p_request_id, 128), coalesce(p_tables, '{}'::jsonb));
+END
+$$;
+ALTER TABLE tenant_tombstones DROP COLUMN subscription_tier, DROP COLUMN promo_until;
 DROP FUNCTION enter_tenant(uuid, bigint, text, text);
 DROP TABLE tenant_proof_nonces;
 DROP TABLE tenant_proof_key;
