@@ -164,6 +164,18 @@ export function loadConfig(env: Env = process.env): Config {
     throw new ConfigError('AUTH_JWT_SECRET must be at least 32 bytes');
   }
 
+  const webhookSecret = text(env, 'MARKETPLACE_WEBHOOK_SECRET');
+  if (production && webhookSecret !== undefined && Buffer.byteLength(webhookSecret) < 32) {
+    throw new ConfigError('MARKETPLACE_WEBHOOK_SECRET must be at least 32 bytes in production');
+  }
+  // The application role's password is otherwise derived from the owner URL: from a URL without a
+  // password (peer or trust authentication) anyone could derive it. The embedded cluster (no
+  // DATABASE_URL) listens on loopback only and is left out.
+  const ownerUrl = url(env, 'DATABASE_URL', ['postgres:', 'postgresql:']);
+  if (production && !text(env, 'APP_DATABASE_URL') && !text(env, 'APP_DATABASE_PASSWORD') && ownerUrl && new URL(ownerUrl).password === '') {
+    throw new ConfigError('NODE_ENV=production requires APP_DATABASE_PASSWORD (or APP_DATABASE_URL) when DATABASE_URL has no password');
+  }
+
   const port = integer(env, 'PORT', 8080, 0, 65535);
   const host = text(env, 'HOST') ?? (production ? '0.0.0.0' : '127.0.0.1');
 
@@ -171,13 +183,13 @@ export function loadConfig(env: Env = process.env): Config {
     env: nodeEnv,
     host,
     port,
-    databaseUrl: url(env, 'DATABASE_URL', ['postgres:', 'postgresql:']),
+    databaseUrl: ownerUrl,
     appDatabaseUrl: url(env, 'APP_DATABASE_URL', ['postgres:', 'postgresql:']),
     appDatabasePassword: text(env, 'APP_DATABASE_PASSWORD'),
     dataDir: path.resolve(text(env, 'DATA_DIR') ?? './.data'),
     redisUrl: url(env, 'REDIS_URL', ['redis:', 'rediss:']),
     auth,
-    marketplaceWebhookSecret: text(env, 'MARKETPLACE_WEBHOOK_SECRET'),
+    marketplaceWebhookSecret: webhookSecret,
     marketplaceEntitlementsUrl: url(env, 'MARKETPLACE_ENTITLEMENTS_URL', ['https:', 'http:']),
     upgradeUrl: text(env, 'UPGRADE_URL') ?? '/upgrade',
     promoDays: integer(env, 'PROMO_DAYS', 90, 0, 3650),
