@@ -51,8 +51,12 @@ export function tenantEntryText(key: Buffer, tenantId: string, now = Date.now())
 export async function withTenant<T>(pool: pg.Pool, tenantId: string, fn: (tx: TenantTx) => Promise<T>): Promise<T> {
   if (!UUID.test(tenantId)) throw new TypeError('withTenant needs a tenant uuid');
   const key = proofKeys.get(pool);
-  if (!key) throw new Error('withTenant: this pool has no tenant proof key (bindTenantProofKey)');
+  // Connected first, so that a database that cannot be reached is reported as that (a 503).
   const client = await pool.connect();
+  if (!key) {
+    client.release();
+    throw new Error('withTenant: this pool has no tenant proof key (bindTenantProofKey)');
+  }
   let broken = false;
   // A connection lost mid-transaction (server restart, idle timeout) also emits 'error' on the
   // client; the failing query already rejects, so only note that the client must not be reused.
