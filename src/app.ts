@@ -11,6 +11,7 @@ import authPlugin, { changesUsers } from './http/plugins/auth.js';
 import entitlementsPlugin from './http/plugins/entitlements.js';
 import openapiPlugin from './http/plugins/openapi.js';
 import securityPlugin from './http/plugins/security.js';
+import requestLimitsPlugin from './http/plugins/request-limits.js';
 import auditPlugin from './http/plugins/audit.js';
 import metricsPlugin from './http/plugins/metrics.js';
 import observabilityPlugin from './http/plugins/observability.js';
@@ -137,6 +138,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     threshold: 1024,
     brotliOptions: { params: { [zlibConstants.BROTLI_PARAM_QUALITY]: 4 } },
   });
+  await app.register(requestLimitsPlugin, { config });
   await app.register(metricsPlugin, { pool: deps.pool, poolMax: config.dbPoolSize, cache: deps.cache });
   await app.register(openapiPlugin);
   // Revoked sessions: in Redis when configured (every instance sees them), in process otherwise.

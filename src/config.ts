@@ -22,7 +22,15 @@ export interface Config {
   marketplaceEntitlementsUrl: string | undefined;
   upgradeUrl: string;
   promoDays: number;
+  /** Body limit of import routes (the only large bodies); every other route gets `smallBodyLimitBytes`. */
   bodyLimitBytes: number;
+  /** Body limit of every route that is not an import (plans, settings, simulate, ...). */
+  smallBodyLimitBytes: number;
+  /** Deepest nesting of arrays and objects a JSON body may have (checked before parsing). */
+  jsonMaxDepth: number;
+  /** Imports one tenant may run at once on one instance (429 beyond), and all tenants together (503 beyond). */
+  importsPerTenant: number;
+  importsTotal: number;
   logLevel: string;
   /** Size of the application role's connection pool. */
   dbPoolSize: number;
@@ -156,6 +164,18 @@ export function loadConfig(env: Env = process.env): Config {
     throw new ConfigError('AUTH_JWT_SECRET must be at least 32 bytes');
   }
 
+  const webhookSecret = text(env, 'MARKETPLACE_WEBHOOK_SECRET');
+  if (production && webhookSecret !== undefined && Buffer.byteLength(webhookSecret) < 32) {
+    throw new ConfigError('MARKETPLACE_WEBHOOK_SECRET must be at least 32 bytes in production');
+  }
+  // The application role's password is otherwise derived from the owner URL: from a URL without a
+  // password (peer or trust authentication) anyone could derive it. The embedded cluster (no
+  // DATABASE_URL) listens on loopback only and is left out.
+  const ownerUrl = url(env, 'DATABASE_URL', ['postgres:', 'postgresql:']);
+  if (production && !text(env, 'APP_DATABASE_URL') && !text(env, 'APP_DATABASE_PASSWORD') && ownerUrl && new URL(ownerUrl).password === '') {
+    throw new ConfigError('NODE_ENV=production requires APP_DATABASE_PASSWORD (or APP_DATABASE_URL) when DATABASE_URL has no password');
+  }
+
   const port = integer(env, 'PORT', 8080, 0, 65535);
   const host = text(env, 'HOST') ?? (production ? '0.0.0.0' : '127.0.0.1');
 
@@ -163,17 +183,21 @@ export function loadConfig(env: Env = process.env): Config {
     env: nodeEnv,
     host,
     port,
-    databaseUrl: url(env, 'DATABASE_URL', ['postgres:', 'postgresql:']),
+    databaseUrl: ownerUrl,
     appDatabaseUrl: url(env, 'APP_DATABASE_URL', ['postgres:', 'postgresql:']),
     appDatabasePassword: text(env, 'APP_DATABASE_PASSWORD'),
     dataDir: path.resolve(text(env, 'DATA_DIR') ?? './.data'),
     redisUrl: url(env, 'REDIS_URL', ['redis:', 'rediss:']),
     auth,
-    marketplaceWebhookSecret: text(env, 'MARKETPLACE_WEBHOOK_SECRET'),
+    marketplaceWebhookSecret: webhookSecret,
     marketplaceEntitlementsUrl: url(env, 'MARKETPLACE_ENTITLEMENTS_URL', ['https:', 'http:']),
     upgradeUrl: text(env, 'UPGRADE_URL') ?? '/upgrade',
     promoDays: integer(env, 'PROMO_DAYS', 90, 0, 3650),
     bodyLimitBytes: integer(env, 'BODY_LIMIT_BYTES', 10 * 1024 * 1024, 1024, 512 * 1024 * 1024),
+    smallBodyLimitBytes: integer(env, 'SMALL_BODY_LIMIT_BYTES', 256 * 1024, 1024, 64 * 1024 * 1024),
+    jsonMaxDepth: integer(env, 'JSON_MAX_DEPTH', 32, 2, 1000),
+    importsPerTenant: integer(env, 'IMPORTS_PER_TENANT', 2, 1, 100),
+    importsTotal: integer(env, 'IMPORTS_TOTAL', 4, 1, 1000),
     logLevel: text(env, 'LOG_LEVEL') ?? (nodeEnv === 'test' ? 'silent' : 'info'),
     dbPoolSize: integer(env, 'DB_POOL_SIZE', 10, 1, 500),
     dbStatementTimeoutMs: integer(env, 'DB_STATEMENT_TIMEOUT_MS', 15_000, 100, 600_000),

@@ -66,6 +66,7 @@ async function main(): Promise<number> {
           CIP_TEST_SERVER_URL: serverUrl,
           CIP_TEST_OWNER_URL: ownerUrl,
           CIP_TEST_APP_URL: prepared.appUrl,
+          CIP_TEST_TENANT_PROOF_KEY: prepared.tenantProofKey.toString('base64'),
         },
       },
     );

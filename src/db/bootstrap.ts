@@ -201,10 +201,25 @@ export async function ensureAppRole(ownerUrl: string, log: Log = () => {}): Prom
   });
 }
 
+/**
+ * The key withTenant proves tenants with (migration 0012), read as the owner: cip_app has no
+ * privilege on its table, so SQL run as the application role can neither read nor forge it.
+ */
+export async function readTenantProofKey(ownerUrl: string): Promise<Buffer> {
+  return withClient(ownerUrl, async (client) => {
+    const result = await client.query<{ key: Buffer }>('SELECT key FROM tenant_proof_key');
+    const key = result.rows[0]?.key;
+    if (!key || key.length !== 64) throw new Error('tenant_proof_key holds no key: is migration 0012 applied?');
+    return key;
+  });
+}
+
 export interface PreparedDatabase {
   ownerUrl: string;
   appUrl: string;
   migrationsApplied: string[];
+  /** For `bindTenantProofKey` on the application pool. */
+  tenantProofKey: Buffer;
 }
 
 /** Migrates the database behind `ownerUrl` and returns how the service should connect to it. */
@@ -215,5 +230,5 @@ export async function prepareDatabase(
   await ensureAppRole(ownerUrl, options.log);
   const migrationsApplied = await migrate(ownerUrl, options.log);
   const appUrl = options.appUrl ?? (await ensureAppLogin(ownerUrl, options.appPassword ?? deriveAppPassword(ownerUrl)));
-  return { ownerUrl, appUrl, migrationsApplied };
+  return { ownerUrl, appUrl, migrationsApplied, tenantProofKey: await readTenantProofKey(ownerUrl) };
 }

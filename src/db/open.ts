@@ -3,6 +3,7 @@ import type { Config } from '../config.js';
 import { ensureDatabase, prepareDatabase, withDatabase } from './bootstrap.js';
 import { startEmbeddedPostgres } from './embedded.js';
 import { createPool } from './pool.js';
+import { bindTenantProofKey } from './tenant.js';
 
 const EMBEDDED_DATABASE = 'commission_intelligence';
 
@@ -74,6 +75,7 @@ export async function openDatabase(config: Config, log: Log): Promise<OpenDataba
         if (!closing) log.warn({ err: { message: error.message, code: (error as { code?: string }).code } }, 'idle database connection failed');
       },
     });
+    bindTenantProofKey(pool, prepared.tenantProofKey);
     return {
       pool,
       ownerUrl,

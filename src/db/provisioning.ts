@@ -43,9 +43,14 @@ async function ensureTenantIn(tx: TenantTx, orgId: string, promo: { promoDays: n
     [tx.tenantId, orgId],
   );
   if (inserted.rowCount !== 1) return false;
+  // A tenant erased before starts where it stood then (its tombstone keeps tier and promotion end):
+  // erasing and signing in again must not begin a new promotion. Otherwise promoDays days counting
+  // the first one: promo_until is the last day, inclusive.
   await tx.query(
     `INSERT INTO entitlements (tenant_id, subscription_tier, promo_until, source)
-     VALUES ($1, 'promo', $2, 'provisioning') ON CONFLICT (tenant_id) DO NOTHING`,
+     SELECT $1, coalesce(h.subscription_tier, 'promo'), CASE WHEN h.subscription_tier IS NULL THEN $2::date ELSE h.promo_until END, 'provisioning'
+       FROM (SELECT 1) AS one LEFT JOIN erased_tenant_entitlements() AS h ON true
+     ON CONFLICT (tenant_id) DO NOTHING`,
     [tx.tenantId, promotionLastDay(promo.today, promo.promoDays)],
   );
   return true;

@@ -1,12 +1,14 @@
 import pg from 'pg';
 import { reconnectDelayMs, type StatusLog } from '../observability/connection-status.js';
 import { BaseChangeFeed } from './base-change-feed.js';
+import { tenantProofKeyOf } from '../db/tenant.js';
 import { CHANGE_CHANNEL, encodeChange, type TenantChangeEvent } from './change-message.js';
+import { payloadSeal, type PayloadSeal } from './sealed-payload.js';
 
 export interface PgChangeFeedOptions {
   /** The application role's URL: LISTEN and NOTIFY need no privilege on any table. */
   connectionString: string;
-  /** The application pool, for NOTIFY. */
+  /** The application pool, for NOTIFY; its tenant proof key seals the notices. */
   pool: pg.Pool;
   log?: StatusLog | undefined;
   channel?: string;
@@ -16,13 +18,34 @@ export interface PgChangeFeedOptions {
   healthCheckMs?: number;
 }
 
+const seals = new WeakMap<pg.Pool, PayloadSeal>();
+
+/** The seal of the pool's instances: from its tenant proof key, so every instance shares it. */
+function sealOf(pool: pg.Pool): PayloadSeal | undefined {
+  let seal = seals.get(pool);
+  if (!seal) {
+    const key = tenantProofKeyOf(pool);
+    if (!key) return undefined;
+    seal = payloadSeal(key);
+    seals.set(pool, seal);
+  }
+  return seal;
+}
+
+function sealed(pool: pg.Pool, payload: string): string {
+  const seal = sealOf(pool);
+  if (!seal) throw new Error('change feed: the pool has no tenant proof key to seal notices with');
+  return seal.seal(payload);
+}
+
 /**
  * The statement that announces a change from inside a transaction: PostgreSQL delivers it only if
  * and when the transaction commits, so the notification can never run ahead of the write or
- * announce a write that rolled back. `tx.query(notifyStatement(tenantId, event))`.
+ * announce a write that rolled back. `tx.query(notifyStatement(pool, tenantId, event))`; sealed
+ * like every notice on the channel (see sealed-payload.ts).
  */
-export function notifyStatement(tenantId: string, event: TenantChangeEvent, channel = CHANGE_CHANNEL): { text: string; values: string[] } {
-  return { text: 'SELECT pg_notify($1, $2)', values: [channel, encodeChange(tenantId, event)] };
+export function notifyStatement(pool: pg.Pool, tenantId: string, event: TenantChangeEvent, channel = CHANGE_CHANNEL): { text: string; values: string[] } {
+  return { text: 'SELECT pg_notify($1, $2)', values: [channel, sealed(pool, encodeChange(tenantId, event))] };
 }
 
 /**
@@ -48,7 +71,7 @@ export class PgChangeFeed extends BaseChangeFeed {
   }
 
   protected async send(payload: string): Promise<void> {
-    await this.options.pool.query('SELECT pg_notify($1, $2)', [this.channel, payload]);
+    await this.options.pool.query('SELECT pg_notify($1, $2)', [this.channel, sealed(this.options.pool, payload)]);
   }
 
   protected async shutdown(): Promise<void> {
@@ -74,7 +97,9 @@ export class PgChangeFeed extends BaseChangeFeed {
     client.on('error', (error) => this.lost(client, error));
     client.on('end', () => this.lost(client, new Error('listening connection ended')));
     client.on('notification', (message) => {
-      if (client === this.client && message.channel === this.channel && message.payload) this.deliver(message.payload);
+      if (client !== this.client || message.channel !== this.channel || !message.payload) return;
+      const payload = sealOf(this.options.pool)?.open(message.payload);
+      if (payload !== undefined) this.deliver(payload);
     });
     try {
       await client.connect();

@@ -8,6 +8,7 @@ import { createTokenVerifier, type VerifierKeys } from '../../src/auth/verify-to
 import { signUserToken, type TokenClaims } from '../../src/auth/dev-token.js';
 import { latestMigration } from '../../src/db/bootstrap.js';
 import { createPool } from '../../src/db/pool.js';
+import { bindTenantProofKey } from '../../src/db/tenant.js';
 import type { TenantCache } from '../../src/cache/cache.js';
 import type { ChangeFeed } from '../../src/realtime/change-feed.js';
 import type { ErrorReporter } from '../../src/observability/error-reporting.js';
@@ -27,6 +28,8 @@ function required(name: string): string {
 export const ownerUrl = () => required('CIP_TEST_OWNER_URL');
 /** The application role's connection to this run's database. */
 export const appUrl = () => required('CIP_TEST_APP_URL');
+/** The tenant proof key of this run's database (migration 0012), which test pools prove tenants with. */
+export const tenantProofKey = () => Buffer.from(required('CIP_TEST_TENANT_PROOF_KEY'), 'base64');
 /** The server, for tests that create databases of their own. */
 export const serverUrl = () => required('CIP_TEST_SERVER_URL');
 
@@ -49,6 +52,7 @@ export function bearer(token: string) {
 /** A pool of the application role, closed when the test ends. */
 export function appPool(t: TestContext, max = 10): pg.Pool {
   const pool = createPool({ url: appUrl(), max, statementTimeoutMs: 10_000, onIdleError: () => {} });
+  bindTenantProofKey(pool, tenantProofKey());
   t.after(() => pool.end());
   return pool;
 }

@@ -83,13 +83,13 @@ test('PostgreSQL feed: NOTIFY inside a transaction is delivered on commit only; 
   const client = await pool.connect();
   try {
     await client.query('BEGIN');
-    await client.query(notifyStatement(a, { type: 'import', month: '2025-01' }, channel));
+    await client.query(notifyStatement(pool, a, { type: 'import', month: '2025-01' }, channel));
     await client.query('ROLLBACK');
     for (const payload of ['not json', '{"v":1,"tenant":"*","event":{"type":"x"}}', '{"v":1,"tenant":"a","event":{"type":"Bad Type"}}', '{"v":2}']) {
       await client.query('SELECT pg_notify($1, $2)', [channel, payload]);
     }
     await client.query('BEGIN');
-    await client.query(notifyStatement(a, { type: 'import', month: '2025-02' }, channel));
+    await client.query(notifyStatement(pool, a, { type: 'import', month: '2025-02' }, channel));
     await sleep(200);
     assert.deepEqual([...received], [], 'nothing before the commit; the malformed payloads were dropped');
     await client.query('COMMIT');

@@ -227,7 +227,8 @@ test('Idempotency-Key: a repeat returns the first response without applying; ano
 });
 
 test('concurrent imports of one month: last write wins whole, no duplicate rows', async (t) => {
-  const app = await testApp(t, { pool: appPool(t, 12), clock: () => new Date('2025-10-15T12:00:00Z') });
+  // Eight at once: above the default import share of a tenant (attacks.test.ts), raised here.
+  const app = await testApp(t, { pool: appPool(t, 12), clock: () => new Date('2025-10-15T12:00:00Z'), env: { IMPORTS_PER_TENANT: '8', IMPORTS_TOTAL: '8' } });
   const a = await tenant();
   const versions: CommissionMonth[] = Array.from({ length: 8 }, (_, i) => {
     const agents = smallMonth().agents.slice(0, 1 + (i % 2));

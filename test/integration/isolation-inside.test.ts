@@ -5,9 +5,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import pg from 'pg';
-import { appPool, appUrl, ownerClient, uniqueOrg } from '../helpers/env.js';
+import { appPool, appUrl, ownerClient, tenantProofKey, uniqueOrg } from '../helpers/env.js';
 import { provisionUser } from '../../src/db/provisioning.js';
-import { withTenant } from '../../src/db/tenant.js';
+import { tenantEntryText, withTenant } from '../../src/db/tenant.js';
+import { PgChangeFeed } from '../../src/realtime/pg-change-feed.js';
 
 const TENANT_TABLES = ['tenants', 'users', 'entitlements'];
 
@@ -199,4 +200,160 @@ test('closings tables: no tenant set sees none of them, and a tenant cannot see 
   );
   const deleted = await withTenant(pool, a.tenantId, (tx) => tx.query('DELETE FROM closing_sides WHERE tenant_id = $1', [b.tenantId]));
   assert.equal(deleted.rowCount, 0);
+});
+
+// Migration 0012: the tenant of a transaction is what enter_tenant proved, not a setting.
+
+async function counts(client: pg.Client, tenantId: string) {
+  const result = await client.query<{ tenants: number; users: number; entitlements: number }>(
+    `SELECT (SELECT count(*)::int FROM tenants WHERE id = $1) AS tenants,
+            (SELECT count(*)::int FROM users WHERE tenant_id = $1) AS users,
+            (SELECT count(*)::int FROM entitlements WHERE tenant_id = $1) AS entitlements`,
+    [tenantId],
+  );
+  return result.rows[0];
+}
+
+const NOTHING = { tenants: 0, users: 0, entitlements: 0 };
+
+test('setting another tenant by hand, without proof, shows no rows and refuses writes', async (t) => {
+  const pool = appPool(t);
+  const a = await provisioned(pool);
+  const b = await provisioned(pool);
+  const client = await appClient();
+  t.after(() => client.end());
+
+  // The attack of issue 19: a cip_app session names tenant B itself.
+  await client.query(`BEGIN; SELECT set_config('app.current_tenant', '${b.tenantId}', true)`);
+  assert.deepEqual(await counts(client, b.tenantId), NOTHING);
+  const updated = await client.query(`UPDATE users SET role = 'admin' WHERE tenant_id = $1`, [b.tenantId]);
+  assert.equal(updated.rowCount, 0);
+  const deleted = await client.query('DELETE FROM tenants WHERE id = $1', [b.tenantId]);
+  assert.equal(deleted.rowCount, 0);
+  await assert.rejects(
+    client.query(`INSERT INTO users (tenant_id, supabase_user_id, role) VALUES ($1, 'intruder', 'admin')`, [b.tenantId]),
+    /row-level security/,
+  );
+  await client.query('ROLLBACK');
+
+  // Also inside a properly entered transaction of A: switching the setting to B loses A and gains nothing.
+  await client.query(tenantEntryText(tenantProofKey(), a.tenantId));
+  assert.deepEqual(await counts(client, a.tenantId), { tenants: 1, users: 1, entitlements: 1 }, 'the proof admits A');
+  await client.query(`SELECT set_config('app.current_tenant', '${b.tenantId}', true)`);
+  assert.deepEqual(await counts(client, b.tenantId), NOTHING);
+  assert.deepEqual(await counts(client, a.tenantId), NOTHING);
+  await client.query('ROLLBACK');
+
+  // B's data is untouched: seen through the proper door.
+  const bUsers = await withTenant(pool, b.tenantId, async (tx) => (await tx.query('SELECT role FROM users')).rows);
+  assert.deepEqual(bUsers, [{ role: 'admin' }]);
+});
+
+test("a transaction proof carried into another transaction is refused", async (t) => {
+  const pool = appPool(t);
+  const b = await provisioned(pool);
+  // What an attacker could learn from a transaction of B: the setting and its proof.
+  const stolen = await withTenant(pool, b.tenantId, async (tx) =>
+    (await tx.query<{ tenant: string; proof: string }>(
+      `SELECT current_setting('app.current_tenant') AS tenant, current_setting('app.tenant_proof') AS proof`,
+    )).rows[0]!,
+  );
+  assert.equal(stolen.tenant, b.tenantId);
+  assert.match(stolen.proof, /^[0-9a-f]{64}$/);
+
+  const client = await appClient();
+  t.after(() => client.end());
+  for (const assignXid of [false, true]) {
+    await client.query('BEGIN');
+    if (assignXid) await client.query('SELECT pg_current_xact_id()'); // with a transaction id of its own too
+    await client.query(`SELECT set_config('app.current_tenant', $1, true), set_config('app.tenant_proof', $2, true)`, [stolen.tenant, stolen.proof]);
+    assert.deepEqual(await counts(client, b.tenantId), NOTHING, `assignXid=${assignXid}`);
+    await client.query('ROLLBACK');
+  }
+});
+
+test('an entry is accepted once, only with a MAC under the key, and only before it expires', async (t) => {
+  const pool = appPool(t);
+  const b = await provisioned(pool);
+  const key = tenantProofKey();
+  const first = await appClient();
+  const second = await appClient();
+  t.after(() => Promise.all([first.end(), second.end()]));
+
+  const entry = tenantEntryText(key, b.tenantId);
+  await first.query(entry);
+  assert.equal((await counts(first, b.tenantId))!.users, 1);
+  await first.query('COMMIT');
+
+  // The same text again (copied from pg_stat_activity or a statement log), on another connection.
+  await assert.rejects(second.query(entry), /tenant proof already used/);
+  await second.query('ROLLBACK');
+  // Copied while the first transaction is still open: the replay waits on the nonce until that
+  // transaction ends, and is refused when it commits.
+  const another = tenantEntryText(key, b.tenantId);
+  await first.query(another);
+  const replay = second.query(another);
+  await new Promise((resolve) => setTimeout(resolve, 100));
+  await first.query('COMMIT');
+  await assert.rejects(replay, /tenant proof already used/);
+  await second.query('ROLLBACK');
+
+  // A MAC under any other key (here: a guessed one), a changed tenant, an expired entry.
+  const guessed = tenantEntryText(Buffer.alloc(64, 7), b.tenantId);
+  await assert.rejects(second.query(guessed), /tenant proof refused/);
+  await second.query('ROLLBACK');
+  const a = await provisioned(pool);
+  await assert.rejects(second.query(tenantEntryText(key, a.tenantId).replace(a.tenantId, b.tenantId)), /tenant proof refused/);
+  await second.query('ROLLBACK');
+  await assert.rejects(second.query(tenantEntryText(key, b.tenantId, Date.now() - 60_000)), /tenant proof expired/);
+  await second.query('ROLLBACK');
+  await assert.rejects(second.query(tenantEntryText(key, b.tenantId, Date.now() + 120_000)), /tenant proof expired/);
+  await second.query('ROLLBACK');
+});
+
+test('the application role cannot read the key or touch the nonces', async (t) => {
+  const client = await appClient();
+  t.after(() => client.end());
+  await assert.rejects(client.query('SELECT key FROM tenant_proof_key'), /permission denied/);
+  await assert.rejects(client.query('SELECT * FROM tenant_proof_nonces'), /permission denied/);
+  await assert.rejects(client.query(`DELETE FROM tenant_proof_nonces`), /permission denied/);
+  // Nor change what the functions run as: they belong to the owner, with a fixed search_path.
+  await assert.rejects(client.query('ALTER FUNCTION current_tenant_id() SECURITY INVOKER'), /must be owner/);
+  await assert.rejects(client.query('CREATE FUNCTION public.pg_current_xact_id_if_assigned() RETURNS xid8 LANGUAGE sql AS $$ SELECT 1::text::xid8 $$'), /permission denied/);
+  const owner = await ownerClient(t);
+  const config = await owner.query<{ proname: string; prosecdef: boolean; proconfig: string[] }>(
+    `SELECT proname, prosecdef, proconfig FROM pg_proc WHERE proname IN ('current_tenant_id', 'enter_tenant') ORDER BY proname`,
+  );
+  for (const row of config.rows) {
+    assert.ok(row.prosecdef, `${row.proname} is SECURITY DEFINER`);
+    assert.deepEqual(row.proconfig, ['search_path=pg_catalog, public'], row.proname);
+  }
+});
+
+test('the change feed names no tenant to a listener of the application role', async (t) => {
+  const pool = appPool(t, 2);
+  const channel = `cip_test_${crypto.randomUUID().replaceAll('-', '')}`;
+  const feed = new PgChangeFeed({ connectionString: appUrl(), pool, channel });
+  t.after(() => feed.close());
+  assert.ok(await feed.ready(10_000));
+  const eavesdropper = await appClient();
+  t.after(() => eavesdropper.end());
+  const heard: string[] = [];
+  eavesdropper.on('notification', (message) => heard.push(message.payload ?? ''));
+  await eavesdropper.query(`LISTEN ${pg.escapeIdentifier(channel)}`);
+  const received: string[] = [];
+  feed.subscribe((tenantId) => received.push(tenantId));
+
+  const tenant = crypto.randomUUID();
+  await feed.publish(tenant, { type: 'import', month: '2025-01' });
+  await feed.publish(tenant, { type: 'import', month: '2025-01' });
+  const deadline = Date.now() + 5_000;
+  while ((heard.length < 2 || received.length < 2) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+  assert.deepEqual(received, [tenant, tenant], 'the service itself still hears the tenant');
+  assert.equal(heard.length, 2);
+  for (const payload of heard) {
+    assert.ok(!payload.includes(tenant) && !payload.includes(tenant.replaceAll('-', '')), payload);
+    assert.ok(!payload.includes('import'), 'nor what happened');
+  }
+  assert.notEqual(heard[0], heard[1], 'two notices of one tenant do not even look alike');
 });

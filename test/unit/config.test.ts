@@ -60,3 +60,15 @@ test('Sentry and PostHog are off by default and validated when set', () => {
   assert.throws(() => loadConfig({ SENTRY_DSN: 'https://abc@sentry.test/project' }), /SENTRY_DSN/, 'no project id');
   assert.throws(() => loadConfig({ POSTHOG_HOST: 'ftp://ph.example.test' }), /POSTHOG_HOST/);
 });
+
+test('production refuses a short webhook secret and a derivable application-role password', () => {
+  const base = { NODE_ENV: 'production', AUTH_JWT_SECRET: SECRET };
+  assert.throws(() => loadConfig({ ...base, MARKETPLACE_WEBHOOK_SECRET: 'x'.repeat(31) }), /MARKETPLACE_WEBHOOK_SECRET must be at least 32 bytes/);
+  assert.equal(loadConfig({ ...base, MARKETPLACE_WEBHOOK_SECRET: 'x'.repeat(32) }).marketplaceWebhookSecret, 'x'.repeat(32));
+  assert.equal(loadConfig({ NODE_ENV: 'development', MARKETPLACE_WEBHOOK_SECRET: 'short' }).marketplaceWebhookSecret, 'short');
+  // A URL without a password: the derived password would be computable by anyone who knows the host.
+  assert.throws(() => loadConfig({ ...base, DATABASE_URL: 'postgres://owner@db.internal:5432/cip' }), /APP_DATABASE_PASSWORD/);
+  assert.ok(loadConfig({ ...base, DATABASE_URL: 'postgres://owner@db.internal:5432/cip', APP_DATABASE_PASSWORD: 'p'.repeat(32) }));
+  assert.ok(loadConfig({ ...base, DATABASE_URL: 'postgres://owner:secret@db.internal:5432/cip' }));
+  assert.ok(loadConfig({ NODE_ENV: 'development', DATABASE_URL: 'postgres://owner@127.0.0.1:5432/cip' }));
+});

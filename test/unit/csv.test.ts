@@ -40,6 +40,17 @@ describe('toCsv', () => {
     assert.equal(toCsv([]), `${HEADER}\r\n`);
   });
 
+  it('neutralises a formula after leading white space of any kind, and restores it exactly', () => {
+    for (const space of [' ', '\t', '\u00A0', '\u200B', '\u200D', '\u2060', '\u3000', '\uFEFF', '  \u00A0\u200B']) {
+      for (const start of ['=', '+', '-', '@', '\uFF1D']) {
+        const cell = `${space}${start}HYPERLINK("http://x")`;
+        assert.equal(neutraliseCell(cell), `'${cell}`, JSON.stringify(cell));
+        assert.equal(restoreCell(neutraliseCell(cell)), cell);
+      }
+    }
+    assert.equal(neutraliseCell(' Ada Quill'), ' Ada Quill', 'plain text after a space stays as it is');
+  });
+
   it('neutralises text cells that a spreadsheet would run as formulas, never amounts', () => {
     const hostile: CommissionMonth = {
       month: '2025-09',

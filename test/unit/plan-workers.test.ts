@@ -75,3 +75,53 @@ describe('a plan task past its time limit', () => {
     await workers.close();
   });
 });
+
+describe('plan workers: fair admission between tenants', () => {
+  /** A fake task that takes `ms` and records when it started and ended, by tenant. */
+  function fakeWorkers(options: { threads: number; queue: number; tenantShare?: number; tenantThreads?: number }) {
+    const log: string[] = [];
+    const workers = createPlanWorkers({
+      ...options,
+      runTask: async (task) => {
+        const label = (task as { plan: { name: string } }).plan.name;
+        log.push(`start ${label}`);
+        await new Promise((resolve) => setTimeout(resolve, 40));
+        log.push(`end ${label}`);
+        return { label };
+      },
+    });
+    const submit = (tenant: string, label: string) =>
+      workers.simulate(async () => ({ plan: { ...FLAT_15, name: label }, history: [], from: '2025-01', to: '2025-01', top: undefined }), tenant);
+    return { workers, submit, log };
+  }
+
+  it("a tenant's first task waits for no other tenant's backlog", async () => {
+    // One thread, room for nine: A queues four (its share), then B asks once.
+    const { workers, submit, log } = fakeWorkers({ threads: 1, queue: 8 });
+    after(() => workers.close());
+    const a = ['a1', 'a2', 'a3', 'a4'].map((label) => submit('tenant-a', label));
+    const b = submit('tenant-b', 'b1');
+    await Promise.all([...a, b]);
+    // Round robin: b1 runs right after the task that held the thread, not after A's four.
+    assert.deepEqual(log.filter((line) => line.startsWith('start')), ['start a1', 'start b1', 'start a2', 'start a3', 'start a4']);
+  });
+
+  it("beyond its share a tenant is refused (503) while another tenant is still admitted", async () => {
+    const { workers, submit } = fakeWorkers({ threads: 1, queue: 5 }); // capacity 6, share 3
+    after(() => workers.close());
+    const held = ['a1', 'a2', 'a3'].map((label) => submit('tenant-a', label));
+    await assert.rejects(submit('tenant-a', 'a4'), problem(503, 'plans-busy'));
+    const b = submit('tenant-b', 'b1');
+    await Promise.all([...held, b]);
+    // And the share comes back once A's tasks are done.
+    await submit('tenant-a', 'a5');
+  });
+
+  it('a tenant runs on at most its share of the threads', async () => {
+    const { workers, submit, log } = fakeWorkers({ threads: 2, queue: 8, tenantThreads: 1 });
+    after(() => workers.close());
+    await Promise.all(['a1', 'a2', 'a3'].map((label) => submit('tenant-a', label)));
+    // Never two of A at once: each start follows the previous end.
+    assert.deepEqual(log, ['start a1', 'end a1', 'start a2', 'end a2', 'start a3', 'end a3']);
+  });
+});

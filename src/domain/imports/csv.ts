@@ -73,8 +73,12 @@ function capped(errors: FieldError[]): FieldError[] {
  * Starts a formula in Excel, LibreOffice or Google Sheets, possibly after quotes we added earlier.
  * The full-width ＝ ＋ － ＠ are included because Apple Numbers folds them to their ASCII forms.
  */
-const NEEDS_NEUTRALISING = /^'*[=+\-@\t\r\n\uFF1D\uFF0B\uFF0D\uFF20]/;
-const WAS_NEUTRALISED = /^'+[=+\-@\t\r\n\uFF1D\uFF0B\uFF0D\uFF20]/;
+// A formula start (= + - @ or their full-width forms), also after leading white space of any kind:
+// spreadsheets skip spaces, NBSP, the ideographic space, zero-width characters and a BOM before
+// reading `=` (\s covers the Unicode spaces and U+FEFF; the zero-width ones are listed).
+const FORMULA_START = "(?:[\\t\\r\\n]|[\\s\\u200B-\\u200D\\u2060\\u180E]*[=+\\-@\\uFF1D\\uFF0B\\uFF0D\\uFF20])";
+const NEEDS_NEUTRALISING = new RegExp(`^'*${FORMULA_START}`, 'u');
+const WAS_NEUTRALISED = new RegExp(`^'+${FORMULA_START}`, 'u');
 
 /**
  * Prefixes `'` to a dangerous cell. A value that already starts with quotes before a dangerous

@@ -23,6 +23,6 @@ export async function calculatePlan(ctx: ServiceContext & { planWorkers: PlanWor
     if (!history.some((entry) => entry.month === month)) throw notFoundError(`No commission data for ${month}.`);
     const versions = plan.versions.map((version) => ({ effective_from: version.effective_from, definition: version.definition }));
     return { plan: versions, history, month };
-  });
+  }, ctx.principal.tenantId);
   return { plan_id: id, month, total, statements };
 }

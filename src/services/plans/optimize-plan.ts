@@ -19,5 +19,5 @@ export async function optimizePlan(ctx: ServiceContext & { planWorkers: PlanWork
     });
     if (history.length === 0) throw notFoundError('No commission data to optimise against.');
     return { history, options: input };
-  });
+  }, ctx.principal.tenantId);
 }

@@ -14,5 +14,5 @@ export async function simulatePlan(ctx: PlanContext, input: { plan: unknown; fro
     const history = await inTenant(ctx, (tx) => loadHistory(tx, to, { deals: planNeedsDeals(plan) }));
     if (!history.some((entry) => entry.month >= from)) throw notFoundError(`No commission data between ${from} and ${to}.`);
     return { plan, history, from, to, top };
-  });
+  }, ctx.principal.tenantId);
 }
