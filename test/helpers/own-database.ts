@@ -2,6 +2,7 @@ import type { TestContext } from 'node:test';
 import pg from 'pg';
 import { createPool, type PoolOptions } from '../../src/db/pool.js';
 import { dropDatabase, ensureDatabase, prepareDatabase, withDatabase } from '../../src/db/bootstrap.js';
+import { bindTenantProofKey } from '../../src/db/tenant.js';
 import { serverUrl } from './env.js';
 
 export interface OwnDatabase {
@@ -37,6 +38,8 @@ export async function ownDatabase(t: TestContext, label: string): Promise<OwnDat
     appUrl: prepared.appUrl,
     pool(options = {}) {
       const pool = createPool({ max: 10, statementTimeoutMs: 30_000, onIdleError: () => {}, ...options, url: prepared.appUrl });
+      // This database's own proof key (migration 0012), as open.ts binds it for the service.
+      bindTenantProofKey(pool, prepared.tenantProofKey);
       closers.push(() => pool.end());
       return pool;
     },

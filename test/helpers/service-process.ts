@@ -6,6 +6,7 @@ import path from 'node:path';
 import type { TestContext } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { TEST_SECRET } from './env.js';
+import { deriveAppPassword } from '../../src/db/bootstrap.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
@@ -42,6 +43,9 @@ export async function startService(t: TestContext, databaseUrl: string, env: Rec
     LOG_LEVEL: 'info',
     DATA_DIR: dataDir,
     DATABASE_URL: databaseUrl,
+    // Production wants the application role's password said when the owner URL has none; the one
+    // the service would derive keeps the role's password as every other test on the server knows it.
+    APP_DATABASE_PASSWORD: deriveAppPassword(databaseUrl),
     AUTH_JWT_SECRET: TEST_SECRET,
     RATE_LIMIT_PER_MINUTE: '0',
     RATE_LIMIT_IP_PER_MINUTE: '0',

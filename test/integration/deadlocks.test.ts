@@ -74,7 +74,7 @@ test('20 concurrent imports of different months naming the same people in shuffl
   const database = await ownDatabase(t, 'deadlocks');
   // A connection per writer, so all 20 transactions are open at once and meet on the same rows.
   const pool = database.pool({ max: WRITERS, acquireTimeoutMs: 30_000 });
-  const app = await testApp(t, { pool });
+  const app = await testApp(t, { pool, env: { IMPORTS_PER_TENANT: '20', IMPORTS_TOTAL: '20' } });
   const org = uniqueOrg('deadlocks');
   const admin = bearer(await tokenFor({ orgId: org, role: 'admin', sub: randomUUID() }));
   // Provision the tenant first: the race under test is between imports, not first sight.

@@ -47,6 +47,8 @@ test('through PgBouncer in transaction mode: ready, tenants isolated on shared s
   const service = await startService(t, database.ownerUrl, {
     APP_DATABASE_URL: viaBouncer,
     DB_STATEMENT_TIMEOUT_MS: String(statementTimeoutMs),
+    IMPORTS_PER_TENANT: '12',
+    IMPORTS_TOTAL: '12',
     DB_POOL_SIZE: '8',
     // The change feed's LISTEN needs a session; with Redis it is not used (docs/scaling.md).
     ...(process.env.TEST_REDIS_URL ? { REDIS_URL: process.env.TEST_REDIS_URL } : {}),

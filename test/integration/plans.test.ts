@@ -4,6 +4,7 @@ import { randomUUID } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import { bearer, testApp, tokenFor, uniqueOrg } from '../helpers/env.js';
 import { DEMO_PLAN_EXCEPTIONS, DEMO_PLAN_PERIODS, generateDemoMonths } from '../../src/demo/generate.js';
+import { smallMonth } from '../helpers/fixtures.js';
 
 async function tenant(t: TestContext) {
   const app = await testApp(t, { clock: () => new Date('2025-10-15T12:00:00Z') });
@@ -141,4 +142,35 @@ test('custom formulas are an enterprise feature: a promo tenant gets 402 with th
   assert.ok(response.json().upgrade_url);
   const simulate = await post(app, '/api/v1/plans/simulate', admin, { plan: formula, from: '2025-01', to: '2025-02' });
   assert.equal(simulate.statusCode, 402);
+});
+
+test('a plan written for closings saves, but simulating or calculating it on payee-level months is a 422 with pointers, never a 500', async (t) => {
+  const { app, admin, member } = await tenant(t);
+  const september = smallMonth('2025-09');
+  assert.equal((await post(app, '/api/v1/commissions/import', admin, september)).statusCode, 201);
+  // Dispo reps: the bracket on the month's total, flat-fee GP at two thirds of its rate; one rep forced a tier higher.
+  const closingsPlan = {
+    name: 'Dispo reps',
+    applies_to: ['dispo'],
+    basis: 'month',
+    exclude: ['House'],
+    tier_overrides: [{ payee: 'Bo Tran', bracket: 2, reason: 'written decision', from: '2025-09', to: '2025-09' }],
+    tiers: {
+      measure: 'gp',
+      mode: 'retroactive',
+      rate_by: 'flat_fee',
+      brackets: [
+        { from: 0, rate: { false: 0.05, true: '0.1/3' } },
+        { from: 50000, rate: { false: 0.06, true: 0.04 } },
+      ],
+    },
+  };
+  const saved = await post(app, '/api/v1/plans', admin, closingsPlan);
+  assert.equal(saved.statusCode, 201, saved.body);
+  const simulated = await post(app, '/api/v1/plans/simulate', member, { plan: closingsPlan, from: '2025-09', to: '2025-09' });
+  assert.equal(simulated.statusCode, 422, simulated.body);
+  assert.ok(simulated.json().errors.every((error: { pointer: string }) => error.pointer.startsWith('/plan/')), simulated.body);
+  const calculated = await app.inject({ method: 'POST', url: `/api/v1/plans/${saved.json().id}/calculate?month=2025-09`, headers: member });
+  assert.equal(calculated.statusCode, 422, calculated.body);
+  assert.ok(calculated.json().errors.some((error: { pointer: string }) => error.pointer.startsWith('/versions/0/definition/')), calculated.body);
 });

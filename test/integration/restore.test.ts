@@ -17,6 +17,7 @@ import pg from 'pg';
 import { APP_ROLE, ensureDatabase, prepareDatabase, withDatabase } from '../../src/db/bootstrap.js';
 import { startEmbeddedPostgres } from '../../src/db/embedded.js';
 import { createPool } from '../../src/db/pool.js';
+import { bindTenantProofKey } from '../../src/db/tenant.js';
 import { bearer, testApp, tokenFor, uniqueOrg } from '../helpers/env.js';
 import { smallMonth } from '../helpers/fixtures.js';
 import { eventually } from '../helpers/eventually.js';
@@ -112,6 +113,8 @@ test('pg_dump, pg_restore into a fresh cluster without the role, start-up: the r
   const prepared = await prepareDatabase(restoredUrl);
   assert.deepEqual(prepared.migrationsApplied, [], 'every migration was recorded as applied already');
   const pool = createPool({ url: prepared.appUrl, max: 4, statementTimeoutMs: 30_000, onIdleError: () => {} });
+  // The restored database's own proof key (restored with it), as open.ts binds it for the service.
+  bindTenantProofKey(pool, prepared.tenantProofKey);
   t.after(() => pool.end());
   const after = await testApp(t, { pool, clock: CLOCK });
   const copy = await exportsOf(after, admin);

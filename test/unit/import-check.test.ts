@@ -335,8 +335,8 @@ describe('checkMonth: edges (each kills a mutant a mutation run left alive)', ()
     });
     // Kyle terminates 1 of 3 contracts (33.3%): under a 50% threshold, so nothing at all to say.
     assert.deepEqual(checkMonth(input, { ...options, terminationThreshold: 0.5 }).warnings, []);
-    // The same month at the default 15% flags the rate, and only the rate.
-    assert.deepEqual(checkMonth(input, options).warnings, ["Agent 'Kyle Singer' termination rate (33.3%) above threshold"]);
+    // At the default 15% too: 1 of 3 is no evidence of a rate above it (termination-evidence.ts).
+    assert.deepEqual(checkMonth(input, options).warnings, []);
   });
 
   it('checks metadata without total_gp field by field', () => {

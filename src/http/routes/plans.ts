@@ -30,6 +30,13 @@ const PlanDefinitionSchema = Type.Object(
     description: Type.Optional(Type.String({ maxLength: 2000 })),
     applies_to: Type.Array(Type.Union([Type.Literal('acq'), Type.Literal('dispo'), Type.Literal('manager')]), { minItems: 1, maxItems: 3 }),
     agents: Type.Optional(Type.Array(Type.String({ minLength: 1, maxLength: 200 }), { maxItems: 1000 })),
+    exclude: Type.Optional(Type.Array(Type.String({ minLength: 1, maxLength: 200 }), { maxItems: 1000, description: 'Payees the plan never pays (the house, a senior person on another plan).' })),
+    tier_overrides: Type.Optional(
+      Type.Array(Type.Object({}, { additionalProperties: true }), {
+        maxItems: 200,
+        description: '{payee, bracket (1-based), reason, from, to}: pays that payee at a fixed bracket in those months, shown with its reason.',
+      }),
+    ),
     basis: Type.Union([Type.Literal('deal'), Type.Literal('month'), Type.Literal('quarter'), Type.Literal('year')]),
     tiers: Type.Optional(Type.Object({}, { additionalProperties: true, description: '{measure, mode, brackets: [{up_to, rate}]}' })),
     components: Type.Optional(

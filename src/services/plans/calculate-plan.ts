@@ -1,7 +1,8 @@
 import { loadHistory } from '../../db/history.js';
 import { readPlan } from '../../db/plans.js';
 import type { History } from '../../domain/history.js';
-import { notFoundError } from '../../domain/app-error.js';
+import { invalidInput, notFoundError } from '../../domain/app-error.js';
+import { payeeLevelIssues } from '../../domain/plans/compiled.js';
 import { planNeedsDeals } from '../../domain/plans/definition.js';
 import { inTenant, type ServiceContext } from '../context.js';
 import type { PlanWorkers } from './plan-workers.js';
@@ -21,6 +22,9 @@ export async function calculatePlan(ctx: ServiceContext & { planWorkers: PlanWor
     });
     if (!plan) throw notFoundError('No such plan.');
     if (!history.some((entry) => entry.month === month)) throw notFoundError(`No commission data for ${month}.`);
+    // A version written for closings (rates by a deal attribute, team scopes, ...) cannot be paid from payee-level months.
+    const issues = plan.versions.flatMap((version, index) => payeeLevelIssues(version.definition).map((issue) => ({ pointer: `/versions/${index}/definition${issue.pointer}`, message: issue.message })));
+    if (issues.length > 0) throw invalidInput('This plan needs closings (deal-level) history; its payouts come from closings.', issues);
     const versions = plan.versions.map((version) => ({ effective_from: version.effective_from, definition: version.definition }));
     return { plan: versions, history, month };
   }, ctx.principal.tenantId);

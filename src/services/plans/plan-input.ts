@@ -1,4 +1,5 @@
 import { invalidInput } from '../../domain/app-error.js';
+import { payeeLevelIssues } from '../../domain/plans/compiled.js';
 import { parsePlan, type PlanDefinition } from '../../domain/plans/definition.js';
 import type { PlanWorkers } from './plan-workers.js';
 import type { ServiceContext } from '../context.js';
@@ -31,6 +32,23 @@ export function checkedDefinition(input: unknown, pointerPrefix = ''): PlanDefin
     );
   }
   return parsed.plan;
+}
+
+/**
+ * A plan to compute on payee-level history (simulation, calculation): one that needs closings
+ * (rates by a deal attribute, team scopes, forced tiers, company or goal measures, rates past 6
+ * decimals) is refused with its pointers here, before the engine would throw on it.
+ */
+export function payeeLevelDefinition(input: unknown, pointerPrefix = ''): PlanDefinition {
+  const plan = checkedDefinition(input, pointerPrefix);
+  const issues = payeeLevelIssues(plan);
+  if (issues.length > 0) {
+    throw invalidInput(
+      'This plan needs closings (deal-level) history, which a simulation over payee-level months does not have.',
+      issues.map((issue) => ({ pointer: `${pointerPrefix}${issue.pointer}`, message: issue.message })),
+    );
+  }
+  return plan;
 }
 
 /** Custom formulas are an enterprise feature: a plan using one needs it on top of the plan feature. */
