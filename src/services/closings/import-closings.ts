@@ -7,9 +7,8 @@ import {
   type ClosingRow,
 } from '../../db/closings.js';
 import { lockMonth, upsertAgents, upsertManagers, upsertMarkets } from '../../db/commissions.js';
-import { claimIdempotencyKey, saveIdempotentResponse } from '../../db/idempotency.js';
 import type { TenantTx } from '../../db/tenant.js';
-import { AppError, invalidValues } from '../../domain/app-error.js';
+import { invalidValues } from '../../domain/app-error.js';
 import { checkClosingsMonth, parseCredit, type ClosingsCheck } from '../../domain/closings/check.js';
 import type { ClosingsMonth, SideRole } from '../../domain/closings/closing.js';
 import { creditsOf, totalsByPerson } from '../../domain/closings/credits.js';
@@ -17,6 +16,7 @@ import { rollupFromClosings } from '../../domain/closings/rollup.js';
 import type { MonthRollup } from '../../domain/analytics/rollups.js';
 import { formatAmount, parseAmount, toAmount } from '../../domain/money.js';
 import { inTenant, requireAdmin, type ServiceContext } from '../context.js';
+import { idempotentWrite, type IdempotentOutcome } from '../idempotent-write.js';
 import { closingsHash, type ClosingsInput } from './closings-input.js';
 import { assertClosingsMonthOpen } from './month-lock.js';
 
@@ -28,11 +28,7 @@ export interface ClosingsImportResponse {
   validation_warnings: string[];
 }
 
-export interface ClosingsImportOutcome {
-  response: ClosingsImportResponse;
-  /** True when an earlier response to the same Idempotency-Key was returned and nothing was applied. */
-  replayed: boolean;
-}
+export type ClosingsImportOutcome = IdempotentOutcome<ClosingsImportResponse>;
 
 const money = (amount: number) => formatAmount(parseAmount(amount)!);
 
@@ -71,24 +67,11 @@ export async function checkClosingsInput(tx: TenantTx, input: ClosingsInput, tod
  */
 export async function importClosings(ctx: ServiceContext, input: ClosingsInput & { idempotencyKey?: string | undefined }): Promise<ClosingsImportOutcome> {
   requireAdmin(ctx);
-  const { idempotencyKey } = input;
-  const hash = idempotencyKey ? closingsHash(input.document) : undefined;
-  const outcome = await inTenant(ctx, async (tx): Promise<ClosingsImportOutcome> => {
-    if (idempotencyKey && hash) {
-      const earlier = await claimIdempotencyKey(tx, idempotencyKey, hash);
-      if (earlier) {
-        if (earlier.requestHash !== hash) {
-          throw new AppError('invalid', 'idempotency-key-reused', 'This Idempotency-Key was already used with a different body.', {
-            errors: [{ pointer: '/headers/idempotency-key', message: 'was already used with a different body' }],
-          });
-        }
-        return { response: earlier.response as ClosingsImportResponse, replayed: true };
-      }
-    }
-    const response = await importClosingsInTransaction(tx, input, { userId: ctx.principal.userId, today: ctx.clock() });
-    if (idempotencyKey) await saveIdempotentResponse(tx, idempotencyKey, 201, response);
-    return { response, replayed: false };
-  });
+  const outcome = await inTenant(ctx, (tx) =>
+    idempotentWrite(tx, { idempotencyKey: input.idempotencyKey, hash: () => closingsHash(input.document) }, () =>
+      importClosingsInTransaction(tx, input, { userId: ctx.principal.userId, today: ctx.clock() }),
+    ),
+  );
   if (!outcome.replayed) await ctx.tenantChanged(ctx.principal.tenantId, { type: 'closings', month: outcome.response.month });
   return outcome;
 }

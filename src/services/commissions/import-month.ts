@@ -11,7 +11,6 @@ import {
   placeMarkets,
   type PayeeRow,
 } from '../../db/commissions.js';
-import { claimIdempotencyKey, saveIdempotentResponse } from '../../db/idempotency.js';
 import { readSettings } from '../../db/settings.js';
 import { withTenant, type TenantTx } from '../../db/tenant.js';
 import { canonicalMonth } from '../../domain/imports/canonical.js';
@@ -20,8 +19,9 @@ import { historyMonthFromImport } from '../../domain/imports/to-history.js';
 import { rollupFromHistory } from '../../domain/analytics/rollups.js';
 import type { CommissionMonth } from '../../domain/imports/format.js';
 import { formatAmount, parseAmount, toAmount, type Cents } from '../../domain/money.js';
-import { AppError, invalidInput, invalidValues } from '../../domain/app-error.js';
+import { invalidInput, invalidValues } from '../../domain/app-error.js';
 import { inTenant, requireAdmin, type ServiceContext } from '../context.js';
+import { idempotentWrite, type IdempotentOutcome } from '../idempotent-write.js';
 
 export interface ImportResponse {
   status: 'success';
@@ -39,11 +39,7 @@ export interface ImportMonthInput {
   idempotencyKey?: string | undefined;
 }
 
-export interface ImportOutcome {
-  response: ImportResponse;
-  /** True when an earlier response to the same Idempotency-Key was returned and nothing was applied. */
-  replayed: boolean;
-}
+export type ImportOutcome = IdempotentOutcome<ImportResponse>;
 
 /** Hash of the canonical document: the same month sent twice hashes the same, whatever its key order. */
 export function documentHash(month: CommissionMonth): string {
@@ -73,24 +69,11 @@ export async function importMonth(ctx: ServiceContext, input: ImportMonthInput):
       { pointer: '/month', message: `is ${document.month}, but ?month= is ${expectedMonth}` },
     ]);
   }
-  const hash = idempotencyKey ? documentHash(document) : undefined;
-  const outcome = await inTenant(ctx, async (tx): Promise<ImportOutcome> => {
-    if (idempotencyKey && hash) {
-      const earlier = await claimIdempotencyKey(tx, idempotencyKey, hash);
-      if (earlier) {
-        if (earlier.requestHash !== hash) {
-          throw new AppError('invalid', 'idempotency-key-reused', 'This Idempotency-Key was already used with a different body.', {
-            errors: [{ pointer: '/headers/idempotency-key', message: 'was already used with a different body' }],
-          });
-        }
-        return { response: earlier.response as ImportResponse, replayed: true };
-      }
-    }
-
-    const response = await importMonthInTransaction(tx, document, { userId: ctx.principal.userId, today: ctx.clock() });
-    if (idempotencyKey) await saveIdempotentResponse(tx, idempotencyKey, 201, response);
-    return { response, replayed: false };
-  });
+  const outcome = await inTenant(ctx, (tx) =>
+    idempotentWrite(tx, { idempotencyKey, hash: () => documentHash(document) }, () =>
+      importMonthInTransaction(tx, document, { userId: ctx.principal.userId, today: ctx.clock() }),
+    ),
+  );
   if (!outcome.replayed) await ctx.tenantChanged(ctx.principal.tenantId, { type: 'import', month: document.month });
   return outcome;
 }

@@ -1,6 +1,6 @@
-import { AppError } from '../../domain/app-error.js';
 import type { CommissionMonth } from '../../domain/imports/format.js';
 import { requireAdmin, writeInTenant, type ServiceContext } from '../context.js';
+import { writeMonthsInOrder } from '../idempotent-write.js';
 import { importMonthInTransaction, type ImportResponse } from './import-month.js';
 
 export interface SourcedMonth {
@@ -19,23 +19,7 @@ export async function importMonths(
   input: { months: SourcedMonth[]; onProgress?: (done: number, total: number, month: string) => void },
 ): Promise<ImportResponse[]> {
   requireAdmin(ctx);
-  const ordered = [...input.months].sort((a, b) => a.document.month.localeCompare(b.document.month));
-  return writeInTenant(ctx, { type: 'import' }, async (tx) => {
-    const results: ImportResponse[] = [];
-    for (const [index, { source, document }] of ordered.entries()) {
-      try {
-        results.push(await importMonthInTransaction(tx, document, { userId: null, today: ctx.clock() }));
-      } catch (error) {
-        if (error instanceof AppError && error.errors) {
-          throw new AppError(error.kind, error.code, `${source} (${document.month}): ${error.message} Nothing imported.`, {
-            errors: error.errors,
-            details: { source },
-          });
-        }
-        throw error;
-      }
-      input.onProgress?.(index + 1, ordered.length, document.month);
-    }
-    return results;
-  });
+  return writeInTenant(ctx, { type: 'import' }, (tx) =>
+    writeMonthsInOrder(input.months, (document) => importMonthInTransaction(tx, document, { userId: null, today: ctx.clock() }), input.onProgress),
+  );
 }
