@@ -35,6 +35,7 @@ import marketplaceRoutes from './http/routes/marketplace.js';
 import analyticsRoutes from './http/routes/analytics.js';
 import settingsRoutes from './http/routes/settings.js';
 import planRoutes from './http/routes/plans.js';
+import payoutRoutes from './http/routes/payouts.js';
 import { createPlanWorkers, type PlanWorkers } from './services/plans/plan-workers.js';
 import type { TenantCache } from './cache/cache.js';
 import type { ChangeFeed } from './realtime/change-feed.js';
@@ -176,6 +177,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       await api.register(analyticsRoutes, { ...routeDeps, cache: deps.cache });
       await api.register(settingsRoutes, routeDeps);
       await api.register(planRoutes, { ...routeDeps, planWorkers });
+      await api.register(payoutRoutes, { ...routeDeps, planWorkers });
       if (deps.feed) await api.register(eventsRoutes, { feed: deps.feed });
       await api.register(reportRoutes, { ...routeDeps, reports: deps.reports ?? inlineReports({ pool: deps.pool, feed: deps.feed }) });
     },

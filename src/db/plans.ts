@@ -81,3 +81,28 @@ export async function listPlans(tx: TenantTx): Promise<PlanRow[]> {
     versions: versions.rows.filter((row) => row.plan_id === plan.id).map(({ plan_id: _planId, ...version }) => version),
   }));
 }
+
+export interface PlanInForceRow {
+  id: string;
+  name: string;
+  version: number;
+  effective_from: string;
+  definition: PlanDefinition;
+}
+
+/**
+ * Every plan's version in force in `month`: the one with the latest effective_from not after it
+ * (of two from the same month, the later version), named as that version names it. Plans not
+ * yet in force are left out.
+ */
+export async function plansInForce(tx: TenantTx, month: string): Promise<PlanInForceRow[]> {
+  const result = await tx.query<PlanInForceRow>(
+    `SELECT DISTINCT ON (v.plan_id) v.plan_id AS id, coalesce(v.definition->>'name', '') AS name, v.version,
+            to_char(v.effective_from, 'YYYY-MM') AS effective_from, v.definition
+       FROM plan_versions v
+      WHERE v.tenant_id = $1 AND v.effective_from <= $2
+      ORDER BY v.plan_id, v.effective_from DESC, v.version DESC`,
+    [tx.tenantId, monthDate(month)],
+  );
+  return result.rows.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : a.id < b.id ? -1 : 1));
+}

@@ -2,7 +2,7 @@
  * Tenant isolation seen from inside the database, as the application role: whatever the
  * application code does, row-level security keeps tenants apart.
  */
-import { test } from 'node:test';
+import { test, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
 import pg from 'pg';
 import { appPool, appUrl, ownerClient, tenantProofKey, uniqueOrg } from '../helpers/env.js';
@@ -152,6 +152,19 @@ test('import mappings: invisible without a tenant, and never written into anothe
   assert.deepEqual(bRows, [{ name: 'b', mapping: { columns: { gp: 'GP' } } }]);
 });
 
+/** Each table, holding one row of B's: none with no tenant set, none as A, one as B. */
+async function assertOneRowOfB(t: TestContext, pool: pg.Pool, tenants: { a: string; b: string }, tables: readonly string[]) {
+  const client = await appClient();
+  t.after(() => client.end());
+  const count = (tenantId: string, table: string) =>
+    withTenant(pool, tenantId, async (tx) => (await tx.query<{ n: number }>(`SELECT count(*)::int AS n FROM ${table}`)).rows[0]!.n);
+  for (const table of tables) {
+    assert.equal((await client.query(`SELECT count(*)::int AS n FROM ${table}`)).rows[0].n, 0, `${table} with no tenant`);
+    assert.equal(await count(tenants.a, table), 0, `${table} as tenant A`);
+    assert.equal(await count(tenants.b, table), 1, `${table} as tenant B`);
+  }
+}
+
 test('closings tables: no tenant set sees none of them, and a tenant cannot see or write another tenant\'s closings', async (t) => {
   const pool = appPool(t);
   const a = await provisioned(pool);
@@ -170,16 +183,7 @@ test('closings tables: no tenant set sees none of them, and a tenant cannot see 
       [b.tenantId],
     );
   });
-  const tables = ['closing_months', 'closings', 'closing_sides', 'closing_adjustments'];
-  const client = await appClient();
-  t.after(() => client.end());
-  for (const table of tables) {
-    assert.equal((await client.query(`SELECT count(*)::int AS n FROM ${table}`)).rows[0].n, 0, `${table} with no tenant`);
-    const seen = await withTenant(pool, a.tenantId, async (tx) => (await tx.query<{ n: number }>(`SELECT count(*)::int AS n FROM ${table}`)).rows[0]!.n);
-    assert.equal(seen, 0, `${table} as tenant A`);
-    const mine = await withTenant(pool, b.tenantId, async (tx) => (await tx.query<{ n: number }>(`SELECT count(*)::int AS n FROM ${table}`)).rows[0]!.n);
-    assert.equal(mine, 1, `${table} as tenant B`);
-  }
+  await assertOneRowOfB(t, pool, { a: a.tenantId, b: b.tenantId }, ['closing_months', 'closings', 'closing_sides', 'closing_adjustments']);
   await assert.rejects(
     withTenant(pool, a.tenantId, (tx) =>
       tx.query(
@@ -356,4 +360,35 @@ test('the change feed names no tenant to a listener of the application role', as
     assert.ok(!payload.includes('import'), 'nor what happened');
   }
   assert.notEqual(heard[0], heard[1], 'two notices of one tenant do not even look alike');
+});
+
+test('payout tables: no tenant set sees none of them, and a tenant cannot see or write another tenant\'s payouts', async (t) => {
+  const pool = appPool(t);
+  const a = await provisioned(pool);
+  const b = await provisioned(pool);
+  const planId = '00000000-0000-4000-8000-000000000001';
+  await withTenant(pool, b.tenantId, async (tx) => {
+    await tx.query(
+      `INSERT INTO payout_months (tenant_id, month, status, company_gp, company_transactions, total, by_role, uncovered, plans, inputs_md5, calculated_at)
+       VALUES ($1, '2025-09-01', 'draft', 100, 1, 5, '{}', '[]', '[]', 'x', now())`,
+      [b.tenantId],
+    );
+    await tx.query(`INSERT INTO payout_statements (tenant_id, month, position, payee, total, statement) VALUES ($1, '2025-09-01', 0, 'Secret B', 5, '{}')`, [b.tenantId]);
+    await tx.query(`INSERT INTO payout_carry (tenant_id, month, plan_id, payee, paid) VALUES ($1, '2025-09-01', $2, 'Secret B', 5)`, [b.tenantId, planId]);
+    await tx.query(`INSERT INTO payout_events (tenant_id, month, seq, occurred_at, action) VALUES ($1, '2025-09-01', 1, now(), 'calculated')`, [b.tenantId]);
+    await tx.query(`INSERT INTO month_goals (tenant_id, month, transactions, gp, updated_at) VALUES ($1, '2025-09-01', 1, 1, now())`, [b.tenantId]);
+  });
+  await assertOneRowOfB(t, pool, { a: a.tenantId, b: b.tenantId }, ['payout_months', 'payout_statements', 'payout_carry', 'payout_events', 'month_goals']);
+  await assert.rejects(
+    withTenant(pool, a.tenantId, (tx) => tx.query(`INSERT INTO month_goals (tenant_id, month, transactions, gp, updated_at) VALUES ($1, '2025-08-01', 1, 1, now())`, [b.tenantId])),
+    /row-level security/,
+  );
+  const updated = await withTenant(pool, a.tenantId, (tx) => tx.query(`UPDATE payout_months SET status = 'approved', approved_at = now() WHERE tenant_id = $1`, [b.tenantId]));
+  assert.equal(updated.rowCount, 0);
+  // An approved month's statements are not rewritten, even by its own tenant; the history is append-only.
+  await withTenant(pool, b.tenantId, (tx) => tx.query(`UPDATE payout_months SET status = 'approved', approved_at = now()`));
+  await assert.rejects(withTenant(pool, b.tenantId, (tx) => tx.query(`UPDATE payout_statements SET total = 6`)), /approved/);
+  await assert.rejects(withTenant(pool, b.tenantId, (tx) => tx.query(`DELETE FROM payout_carry`)), /approved/);
+  await assert.rejects(withTenant(pool, b.tenantId, (tx) => tx.query(`UPDATE payout_months SET total = 6`)), /approved/);
+  await assert.rejects(withTenant(pool, b.tenantId, (tx) => tx.query(`DELETE FROM payout_events`)), /permission denied/);
 });

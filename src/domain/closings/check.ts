@@ -101,6 +101,25 @@ class Warnings {
   }
 }
 
+/** Every invalid value of one adjustment `{payee, amount, reason, note?}` at `at` (anything: it is checked, not trusted). */
+export function adjustmentErrors(adjustment: unknown, at: string): FieldError[] {
+  if (!isRecord(adjustment)) return [{ pointer: at, message: 'must be an object {payee, amount, reason, note?}' }];
+  const errors: FieldError[] = [];
+  const error = (pointer: string, message: string) => errors.push({ pointer, message });
+  for (const key of Object.keys(adjustment)) {
+    if (!['payee', 'amount', 'reason', 'note'].includes(key)) error(`${at}/${key}`, 'is not a field of an adjustment');
+  }
+  if (!isName(adjustment.payee)) error(`${at}/payee`, `must be a non-blank name of at most ${CLOSINGS_LIMITS.name} characters`);
+  const amount = typeof adjustment.amount === 'number' ? parseAmount(adjustment.amount) : null;
+  if (amount === null) error(`${at}/amount`, adjustment.amount === undefined ? 'is required' : AMOUNT_MESSAGE);
+  else if (amount === 0) error(`${at}/amount`, 'must not be 0 (negative amounts are allowed)');
+  if (!ADJUSTMENT_REASONS.includes(adjustment.reason as never)) error(`${at}/reason`, `must be one of ${ADJUSTMENT_REASONS.join(', ')}`);
+  if (adjustment.note !== undefined && (typeof adjustment.note !== 'string' || adjustment.note.length > CLOSINGS_LIMITS.text)) {
+    error(`${at}/note`, `must be a text of at most ${CLOSINGS_LIMITS.text} characters`);
+  }
+  return errors;
+}
+
 /** Checks a closings month; `document` may be anything (it is checked, not trusted). */
 export function checkClosingsMonth(document: ClosingsMonth, options: ClosingsCheckOptions): ClosingsCheck {
   const errors: FieldError[] = [];
@@ -264,21 +283,7 @@ export function checkClosingsMonth(document: ClosingsMonth, options: ClosingsChe
     else {
       adjustments.forEach((adjustment: unknown, index) => {
         const at = `/adjustments/${index}`;
-        if (!isRecord(adjustment)) {
-          error(at, 'must be an object {payee, amount, reason, note?}');
-          return;
-        }
-        for (const key of Object.keys(adjustment)) {
-          if (!['payee', 'amount', 'reason', 'note'].includes(key)) error(`${at}/${key}`, 'is not a field of an adjustment');
-        }
-        if (!isName(adjustment.payee)) error(`${at}/payee`, `must be a non-blank name of at most ${CLOSINGS_LIMITS.name} characters`);
-        const amount = typeof adjustment.amount === 'number' ? parseAmount(adjustment.amount) : null;
-        if (amount === null) error(`${at}/amount`, adjustment.amount === undefined ? 'is required' : AMOUNT_MESSAGE);
-        else if (amount === 0) error(`${at}/amount`, 'must not be 0 (negative amounts are allowed)');
-        if (!ADJUSTMENT_REASONS.includes(adjustment.reason as never)) error(`${at}/reason`, `must be one of ${ADJUSTMENT_REASONS.join(', ')}`);
-        if (adjustment.note !== undefined && (typeof adjustment.note !== 'string' || adjustment.note.length > CLOSINGS_LIMITS.text)) {
-          error(`${at}/note`, `must be a text of at most ${CLOSINGS_LIMITS.text} characters`);
-        }
+        errors.push(...adjustmentErrors(adjustment, at));
       });
     }
   }

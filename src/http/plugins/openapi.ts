@@ -93,6 +93,7 @@ async function openapiPlugin(app: FastifyInstance) {
         { name: 'analytics', description: 'Efficiency, problem agents, markets and forecasts, computed from monthly roll-ups' },
         { name: 'settings', description: "The tenant's thresholds" },
         { name: 'plans', description: 'Commission plans: versions, statements, what-if simulation and the optimiser' },
+        { name: 'payouts', description: "A month's pay from its closings: calculate, adjust, approve and lock, reopen; the months' goals" },
         { name: 'entitlements', description: 'What the tenant may use' },
         { name: 'audit', description: 'Who read or changed what: the append-only audit trail' },
         { name: 'tenant', description: "The organisation's own data: GDPR export and erasure" },

@@ -3,7 +3,10 @@
  * one tenant never stall the event loop that answers everyone else. Inputs are checked before they
  * get here; what comes back is the API's JSON.
  */
+import { AppError, type AppErrorKind } from '../../domain/app-error.js';
+import type { FieldError } from '../../domain/field-error.js';
 import type { History } from '../../domain/history.js';
+import { calculatePayouts, type Payout, type PayoutInput } from '../../domain/payouts/calculate-payouts.js';
 import { sumCents, toAmount } from '../../domain/money.js';
 import { calculateStatements, type PlanSource } from '../../domain/plans/calculate.js';
 import { optimizePlan, type OptimizeOptions } from '../../domain/plans/optimize.js';
@@ -13,7 +16,25 @@ import { statementToJson } from '../../domain/plans/statement.js';
 export type PlanTask =
   | { kind: 'simulate'; plan: PlanSource; history: History; from: string; to: string; top: number | undefined }
   | { kind: 'calculate'; plan: PlanSource; history: History; month: string }
-  | { kind: 'optimize'; history: History; options: OptimizeOptions };
+  | { kind: 'optimize'; history: History; options: OptimizeOptions }
+  | { kind: 'payouts'; input: PayoutInput };
+
+/**
+ * A payout, or the AppError the engine refused it with (plans overlapping, a plan closings cannot
+ * pay) as plain data: an error crossing the thread boundary keeps only its message.
+ */
+export type PayoutOutcome =
+  | { ok: true; payout: Payout }
+  | { ok: false; error: { kind: AppErrorKind; code: string; message: string; errors: FieldError[] | undefined; details: Record<string, unknown> } };
+
+function payoutOutcome(input: PayoutInput): PayoutOutcome {
+  try {
+    return { ok: true, payout: calculatePayouts(input) };
+  } catch (error) {
+    if (!(error instanceof AppError)) throw error;
+    return { ok: false, error: { kind: error.kind, code: error.code, message: error.message, errors: error.errors, details: error.details } };
+  }
+}
 
 export default function runPlanTask(task: PlanTask): unknown {
   switch (task.kind) {
@@ -24,6 +45,8 @@ export default function runPlanTask(task: PlanTask): unknown {
       // Statement totals are summed in cents, each already rounded once.
       return { total: toAmount(sumCents(statements.map((statement) => statement.total))), statements: statements.map(statementToJson) };
     }
+    case 'payouts':
+      return payoutOutcome(task.input);
     case 'optimize': {
       const result = optimizePlan(task.history, task.options);
       return {

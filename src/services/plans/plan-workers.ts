@@ -4,7 +4,8 @@ import { fileURLToPath } from 'node:url';
 import { Piscina } from 'piscina';
 import type { SimulationJson } from '../../domain/plans/simulate.js';
 import { AppError } from '../../domain/app-error.js';
-import type { PlanTask } from './plan-worker.js';
+import type { Payout } from '../../domain/payouts/calculate-payouts.js';
+import type { PayoutOutcome, PlanTask } from './plan-worker.js';
 
 /** What the optimiser answers: the best plans found, each with its simulation. */
 export interface OptimizerOutput {
@@ -29,6 +30,8 @@ export interface PlanWorkers {
   simulate(load: () => Promise<Inputs<'simulate'>>, tenantId?: string): Promise<SimulationJson>;
   calculate(load: () => Promise<Inputs<'calculate'>>, tenantId?: string): Promise<{ total: number; statements: unknown[] }>;
   optimize(load: () => Promise<Inputs<'optimize'>>, tenantId?: string): Promise<OptimizerOutput>;
+  /** A month's payouts from its closings (src/domain/payouts/calculate-payouts.ts); the engine's refusals as AppErrors. */
+  payouts(load: () => Promise<Inputs<'payouts'>>, tenantId?: string): Promise<Payout>;
   close(): Promise<void>;
 }
 
@@ -183,6 +186,12 @@ export function createPlanWorkers(options: PlanWorkerOptions = {}): PlanWorkers 
     simulate: (load, tenantId) => run(async () => ({ kind: 'simulate', ...(await load()) }), timeLimitMs, tenantId),
     calculate: (load, tenantId) => run(async () => ({ kind: 'calculate', ...(await load()) }), timeLimitMs, tenantId),
     optimize: (load, tenantId) => run(async () => ({ kind: 'optimize', ...(await load()) }), timeLimitMs * 2, tenantId),
+    payouts: async (load, tenantId) => {
+      const outcome = await run<PayoutOutcome>(async () => ({ kind: 'payouts', ...(await load()) }), timeLimitMs, tenantId);
+      if (outcome.ok) return outcome.payout;
+      const { kind, code, message, errors, details } = outcome.error;
+      throw new AppError(kind, code, message, { ...(errors ? { errors } : {}), details });
+    },
     close: async () => {
       await pool?.destroy();
     },

@@ -1,0 +1,189 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { Type } from 'typebox';
+import { readGoals } from '../../services/goals/read-goals.js';
+import { setGoals } from '../../services/goals/set-goals.js';
+import { addAdjustment } from '../../services/payouts/add-adjustment.js';
+import { approvePayout } from '../../services/payouts/approve-payout.js';
+import { calculatePayout } from '../../services/payouts/calculate-payout.js';
+import { deleteAdjustment } from '../../services/payouts/delete-adjustment.js';
+import { listAdjustments } from '../../services/payouts/list-adjustments.js';
+import { listPayouts } from '../../services/payouts/list-payouts.js';
+import { readPayout } from '../../services/payouts/read-payout.js';
+import { reopenPayout } from '../../services/payouts/reopen-payout.js';
+import type { PlanWorkers } from '../../services/plans/plan-workers.js';
+import {
+  AdjustmentBodySchema,
+  AdjustmentListSchema,
+  AdjustmentParams,
+  AdjustmentViewSchema,
+  GoalsBodySchema,
+  GoalsViewSchema,
+  PayoutListSchema,
+  PayoutMonthParams,
+  PayoutSchema,
+  ReopenBodySchema,
+} from '../../schemas/payouts.js';
+import { contextOf, type RouteDeps } from '../route-deps.js';
+import { Problem } from '../schemas/problem.js';
+
+export interface PayoutRouteDeps extends RouteDeps {
+  /** Where the payout engine runs (worker threads, never the event loop). */
+  planWorkers: PlanWorkers;
+}
+
+const security = [{ bearerAuth: [] }];
+const LOCKED = 'While the month is approved: 409 `month-approved`, naming when and by whom.';
+
+/**
+ * Payouts, adjustments and goals (CONTRACT.md, "Adjustments and goals", "Payouts"). They pay
+ * people under the commission plans, so they are gated like the plans (feature `plans`).
+ */
+const payoutRoutes: FastifyPluginAsyncTypebox<PayoutRouteDeps> = async (app, deps) => {
+  const { planWorkers } = deps;
+  const read = app.requireFeature('plans');
+  const write = [app.requireFeature('plans'), app.requireAdmin];
+
+  app.get(
+    '/payouts',
+    { onRequest: read, schema: { tags: ['payouts'], summary: 'Months with payouts and their state, newest first', security, response: { 200: PayoutListSchema, 402: Problem } } },
+    async (request) => listPayouts(contextOf(deps, request)),
+  );
+
+  app.get(
+    '/payouts/:month',
+    {
+      onRequest: read,
+      schema: {
+        tags: ['payouts'],
+        summary: "The month's payouts: one statement per person, draft or approved",
+        description: 'As stored by the last calculation: later plan changes never alter it. `uncovered` lists people with closings that no plan covers.',
+        security,
+        params: PayoutMonthParams,
+        response: { 200: PayoutSchema, 402: Problem, 404: Problem },
+      },
+    },
+    async (request) => readPayout(contextOf(deps, request), request.params),
+  );
+
+  app.post(
+    '/payouts/:month/calculate',
+    {
+      onRequest: write,
+      schema: {
+        tags: ['payouts'],
+        summary: "Calculate the month's payouts under every plan in force, stored as its draft (admin)",
+        description:
+          "Every plan's version in force in the month (the latest `effective_from` not after it), the month's closings, adjustments and goals, " +
+          'and what earlier stored months of the year paid (quarter and year bases, draw balances). Recalculating replaces the draft. ' +
+          `404 without closings for the month; 409 \`plans-overlap\` when two role plans pay one person; ${LOCKED}`,
+        security,
+        params: PayoutMonthParams,
+        response: { 200: PayoutSchema, 402: Problem, 403: Problem, 404: Problem, 409: Problem, 503: Problem },
+      },
+    },
+    async (request) => calculatePayout({ ...contextOf(deps, request), planWorkers }, request.params),
+  );
+
+  app.post(
+    '/payouts/:month/approve',
+    {
+      onRequest: write,
+      schema: {
+        tags: ['payouts'],
+        summary: 'Approve and lock the month (admin)',
+        description: 'Its closings, adjustments, goals and statements can no longer change (409) until it is reopened. 409 `payout-stale` when its inputs changed since the calculation.',
+        security,
+        params: PayoutMonthParams,
+        response: { 200: PayoutSchema, 402: Problem, 403: Problem, 404: Problem, 409: Problem },
+      },
+    },
+    async (request) => approvePayout(contextOf(deps, request), request.params),
+  );
+
+  app.post(
+    '/payouts/:month/reopen',
+    {
+      onRequest: write,
+      schema: {
+        tags: ['payouts'],
+        summary: 'Reopen an approved month, with a reason (admin)',
+        description: 'The reason, who and when are kept in the month’s `history` (and the request in the audit trail).',
+        security,
+        params: PayoutMonthParams,
+        body: ReopenBodySchema,
+        response: { 200: PayoutSchema, 402: Problem, 403: Problem, 404: Problem, 409: Problem, 422: Problem },
+      },
+    },
+    async (request) => reopenPayout(contextOf(deps, request), { ...request.params, ...request.body }),
+  );
+
+  app.get(
+    '/payouts/:month/adjustments',
+    {
+      onRequest: read,
+      schema: { tags: ['payouts'], summary: "The month's adjustments (from its closings import, then added one by one)", security, params: PayoutMonthParams, response: { 200: AdjustmentListSchema, 402: Problem, 404: Problem } },
+    },
+    async (request) => listAdjustments(contextOf(deps, request), request.params),
+  );
+
+  app.post(
+    '/payouts/:month/adjustments',
+    {
+      onRequest: write,
+      schema: {
+        tags: ['payouts'],
+        summary: 'Add an adjustment for a payee in the month (admin)',
+        description: `A one-off amount (sprint, mentor, true_up, correction, bonus, other; negative allowed), its own line on the payee's statement at the next calculation. ${LOCKED}`,
+        security,
+        params: PayoutMonthParams,
+        body: AdjustmentBodySchema,
+        response: { 201: AdjustmentViewSchema, 402: Problem, 403: Problem, 409: Problem, 422: Problem },
+      },
+    },
+    async (request, reply) => reply.code(201).send(await addAdjustment(contextOf(deps, request), { month: request.params.month, adjustment: request.body })),
+  );
+
+  app.delete(
+    '/payouts/:month/adjustments/:id',
+    {
+      onRequest: write,
+      schema: {
+        tags: ['payouts'],
+        summary: 'Remove an adjustment added one by one (admin)',
+        description: `One that came with the closings import answers 409 \`adjustment-imported\` (import the month again). ${LOCKED}`,
+        security,
+        params: AdjustmentParams,
+        response: { 204: Type.Null(), 402: Problem, 403: Problem, 404: Problem, 409: Problem },
+      },
+    },
+    async (request, reply) => {
+      await deleteAdjustment(contextOf(deps, request), request.params);
+      return reply.code(204).send(null);
+    },
+  );
+
+  app.get(
+    '/goals/:month',
+    { onRequest: read, schema: { tags: ['payouts'], summary: "The month's goals", security, params: PayoutMonthParams, response: { 200: GoalsViewSchema, 402: Problem, 404: Problem } } },
+    async (request) => readGoals(contextOf(deps, request), request.params),
+  );
+
+  app.put(
+    '/goals/:month',
+    {
+      onRequest: write,
+      schema: {
+        tags: ['payouts'],
+        summary: "Set the month's goals (admin)",
+        description: `Formulas read them as \`goal_transactions\` and \`goal_gp\`. ${LOCKED}`,
+        security,
+        params: PayoutMonthParams,
+        body: GoalsBodySchema,
+        response: { 200: GoalsViewSchema, 402: Problem, 403: Problem, 409: Problem, 422: Problem },
+      },
+    },
+    async (request) => setGoals(contextOf(deps, request), { ...request.params, ...request.body }),
+  );
+};
+
+export default payoutRoutes;

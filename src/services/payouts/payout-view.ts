@@ -1,0 +1,39 @@
+import { listPayoutEvents, readPayout } from '../../db/payouts.js';
+import type { TenantTx } from '../../db/tenant.js';
+import type { PayoutView } from '../../schemas/payouts.js';
+
+const iso = (date: Date | null) => (date === null ? null : date.toISOString());
+
+/**
+ * The month's stored payout as the API answers it: built only from what the calculation stored,
+ * so an approved month reads the same whatever happens to the plans later.
+ */
+export async function payoutView(tx: TenantTx, month: string): Promise<PayoutView | undefined> {
+  const stored = await readPayout(tx, month);
+  if (!stored) return undefined;
+  const history = await listPayoutEvents(tx, month);
+  return {
+    month: stored.month,
+    status: stored.status,
+    company_gp: Number(stored.company_gp),
+    company_transactions: stored.company_transactions,
+    total: Number(stored.total),
+    by_role: stored.by_role,
+    statements: stored.statements,
+    uncovered: stored.uncovered,
+    plans: stored.plans,
+    calculated_at: stored.calculated_at.toISOString(),
+    calculated_by: stored.calculated_by,
+    approved_at: iso(stored.approved_at),
+    approved_by: stored.approved_by,
+    approved_by_email: stored.approved_by_email,
+    history: history.map((event) => ({
+      action: event.action,
+      at: event.occurred_at.toISOString(),
+      by: event.user_id,
+      by_email: event.user_email,
+      reason: event.reason,
+      total: event.total === null ? null : Number(event.total),
+    })),
+  };
+}

@@ -1,0 +1,28 @@
+import { lockMonth } from '../../db/commissions.js';
+import { insertPayoutEvent, readPayoutState, setPayoutStatus } from '../../db/payouts.js';
+import { AppError, invalidInput, notFoundError } from '../../domain/app-error.js';
+import type { PayoutView } from '../../schemas/payouts.js';
+import { requireAdmin, writeInTenant, type ServiceContext } from '../context.js';
+import { payoutView } from './payout-view.js';
+
+/**
+ * Reopens an approved month (admins), with a reason kept in its history: its closings,
+ * adjustments and goals may change again, and its statements stay as they were, now a draft,
+ * until the next calculation.
+ */
+export async function reopenPayout(ctx: ServiceContext, input: { month: string; reason: string }): Promise<PayoutView> {
+  requireAdmin(ctx);
+  const { month } = input;
+  const reason = input.reason.trim();
+  if (reason === '') throw invalidInput('A reopening needs its reason.', [{ pointer: '/reason', message: 'must not be blank' }]);
+  return writeInTenant(ctx, { type: 'payouts', month }, async (tx) => {
+    await lockMonth(tx, month);
+    const state = await readPayoutState(tx, month);
+    if (!state) throw notFoundError(`No payouts for ${month}.`);
+    if (state.status !== 'approved') throw new AppError('conflict', 'month-not-approved', `The payouts of ${month} are a draft: there is nothing to reopen.`);
+    const now = ctx.clock();
+    await setPayoutStatus(tx, month, { status: 'draft', at: null, by: null });
+    await insertPayoutEvent(tx, month, { action: 'reopened', occurred_at: now, user_id: ctx.principal.userId, reason, total: null });
+    return (await payoutView(tx, month))!;
+  });
+}
