@@ -1,0 +1,95 @@
+/**
+ * `npx tsx bench/payouts.ts [--closings 10000] [--runs 5]`
+ *
+ * A month's payouts as POST /payouts/{month}/calculate computes them, on the plan worker threads
+ * (src/services/plans/plan-workers.ts): 300 payees (200 acq and 80 dispo agents, 20 managers),
+ * 10,000 two-sided closings, 12 plans (an acq rep plan with from-bound tiers, a dispo plan rated
+ * by flat fee, ten team-lead plans with a personal tier table and a team override with its own).
+ * The engine only: loading and storing are the database's (see bench/closings-import.ts for a
+ * month's write). Prints the median and the budget (≤ 1 s).
+ */
+import { parseArgs } from 'node:util';
+import { performance } from 'node:perf_hooks';
+import type { Closing } from '../src/domain/closings/closing.js';
+import type { PlanInForce } from '../src/domain/payouts/calculate-payouts.js';
+import type { PlanDefinition } from '../src/domain/plans/definition.js';
+import { createPlanWorkers } from '../src/services/plans/plan-workers.js';
+
+const { values: args } = parseArgs({ options: { closings: { type: 'string', default: '10000' }, runs: { type: 'string', default: '5' } } });
+const COUNT = Number(args.closings);
+const RUNS = Number(args.runs);
+
+const acq = Array.from({ length: 200 }, (_, i) => `Acq ${i}`);
+const dispo = Array.from({ length: 80 }, (_, i) => `Dispo ${i}`);
+const managers = Array.from({ length: 20 }, (_, i) => `Manager ${i}`);
+const leads = managers.slice(0, 10);
+
+/** A deterministic stream of numbers in [0, 1). */
+function random(seed: number) {
+  let state = seed;
+  return () => {
+    state = (state * 1103515245 + 12345) % 2147483648;
+    return state / 2147483648;
+  };
+}
+
+const next = random(7);
+const pick = <T>(list: readonly T[]) => list[Math.floor(next() * list.length)]!;
+const closings: Closing[] = Array.from({ length: COUNT }, (_, i) => ({
+  id: `B-${i}`,
+  gp: Math.round(next() * 2_000_000) / 100,
+  attributes: { flat_fee: next() < 0.3, tl_eligible: next() < 0.9 },
+  sides: [
+    // A tenth of the acq sides are the leads' own deals.
+    { role: 'acq', agent: next() < 0.1 ? pick(leads) : pick(acq), manager: pick(managers) },
+    { role: 'dispo', agent: pick(dispo), manager: pick(managers) },
+  ],
+}));
+
+const definitions: PlanDefinition[] = [
+  {
+    name: 'Acq reps',
+    applies_to: ['acq'],
+    basis: 'month',
+    tiers: { measure: 'gp', mode: 'retroactive', brackets: [{ from: 0, rate: 0.04 }, { from: 25000, rate: 0.06 }, { from: 50001, rate: 0.08 }, { from: 100001, rate: 0.1 }] },
+  },
+  {
+    name: 'Dispo reps',
+    applies_to: ['dispo'],
+    basis: 'month',
+    tiers: { measure: 'gp', mode: 'retroactive', rate_by: 'flat_fee', brackets: [{ from: 0, rate: { false: 0.05, true: '0.1/3' } }, { from: 60000, rate: { false: 0.06, true: 0.04 } }] },
+  },
+  ...leads.map((lead, index): PlanDefinition => ({
+    name: `Team lead ${index}`,
+    applies_to: ['acq', 'manager'],
+    agents: [lead],
+    basis: 'month',
+    tiers: { measure: 'gp', mode: 'retroactive', brackets: [{ from: 0, rate: 0.05 }, { from: 20000, rate: 0.07 }, { from: 45000, rate: 0.09 }] },
+    components: [{
+      type: 'override',
+      of: 'team_gp',
+      team: { role: 'acq', where: { tl_eligible: true } },
+      tiers: { mode: 'retroactive', rate_by: 'flat_fee', brackets: [{ from: 0, rate: { false: 0.01, true: 0.005 } }, { from: 40000, rate: { false: 0.015, true: 0.0075 } }] },
+    }],
+  })),
+];
+const plans: PlanInForce[] = definitions.map((definition, index) => ({ id: `00000000-0000-4000-8000-${String(index).padStart(12, '0')}`, name: definition.name, version: 1, effective_from: '2025-01', definition }));
+
+const workers = createPlanWorkers({ threads: 1 });
+const times: number[] = [];
+let summary = '';
+try {
+  for (let run = 0; run <= RUNS; run += 1) {
+    const started = performance.now();
+    const payout = await workers.payouts(async () => ({ input: { month: '2025-09', closings, plans } }));
+    const ms = performance.now() - started;
+    // The first run starts the thread and compiles the engine: a warm-up, not measured.
+    if (run > 0) times.push(ms);
+    summary = `${payout.statements.length} statements, ${payout.uncovered.length} uncovered, total ${payout.total}`;
+  }
+} finally {
+  await workers.close();
+}
+times.sort((a, b) => a - b);
+const median = times[Math.floor(times.length / 2)]!;
+process.stdout.write(`payouts of ${COUNT} closings under ${plans.length} plans (${summary}): median ${median.toFixed(0)} ms over ${RUNS} runs (budget 1000 ms: ${median <= 1000 ? 'met' : 'NOT met'})\n`);
