@@ -289,3 +289,14 @@ test('bad input to the payouts routes is a 4xx problem naming what and where, ne
   assert.equal(overlap.json().type, '/problems/plans-overlap');
   assert.equal((await call(app, admin, 'GET', `/api/v1/payouts/${MONTH}`)).statusCode, 404, 'nothing stored');
 });
+
+test('an organisation with an approved month can still be erased whole (the lock triggers let the cascade through)', async (t) => {
+  const { app, org, admin } = await setup(t);
+  await workedMonth(app, admin);
+  await ok(app, admin, 'POST', `/api/v1/payouts/${MONTH}/calculate`);
+  await ok(app, admin, 'POST', `/api/v1/payouts/${MONTH}/approve`);
+  const erased = await call(app, admin, 'DELETE', '/api/v1/tenant', { confirm: org });
+  assert.equal(erased.statusCode, 200, erased.body);
+  const again = bearer(await tokenFor({ orgId: org, role: 'admin', sub: randomUUID() }));
+  assert.deepEqual((await ok(app, again, 'GET', '/api/v1/payouts')).json(), { items: [] });
+});
