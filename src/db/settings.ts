@@ -1,26 +1,39 @@
 import type { TenantTx } from './tenant.js';
 import { DEFAULT_TERMINATION_THRESHOLD } from '../domain/imports/check.js';
+import type { AccountingSettings } from '../schemas/settings.js';
 
 export interface TenantSettings {
   /** Termination-rate fraction above which an agent is flagged (0.15). */
   termination_threshold: number;
+  /** Account names and codes for the payout journals; {} until an admin sets them. */
+  accounting: AccountingSettings;
 }
 
-export const DEFAULT_SETTINGS: TenantSettings = { termination_threshold: DEFAULT_TERMINATION_THRESHOLD };
+export const DEFAULT_SETTINGS: TenantSettings = { termination_threshold: DEFAULT_TERMINATION_THRESHOLD, accounting: {} };
 
 export async function readSettings(tx: TenantTx): Promise<TenantSettings> {
-  const result = await tx.query<{ termination_threshold: string }>(
-    'SELECT termination_threshold FROM tenant_settings WHERE tenant_id = $1',
+  const result = await tx.query<{ termination_threshold: string; accounting: AccountingSettings }>(
+    'SELECT termination_threshold, accounting FROM tenant_settings WHERE tenant_id = $1',
     [tx.tenantId],
   );
   const row = result.rows[0];
-  return row ? { termination_threshold: Number(row.termination_threshold) } : DEFAULT_SETTINGS;
+  return row ? { termination_threshold: Number(row.termination_threshold), accounting: row.accounting } : DEFAULT_SETTINGS;
 }
 
-export async function writeSettings(tx: TenantTx, settings: TenantSettings): Promise<void> {
+/** Writes what is given; a field left out keeps its stored value (or its default on a first write). */
+export async function writeSettings(tx: TenantTx, settings: Partial<TenantSettings>): Promise<void> {
   await tx.query(
-    `INSERT INTO tenant_settings (tenant_id, termination_threshold) VALUES ($1, $2)
-     ON CONFLICT (tenant_id) DO UPDATE SET termination_threshold = EXCLUDED.termination_threshold, updated_at = now()`,
-    [tx.tenantId, settings.termination_threshold],
+    `INSERT INTO tenant_settings (tenant_id, termination_threshold, accounting)
+     VALUES ($1, coalesce($2, $4::numeric), coalesce($3::jsonb, '{}'::jsonb))
+     ON CONFLICT (tenant_id) DO UPDATE SET
+       termination_threshold = coalesce($2, tenant_settings.termination_threshold),
+       accounting = coalesce($3::jsonb, tenant_settings.accounting),
+       updated_at = now()`,
+    [
+      tx.tenantId,
+      settings.termination_threshold ?? null,
+      settings.accounting === undefined ? null : JSON.stringify(settings.accounting),
+      DEFAULT_TERMINATION_THRESHOLD,
+    ],
   );
 }

@@ -1,27 +1,21 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { Type } from 'typebox';
+import { SettingsChange, SettingsResponse } from '../../schemas/settings.js';
 import { readSettings } from '../../services/settings/read-settings.js';
 import { updateSettings } from '../../services/settings/update-settings.js';
 import { contextOf, type RouteDeps } from '../route-deps.js';
 import { Problem } from '../schemas/problem.js';
-
-const Settings = Type.Object(
-  {
-    termination_threshold: Type.Number({
-      minimum: 0,
-      maximum: 1,
-      description: 'Termination rate (fraction, kept to 4 decimals) above which imports warn and analytics flags an agent. Default 0.15.',
-    }),
-  },
-  { additionalProperties: false, examples: [{ termination_threshold: 0.15 }] },
-);
 
 const settingsRoutes: FastifyPluginAsyncTypebox<RouteDeps> = async (app, deps) => {
   app.get(
     '/settings',
     {
       onRequest: app.requireFeature('analytics'),
-      schema: { tags: ['settings'], summary: "The tenant's thresholds", security: [{ bearerAuth: [] }], response: { 200: Settings, 402: Problem } },
+      schema: {
+        tags: ['settings'],
+        summary: "The tenant's thresholds and accounting settings",
+        security: [{ bearerAuth: [] }],
+        response: { 200: SettingsResponse, 402: Problem },
+      },
     },
     async (request) => readSettings(contextOf(deps, request)),
   );
@@ -32,10 +26,10 @@ const settingsRoutes: FastifyPluginAsyncTypebox<RouteDeps> = async (app, deps) =
       onRequest: [app.requireFeature('analytics'), app.requireAdmin],
       schema: {
         tags: ['settings'],
-        summary: "Change the tenant's thresholds (admin)",
+        summary: "Change the tenant's thresholds or accounting settings (admin); what is left out stays as it was",
         security: [{ bearerAuth: [] }],
-        body: Settings,
-        response: { 200: Settings, 402: Problem, 403: Problem, 422: Problem },
+        body: SettingsChange,
+        response: { 200: SettingsResponse, 402: Problem, 403: Problem, 422: Problem },
       },
     },
     async (request) => updateSettings(contextOf(deps, request), request.body),
