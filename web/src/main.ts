@@ -150,13 +150,14 @@ async function main(): Promise<void> {
       destroyCharts(panel);
       if (error instanceof ApiError && error.kind === 'no-data') {
         // The API's detail speaks to developers (as_of, ranges); say what to do instead.
-        const any = await apiGet<MonthList>('/commissions?limit=1').then((m) => m.total > 0, () => false);
+        const count = (path: string) => apiGet<{ total: number }>(path).then((m) => m.total, () => 0);
+        const any = (await count('/commissions?limit=1')) + (await count('/closings?limit=1')) > 0;
         if (current.signal.aborted) return;
         panel.dataset.state = 'empty';
         panel.replaceChildren(
           any
             ? emptyState('No commission data in this period', 'Pick a longer period above, or import the months it covers.', { label: 'Import data', onClick: () => tabs.select('data', true) })
-            : emptyState('No commission data yet', 'Import your first month (a JSON or CSV file) and this view fills in.', { label: 'Import data', onClick: () => tabs.select('data', true) }),
+            : emptyState('No commission data yet', 'Import your first month: your closings spreadsheet as it is (CSV or xlsx, one row per deal), or a payee month (JSON or CSV). This view then fills in.', { label: 'Import data', onClick: () => tabs.select('data', true) }),
         );
       } else if (error instanceof ApiError && error.kind === 'missing-route') {
         panel.dataset.state = 'empty';

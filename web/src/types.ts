@@ -23,6 +23,17 @@ export type {
 } from '../../src/schemas/analytics.js';
 export type { ImportResult, MonthListView as MonthList, MonthSummaryView as MonthSummary } from '../../src/schemas/commissions.js';
 export type { CommissionMonth, ImportDeal as Deal } from '../../src/domain/imports/format.js';
+export type { ImportMapping } from '../../src/domain/closings/mapping.js';
+import type { Static } from 'typebox';
+import type { ClosingsImportResponse, ClosingsMonthListResponse, ClosingsPreviewResponse } from '../../src/http/schemas/closings.js';
+import type { ImportMappingView, MappingSuggestionView } from '../../src/http/schemas/import-mapping.js';
+import type { ImportMapping } from '../../src/domain/closings/mapping.js';
+export type ClosingsPreview = Static<typeof ClosingsPreviewResponse>;
+export type ClosingsImportResult = Static<typeof ClosingsImportResponse>;
+export type ClosingsMonthList = Static<typeof ClosingsMonthListResponse>;
+/** The route schemas leave a mapping open (its keys are checked in the domain): typed here as the domain's. */
+export type MappingSuggestion = Omit<Static<typeof MappingSuggestionView>, 'mapping'> & { mapping: ImportMapping };
+export type SavedMapping = Omit<Static<typeof ImportMappingView>, 'mapping'> & { mapping: ImportMapping };
 
 export interface Bracket {
   up_to: number | null;

@@ -1,10 +1,13 @@
-import { ApiError, apiGet, download, upload } from '../api';
+import { ApiError, apiGet, apiSend, download, upload } from '../api';
+import { saveCsv } from '../csv';
 import { h } from '../dom';
+import { wireFileDrop } from '../file-drop';
 import { formatInt, formatMoney, formatMonth, formatPct, plural } from '../format';
 import { sortableTable, type Column } from '../table';
-import type { ImportResult, MonthList, MonthSummary } from '../types';
+import type { ClosingsMonthList, ImportResult, MonthList, MonthSummary } from '../types';
 import { emptyState, errorMessage, pointerList, section } from '../ui';
 import type { View } from '../view';
+import { closingsImport } from './closings-import';
 
 /** The media type the import takes for a file, by its name first (browsers guess CSV types inconsistently). */
 export function importType(file: File): string | undefined {
@@ -18,15 +21,19 @@ export const dataView: View = {
   id: 'data',
   label: 'Import & export',
   async render(ctx) {
-    const months = await apiGet<MonthList>('/commissions?limit=200', ctx.signal);
+    const [months, closings] = await Promise.all([apiGet<MonthList>('/commissions?limit=200', ctx.signal), closingMonths(ctx.signal)]);
     const exportHost = h('div', {}, exportBox(months));
-    const tableHost = h('div', {}, monthsTable(months));
-    const imported = () => {
+    const tableHost = h('div', {}, monthsTable(months, () => refresh()));
+    const closingsHost = h('div', {}, closingsTable(closings, () => refresh()));
+    const guideHost = h('div', {}, months.total === 0 && closings.total === 0 ? gettingStarted() : null);
+    const refresh = () => {
       ctx.dataChanged();
-      apiGet<MonthList>('/commissions?limit=200').then(
-        (fresh) => {
+      Promise.all([apiGet<MonthList>('/commissions?limit=200'), closingMonths()]).then(
+        ([fresh, freshClosings]) => {
           exportHost.replaceChildren(exportBox(fresh));
-          tableHost.replaceChildren(monthsTable(fresh));
+          tableHost.replaceChildren(monthsTable(fresh, refresh));
+          closingsHost.replaceChildren(closingsTable(freshClosings, refresh));
+          if (fresh.total > 0 || freshClosings.total > 0) guideHost.replaceChildren();
         },
         () => {},
       );
@@ -35,12 +42,103 @@ export const dataView: View = {
       h(
         'div',
         { class: 'view' },
-        h('div', { class: 'grid-2' }, section('Import a month', importBox(imported)), section('Export', exportHost)),
+        guideHost,
+        section('Import closings (one row per deal)', closingsImport(refresh)),
+        h('div', { class: 'grid-2' }, section('Import a payee month', importBox(refresh)), section('Export', exportHost)),
         section('Imported months', tableHost),
+        section('Closings months', closingsHost),
       ),
     );
   },
 };
+
+/** Months with closings; none when this server has no closings routes yet. */
+function closingMonths(signal?: AbortSignal): Promise<ClosingsMonthList> {
+  return apiGet<ClosingsMonthList>('/closings?limit=200', signal).catch((error: unknown) => {
+    if (error instanceof ApiError && error.kind === 'missing-route') return { items: [], total: 0, limit: 200, offset: 0 };
+    throw error;
+  });
+}
+
+/** A first-time organisation: what to do, in order. */
+function gettingStarted(): HTMLElement {
+  return h(
+    'section',
+    { class: 'block onboarding', id: 'getting-started', 'aria-labelledby': 'getting-started-title' },
+    h('h2', { id: 'getting-started-title' }, 'Get your first month in'),
+    h(
+      'ol',
+      {},
+      h('li', {}, 'Export the month’s closings from your spreadsheet or CRM as it is (CSV or xlsx, one row per deal, both sides on one row). Or start from the template below.'),
+      h('li', {}, 'Choose the month and drop the file in “Import closings”: the columns are matched from the headers for you to check.'),
+      h('li', {}, 'Preview: the rows, company GP and any warnings (a totals line is skipped). Nothing is written until you press Import.'),
+    ),
+    h('p', { class: 'muted' }, 'Already have each payee’s commission worked out? Use “Import a payee month” (JSON or CSV) instead.'),
+    h(
+      'div',
+      { class: 'toolbar' },
+      h('button', { type: 'button', class: 'button', onclick: () => document.getElementById('closings-month')?.focus() }, 'Start with closings'),
+      h('button', { type: 'button', class: 'button secondary', onclick: downloadPayeeTemplate }, 'Payee CSV template'),
+    ),
+  );
+}
+
+/** The payee import's CSV columns (the export's), with an agent and a manager. */
+function downloadPayeeTemplate(): void {
+  saveCsv(
+    'payee-month-template.csv',
+    ['month', 'payee_type', 'name', 'agent_type', 'manager', 'market', 'team', 'gp', 'deals', 'terminations', 'commission'],
+    [
+      ['2025-09', 'agent', 'Kyle Singer', 'acq', 'Dana Brooks', 'Phoenix, AZ', '', '92000.00', 7, 1, '7400.00'],
+      ['2025-09', 'manager', 'Dana Brooks', '', '', '', 'Kyle Singer', '150000.00', '', '', '3000.00'],
+    ],
+  );
+}
+
+/**
+ * A delete button that asks first, in place: "Delete Sep 2025?" with Delete and Cancel (admins;
+ * the server answers 403 to others, said here).
+ */
+function deleteControl(what: string, path: string, done: () => void): HTMLElement {
+  const host = h('span', { class: 'delete-control' });
+  const ask = () => {
+    const yes = h('button', { type: 'button', class: 'button danger small', 'data-confirm': 'delete' }, 'Delete');
+    const no = h('button', { type: 'button', class: 'button secondary small' }, 'Cancel');
+    yes.addEventListener('click', async () => {
+      yes.disabled = true;
+      try {
+        await apiSend('DELETE', path);
+        host.replaceChildren(h('span', { role: 'status' }, 'Deleted'));
+        done();
+      } catch (error) {
+        host.replaceChildren(h('span', { class: 'error', role: 'alert' }, errorMessage(error)));
+      }
+    });
+    no.addEventListener('click', () => {
+      host.replaceChildren(start);
+      start.focus();
+    });
+    host.replaceChildren(h('span', { role: 'alert' }, `Delete ${what}? `), yes, ' ', no);
+    yes.focus();
+  };
+  const start = h('button', { type: 'button', class: 'button secondary small', 'aria-label': `Delete ${what}`, onclick: ask }, 'Delete');
+  host.append(start);
+  return host;
+}
+
+function closingsTable(list: ClosingsMonthList, changed: () => void): HTMLElement {
+  if (list.items.length === 0) return h('p', { class: 'muted' }, 'No closings imported yet: import a month’s closings spreadsheet above.');
+  type Item = ClosingsMonthList['items'][number];
+  const columns: Array<Column<Item>> = [
+    { label: 'Month', sort: (m) => m.month, text: (m) => formatMonth(m.month) },
+    { label: 'Company GP', sort: (m) => m.company_gp, text: (m) => formatMoney(m.company_gp, true), numeric: true },
+    { label: 'Transactions', sort: (m) => m.company_transactions, text: (m) => formatInt(m.company_transactions), numeric: true },
+    { label: 'Closings', sort: (m) => m.closings, text: (m) => formatInt(m.closings), numeric: true, narrow: true },
+    { label: 'Terminated', sort: (m) => m.terminated, text: (m) => formatInt(m.terminated), numeric: true, narrow: true },
+    { label: 'Delete', sort: () => null, text: (m) => deleteControl(`the closings of ${formatMonth(m.month)}`, `/closings/${m.month}`, changed) },
+  ];
+  return sortableTable(columns, list.items, { id: 'closings-months-table', caption: 'Months with closings', sortBy: 0, descending: true });
+}
 
 function importBox(imported: () => void): HTMLElement {
   const input = h('input', { type: 'file', id: 'import-file', accept: '.json,.csv,application/json,text/csv', class: 'visually-hidden' });
@@ -113,28 +211,7 @@ function importBox(imported: () => void): HTMLElement {
     }
   };
 
-  // Space opens a focused file input's picker; Enter, which people press on anything that looks
-  // like a button, should too.
-  input.addEventListener('keydown', (event) => {
-    if (event.key !== 'Enter') return;
-    event.preventDefault();
-    input.click();
-  });
-  input.addEventListener('change', () => {
-    const file = input.files?.[0];
-    if (file) void send(file);
-  });
-  zone.addEventListener('dragover', (event) => {
-    event.preventDefault();
-    zone.classList.add('over');
-  });
-  zone.addEventListener('dragleave', () => zone.classList.remove('over'));
-  zone.addEventListener('drop', (event) => {
-    event.preventDefault();
-    zone.classList.remove('over');
-    const file = event.dataTransfer?.files[0];
-    if (file) void send(file);
-  });
+  wireFileDrop(input, zone, (file) => void send(file));
   return h('div', {}, input, zone, progressBox, outcome);
 }
 
@@ -177,7 +254,7 @@ function exportBox(months: MonthList): HTMLElement {
   );
 }
 
-function monthsTable(months: MonthList): HTMLElement {
+function monthsTable(months: MonthList, changed: () => void): HTMLElement {
   if (months.items.length === 0) {
     return emptyState('No commission data yet', 'Drop your first month’s JSON or CSV file in the box above. The format is the one the export writes.', {
       label: 'Choose a file',
@@ -191,6 +268,7 @@ function monthsTable(months: MonthList): HTMLElement {
     { label: '% of GP', sort: (m) => m.commission_pct, text: (m) => formatPct(m.commission_pct), numeric: true },
     { label: 'Agents', sort: (m) => m.agents, text: (m) => formatInt(m.agents), numeric: true, narrow: true },
     { label: 'Deals', sort: (m) => m.transactions, text: (m) => formatInt(m.transactions), numeric: true, narrow: true },
+    { label: 'Delete', sort: () => null, text: (m) => deleteControl(formatMonth(m.month), `/commissions/${m.month}`, changed) },
   ];
   return sortableTable(columns, months.items, { id: 'months-table', caption: 'Imported months', sortBy: 0, descending: true });
 }
