@@ -6,6 +6,7 @@ import {
   type JWTPayload,
   type JWTVerifyGetKey,
 } from 'jose';
+import { unsafeTextProblem } from '../domain/text-safety.js';
 import { LRUCache } from 'lru-cache';
 import type { AuthConfig } from '../config.js';
 import type { AppRole } from '../db/provisioning.js';
@@ -131,6 +132,10 @@ export function createTokenVerifier(config: AuthConfig, keys: VerifierKeys): Ver
     if (!orgId) throw new TokenError('no organisation in token');
     if (typeof payload.sub !== 'string' || payload.sub.length === 0 || payload.sub.length > 255) {
       throw new TokenError('invalid subject');
+    }
+    // A claim is stored (org id, user id, e-mail) or looked up as text: one PostgreSQL cannot take is refused here.
+    for (const claim of [orgId, payload.sub, payload.email, payload.session_id]) {
+      if (typeof claim === 'string' && unsafeTextProblem(claim)) throw new TokenError('claim is not text');
     }
     const appMetadata = isRecord(payload.app_metadata) ? payload.app_metadata : {};
     const role = appMetadata.role;

@@ -4,6 +4,7 @@ import { ClosingsMonthSchema } from '../http/schemas/closings.js';
 import { validateBody } from '../http/schemas/validate.js';
 import type { SourcedClosingsMonth } from '../services/closings/import-closings-months.js';
 import type { SourcedError } from './month-files.js';
+import { unsafeTextIn } from '../domain/text-safety.js';
 
 /**
  * Reads closings months from JSON files (one month, or an array of months), each validated
@@ -24,6 +25,8 @@ export async function readClosingsFiles(files: string[]): Promise<{ months: Sour
     documents.forEach((document, index) => {
       const checked = validateBody<ClosingsMonth>(ClosingsMonthSchema, document);
       const prefix = Array.isArray(parsed) ? `/${index}` : '';
+      const unsafe = unsafeTextIn(document, 20, prefix);
+      if (unsafe.length > 0) return void errors.push(...unsafe.map((error) => ({ source: file, ...error })));
       if (checked.ok) months.push({ source: file, document: checked.value });
       else for (const error of checked.errors) errors.push({ source: file, pointer: `${prefix}${error.pointer}`, message: error.message });
     });

@@ -4,6 +4,7 @@ import { fromCsv } from '../domain/imports/csv.js';
 import type { CommissionMonth } from '../domain/imports/format.js';
 import { CommissionMonthSchema } from '../schemas/commission-month.js';
 import { validateBody } from '../http/schemas/validate.js';
+import { unsafeTextIn } from '../domain/text-safety.js';
 
 export interface SourcedMonth {
   source: string;
@@ -57,6 +58,8 @@ export async function readMonthFiles(files: string[]): Promise<{ months: Sourced
     documents.forEach((document, index) => {
       const result = validateBody<CommissionMonth>(CommissionMonthSchema, document);
       const prefix = Array.isArray(value) ? `/${index}` : '';
+      const unsafe = unsafeTextIn(document, 20, prefix);
+      if (unsafe.length > 0) return void errors.push(...unsafe.map((error) => ({ source: file, ...error })));
       if (result.ok) months.push({ source: file, month: result.value });
       else errors.push(...result.errors.map((error) => ({ source: file, pointer: `${prefix}${error.pointer === '/' ? '' : error.pointer}`, message: error.message })));
     });

@@ -228,7 +228,8 @@ const unit = fc.oneof(
   fc.string({ unit: 'grapheme', minLength: 1, maxLength: 1 }),
   fc.string({ unit: 'binary', minLength: 1, maxLength: 1 }),
 );
-const text = fc.string({ unit, minLength: 1, maxLength: 12 });
+// Any Unicode that can be stored: U+0000 is refused on import (PostgreSQL cannot hold it), tested below.
+const text = fc.string({ unit, minLength: 1, maxLength: 12 }).filter((s) => !s.includes('\u0000'));
 const name = text.filter((s) => s.trim() !== '');
 const member = text.filter((s) => s.trim() === s && s !== '');
 const amount = fc.integer({ min: -(10 ** 15) + 1, max: 10 ** 15 - 1 }).map(toAmount);

@@ -20,6 +20,7 @@ import { SIDE_ROLES } from './closing.js';
 import { headerKey, parseFieldKey, PEOPLE_VALUE_KEYS, type FieldKey, type ImportMapping } from './mapping.js';
 import { pointerPart } from './mapping-check.js';
 import { columnLetter, type Sheet, type SheetRow } from './sheet.js';
+import { unsafeTextProblem } from '../text-safety.js';
 
 /**
  * A sheet read through a (validated) mapping into a month of closings, the JSON document the
@@ -150,6 +151,12 @@ export function closingsFromSheet(sheet: Sheet, mapping: ImportMapping, month: s
     errors.push({ pointer: '/rows', message: 'the sheet is empty: no header row' });
     return empty(0);
   }
+  // Header texts are quoted back in warnings and errors (and a replayed import's stored response).
+  header.cells.forEach((cell, column) => {
+    const problem = typeof cell === 'string' ? unsafeTextProblem(cell) : null;
+    if (problem) errors.push({ pointer: `/rows/${header.row}/${columnLetter(column)}`, message: `row ${header.row}, column ${columnLetter(column)} (a header): ${problem}` });
+  });
+  if (errors.length > 0) return empty(header.row);
   const columns = placeColumns(mapping, header, errors);
   if (errors.length > 0) return empty(header.row);
 
@@ -202,7 +209,12 @@ export function closingsFromSheet(sheet: Sheet, mapping: ImportMapping, month: s
       continue;
     }
     const read = new RowReader(row, decimal, sheet.date1904 ?? false);
-    const closing = readClosing(read, columns, translate);
+    for (const column of columns) {
+      const cell = row.cells[column.column];
+      const problem = typeof cell === 'string' ? unsafeTextProblem(cell) : null;
+      if (problem) read.fail(column, problem);
+    }
+    const closing = read.errors.length > 0 ? undefined : readClosing(read, columns, translate);
     if (read.errors.length > 0) errors.push(...read.errors);
     else if (closing) rows.push({ row: row.row, closing });
   }

@@ -27,6 +27,7 @@ import { stringify } from 'csv-stringify/sync';
 import { formatAmount, parseAmount, parseAmountText, toAmount } from '../money.js';
 import { isValidMonth, type FieldError } from './check.js';
 import { decodeText, type Charset } from './text-encoding.js';
+import { unsafeTextProblem } from '../text-safety.js';
 import type { AgentType, CommissionMonth, ImportAgent, ImportManager } from './format.js';
 
 export const CSV_COLUMNS = [
@@ -351,6 +352,14 @@ export function fromCsv(text: string, month?: string): CsvImport {
       return;
     }
     const row = Object.fromEntries(CSV_COLUMNS.map((column) => [column, cells[positions.get(column) ?? -1] ?? ''])) as Row;
+    const unsafe = CSV_COLUMNS.flatMap((column) => {
+      const problem = unsafeTextProblem(row[column]);
+      return problem ? [{ pointer: `/rows/${n}/${column}`, message: problem }] : [];
+    });
+    if (unsafe.length > 0) {
+      errors.push(...unsafe);
+      return;
+    }
     const result = readRow(row, n, month, errors);
     if (!result) return;
     const group = byMonth.get(result.month) ?? { agents: [], managers: [] };

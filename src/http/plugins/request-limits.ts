@@ -2,6 +2,9 @@ import fp from 'fastify-plugin';
 import type { FastifyReply, FastifyRequest, RouteOptions, onRequestHookHandler, onResponseHookHandler } from 'fastify';
 import type { Config } from '../../config.js';
 import { excessiveDepthAt } from '../json/json-depth.js';
+import { refuseUnsafeText } from '../json/unsafe-text.js';
+import { AppError } from '../../domain/app-error.js';
+import { unsafeTextIn } from '../../domain/text-safety.js';
 import { HttpProblem } from '../problem.js';
 
 export interface RequestLimitsOptions {
@@ -108,6 +111,13 @@ export default fp<RequestLimitsOptions>(
       request.importSlot = null;
     };
 
+    // Path and query values are text too (an audit filter, a mapping name): a NUL or a lone
+    // surrogate in one is refused before any schema or query sees it.
+    app.addHook('preValidation', async (request) => {
+      const errors = [...unsafeTextIn(request.params, 5, '/params'), ...unsafeTextIn(request.query, 5, '/querystring')];
+      if (errors.length > 0) throw new AppError('bad-request', 'validation', 'The URL has a value that cannot be stored as text.', { errors });
+    });
+
     app.addHook('onRoute', (route: RouteOptions) => {
       const large = isImportRoute(route.url);
       route.bodyLimit ??= large ? config.bodyLimitBytes : config.smallBodyLimitBytes;
@@ -118,7 +128,8 @@ export default fp<RequestLimitsOptions>(
       }
     });
 
-    // The default parser (prototype-poisoning checks and all), behind a depth check that yields.
+    // The default parser (prototype-poisoning checks and all), behind a depth check that yields,
+    // and ahead of a check that every string can be stored (no NUL, no lone surrogate).
     const parseJson = app.getDefaultJsonParser('error', 'error');
     app.removeContentTypeParser('application/json');
     app.addContentTypeParser('application/json', { parseAs: 'string' }, async (request: FastifyRequest, body: string | Buffer) => {
@@ -129,9 +140,11 @@ export default fp<RequestLimitsOptions>(
           errors: [{ pointer: '', message: `nested deeper than ${config.jsonMaxDepth} levels` }],
         });
       }
-      return new Promise((resolve, reject) => {
-        parseJson(request, text, (error, value) => (error ? reject(error) : resolve(value)));
+      const value = await new Promise((resolve, reject) => {
+        parseJson(request, text, (error, parsed) => (error ? reject(error) : resolve(parsed)));
       });
+      refuseUnsafeText(text, value);
+      return value;
     });
   },
   { name: 'request-limits', fastify: '5.x' },

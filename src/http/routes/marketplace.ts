@@ -6,6 +6,7 @@ import { pushEntitlements } from '../../services/entitlements/push-entitlements.
 import type { SessionRevocations } from '../../services/sessions/revocations.js';
 import { revokeMarketplaceSession } from '../../services/sessions/revoke-session.js';
 import { eraseMarketplaceUser } from '../../services/users/erase-marketplace-user.js';
+import { refuseUnsafeText } from '../json/unsafe-text.js';
 import { HttpProblem, notFound } from '../problem.js';
 import type { RouteDeps } from '../route-deps.js';
 import { Problem } from '../schemas/problem.js';
@@ -73,11 +74,13 @@ const marketplaceRoutes: FastifyPluginAsyncTypebox<RouteDeps & { revocations: Se
       if (error instanceof SignatureError) throw new HttpProblem(401, 'unauthorized', error.reason);
       throw error;
     }
+    const text = raw.toString('utf8');
     try {
-      request.body = JSON.parse(raw.toString('utf8'));
+      request.body = JSON.parse(text);
     } catch {
       throw new HttpProblem(400, 'malformed-body', 'The body is not valid JSON.');
     }
+    refuseUnsafeText(text, request.body);
   };
 
   app.post(
