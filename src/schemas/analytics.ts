@@ -49,6 +49,7 @@ const ProblemAgentDetailSchema = Type.Object(
     unit: Type.Union([Type.Literal('fraction'), Type.Literal('percent'), Type.Literal('amount')]),
     closed: Count,
     terminated: Count,
+    probability: Nullable(Type.Number({ minimum: 0, maximum: 1, description: 'Posterior probability that the agent is past the line (three decimals); null when there was too little history to weigh evidence and the rule fell back to a deal count.' })),
     explanation: Type.String(),
   },
   { additionalProperties: false },
