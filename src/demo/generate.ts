@@ -372,12 +372,12 @@ export const DEMO_SEPTEMBER_TARGET = {
  * A deal count with mean close to `mean` and less spread than a Poisson draw (so the season and the
  * trend stay visible month to month): the mean, jittered by 25%, stochastically rounded.
  */
-function dealCount(random: () => number, mean: number): number {
+export function dealCount(random: () => number, mean: number): number {
   const jittered = mean * (1 + 0.25 * standardNormal(random));
   return Math.max(0, Math.floor(jittered + random()));
 }
 
-function standardNormal(random: () => number): number {
+export function standardNormal(random: () => number): number {
   const u1 = 1 - random(); // (0, 1]
   const u2 = random();
   return Math.sqrt(-2 * Math.log(u1)) * Math.cos(2 * Math.PI * u2);
@@ -387,8 +387,8 @@ function standardNormal(random: () => number): number {
 // Generation
 
 /** Volume multiplier by calendar month (January = index 0): spring and summer are busiest. */
-const SEASON = [0.8, 0.85, 0.95, 1.05, 1.15, 1.2, 1.2, 1.1, 1.0, 0.95, 0.85, 0.8] as const;
-const MIN_DEAL_GP_CENTS = 250_000;
+export const DEMO_SEASON = [0.8, 0.85, 0.95, 1.05, 1.15, 1.2, 1.2, 1.1, 1.0, 0.95, 0.85, 0.8] as const;
+export const MIN_DEAL_GP_CENTS = 250_000;
 
 interface DraftDeal {
   agent: DemoRosterAgent;
@@ -405,7 +405,7 @@ interface DraftMonth {
   deals: DraftDeal[];
 }
 
-function daysIn(month: string): number {
+export function daysIn(month: string): number {
   const [year, mon] = month.split('-').map(Number) as [number, number];
   return new Date(Date.UTC(year, mon, 0)).getUTCDate();
 }
@@ -414,7 +414,7 @@ function draftMonth(index: number): DraftMonth {
   const month = DEMO_MONTHS[index]!;
   const random = seededRandom(DEMO_SEED ^ Math.imul(index + 1, 0x9e3779b1));
   const calendarMonth = Number(month.slice(5)) - 1;
-  const volume = SEASON[calendarMonth]! * (1 + 0.012 * index);
+  const volume = DEMO_SEASON[calendarMonth]! * (1 + 0.012 * index);
   const gpTrend = 1 + 0.004 * index;
   const days = daysIn(month);
   const agents = DEMO_ROSTER.filter((candidate) => candidate.first <= index && index <= candidate.last);
