@@ -33,6 +33,7 @@ import {
   MIN_DEAL_GP_CENTS,
   daysIn,
   dealCount,
+  proportionalCents,
   standardNormal,
 } from './generate.js';
 import {
@@ -245,20 +246,9 @@ const isDeal = (closing: DraftClosing) => closing.status === 'closed' && closing
 
 /** Rescales the closed rows' GP to exactly `target` cents, keeping proportions (largest remainder, ties by position). */
 function rescale(rows: DraftClosing[], target: number): void {
-  const base = rows.map((row) => row.gpCents);
-  const sum = base.reduce((acc, value) => acc + value, 0);
-  const floors = base.map((value) => Math.floor((value * target) / sum));
-  let missing = target - floors.reduce((acc, value) => acc + value, 0);
-  const order = base
-    .map((value, position) => ({ position, remainder: (value * target) / sum - floors[position]! }))
-    .sort((a, b) => b.remainder - a.remainder || a.position - b.position);
-  for (const { position } of order) {
-    if (missing <= 0) break;
-    floors[position]! += 1;
-    missing -= 1;
-  }
+  const parts = proportionalCents(rows.map((row) => row.gpCents), target);
   rows.forEach((row, position) => {
-    row.gpCents = floors[position]!;
+    row.gpCents = parts[position]!;
   });
 }
 

@@ -456,10 +456,10 @@ function totalCommissionCents(draft: DraftMonth): number {
 }
 
 /**
- * Rescales `deals`' GP so it sums to exactly `targetCents`, keeping proportions (largest remainder
- * in cents; ties broken by position, so the result is deterministic). `base` holds the GP to scale.
+ * Shares `targetCents` in proportion to `base` (largest remainder in cents; ties broken by
+ * position, so the result is deterministic): the parts sum to exactly `targetCents`.
  */
-function rescale(deals: DraftDeal[], base: number[], targetCents: number): void {
+export function proportionalCents(base: readonly number[], targetCents: number): number[] {
   const sum = base.reduce((acc, value) => acc + value, 0);
   const floors = base.map((value) => Math.floor((value * targetCents) / sum));
   let missing = targetCents - floors.reduce((acc, value) => acc + value, 0);
@@ -471,8 +471,14 @@ function rescale(deals: DraftDeal[], base: number[], targetCents: number): void 
     floors[position]! += 1;
     missing -= 1;
   }
+  return floors;
+}
+
+/** Rescales `deals`' GP so it sums to exactly `targetCents`, keeping proportions. `base` holds the GP to scale. */
+function rescale(deals: DraftDeal[], base: number[], targetCents: number): void {
+  const parts = proportionalCents(base, targetCents);
   deals.forEach((deal, position) => {
-    deal.gpCents = floors[position]!;
+    deal.gpCents = parts[position]!;
   });
 }
 
