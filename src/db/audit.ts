@@ -19,7 +19,8 @@ export interface AuditRow {
   user_id: string | null;
   user_email: string | null;
   action: string;
-  resource: Record<string, unknown>;
+  /** The request's path parameters, as written. */
+  resource: Record<string, string | number | boolean>;
   request_id: string;
   ip: string | null;
   status: number;

@@ -5,6 +5,8 @@ import type { FastifyInstance } from 'fastify';
 import { bearer, testApp, tokenFor, uniqueOrg } from '../helpers/env.js';
 import { DEMO_PLAN_EXCEPTIONS, DEMO_PLAN_PERIODS, generateDemoMonths } from '../../src/demo/generate.js';
 import { smallMonth } from '../helpers/fixtures.js';
+import { PLANS as PAYOUT_PLANS } from '../helpers/payouts-month.js';
+import { DEMO_PLANS } from '../../src/demo/plans.js';
 
 async function tenant(t: TestContext) {
   const app = await testApp(t, { clock: () => new Date('2025-10-15T12:00:00Z') });
@@ -173,4 +175,21 @@ test('a plan written for closings saves, but simulating or calculating it on pay
   const calculated = await app.inject({ method: 'POST', url: `/api/v1/plans/${saved.json().id}/calculate?month=2025-09`, headers: member });
   assert.equal(calculated.statusCode, 422, calculated.body);
   assert.ok(calculated.json().errors.some((error: { pointer: string }) => error.pointer.startsWith('/versions/0/definition/')), calculated.body);
+});
+
+test('every part of the plan language comes back from the API exactly as stored (the exact response schema drops nothing)', async (t) => {
+  const app = await testApp(t, { clock: () => new Date('2025-10-15T12:00:00Z') });
+  const enterprise = { app_metadata: { role: 'admin', entitlements: { subscription_tier: 'enterprise', promo_until: null } } };
+  const admin = bearer(await tokenFor({ orgId: uniqueOrg('plans-exact'), role: 'admin', sub: randomUUID(), extra: enterprise }));
+  // The worked payouts month uses every extension (from bounds, rates by flat fee, team overrides
+  // with tiers, exclusions, tier overrides, company and goal formulas); the demo's plans add versions.
+  const definitions = [...PAYOUT_PLANS, ...DEMO_PLANS.flatMap((plan) => plan.versions.map((version) => version.definition))];
+  assert.ok(definitions.length >= 8);
+  for (const [index, definition] of definitions.entries()) {
+    const created = await post(app, '/api/v1/plans', admin, definition);
+    assert.equal(created.statusCode, 201, `${index}: ${created.body}`);
+    const read = (await app.inject({ url: `/api/v1/plans/${created.json().id}`, headers: admin })).json();
+    assert.deepEqual(read.current.definition, JSON.parse(JSON.stringify(definition)), `definition ${index} (${definition.name})`);
+    assert.deepEqual(created.json().current.definition, read.current.definition);
+  }
 });

@@ -35,47 +35,10 @@ export type ClosingsMonthList = Static<typeof ClosingsMonthListResponse>;
 export type MappingSuggestion = Omit<Static<typeof MappingSuggestionView>, 'mapping'> & { mapping: ImportMapping };
 export type SavedMapping = Omit<Static<typeof ImportMappingView>, 'mapping'> & { mapping: ImportMapping };
 
-export interface Bracket {
-  up_to: number | null;
-  rate: number;
-}
-
-export interface PlanDefinition {
-  name: string;
-  applies_to: string[];
-  basis: 'deal' | 'month' | 'quarter' | 'year';
-  tiers: { measure: 'gp' | 'deals'; mode: 'graduated' | 'retroactive'; brackets: Bracket[] };
-  [key: string]: unknown;
-}
-
-export interface StoredPlan {
-  id: string;
-  name?: string;
-  definition?: PlanDefinition;
-  [key: string]: unknown;
-}
-
-export interface AgentComparison {
-  agent: string;
-  simulated: number;
-  actual: number;
-  delta: number;
-  delta_pct?: number | null;
-}
-
-export interface Simulation {
-  total_commission: number;
-  actual_commission: number;
-  commission_pct: number | null;
-  actual_commission_pct?: number | null;
-  by_agent: AgentComparison[];
-  winners?: AgentComparison[];
-  losers?: AgentComparison[];
-  warnings?: string[];
-}
-
-export interface OptimizeResult {
-  plans: Array<{ plan: PlanDefinition; simulation: Simulation; target_gap_pct: number; worst_loss_pct: number }>;
-  reason: string | null;
-  evaluated?: number;
-}
+import type { OptimizeResultView, PlanDefinitionView, SimulationResult, StoredPlanView } from '../../src/schemas/plans.js';
+export type PlanDefinition = PlanDefinitionView;
+export type Bracket = NonNullable<PlanDefinition['tiers']>['brackets'][number];
+export type StoredPlan = StoredPlanView;
+export type Simulation = SimulationResult;
+export type AgentComparison = Simulation['by_agent'][number];
+export type OptimizeResult = OptimizeResultView;

@@ -10,7 +10,7 @@ const AuditItem = Type.Object({
   user_id: Type.Union([Type.String({ format: 'uuid' }), Type.Null()]),
   user_email: Type.Union([Type.String(), Type.Null()]),
   action: Type.String({ description: 'Method and route pattern, e.g. `DELETE /api/v1/commissions/:month`.' }),
-  resource: Type.Record(Type.String(), Type.Unknown(), { description: 'The path parameters of the request.' }),
+  resource: Type.Record(Type.String(), Type.Union([Type.String(), Type.Number(), Type.Boolean()]), { description: 'The path parameters of the request.' }),
   request_id: Type.String(),
   ip: Type.Union([Type.String(), Type.Null()]),
   status: Type.Integer(),

@@ -12,63 +12,9 @@ import { simulatePlan } from '../../services/plans/simulate-plan.js';
 import { contextOf, entitledContextOf, type RouteDeps } from '../route-deps.js';
 import { MonthString } from '../../schemas/commission-month.js';
 import { Problem } from '../schemas/problem.js';
+import { OptimizeView, PlanBody, PlanCalculationView, PlanListView, PlanView, SimulateBody, SimulationView } from '../../schemas/plans.js';
 
-const PLAN_EXAMPLE = {
-  name: 'Declining acq',
-  applies_to: ['acq'],
-  basis: 'month',
-  tiers: { measure: 'gp', mode: 'graduated', brackets: [{ up_to: 50000, rate: 0.1 }, { up_to: null, rate: 0.08 }] },
-};
-
-/**
- * The shape is checked here; the rules (ascending brackets, rates within 0..1, component fields,
- * formula syntax with its position) by the domain's validatePlan, which answers with pointers.
- */
-const PlanDefinitionSchema = Type.Object(
-  {
-    name: Type.String({ minLength: 1, maxLength: 200 }),
-    description: Type.Optional(Type.String({ maxLength: 2000 })),
-    applies_to: Type.Array(Type.Union([Type.Literal('acq'), Type.Literal('dispo'), Type.Literal('manager')]), { minItems: 1, maxItems: 3 }),
-    agents: Type.Optional(Type.Array(Type.String({ minLength: 1, maxLength: 200 }), { maxItems: 1000 })),
-    exclude: Type.Optional(Type.Array(Type.String({ minLength: 1, maxLength: 200 }), { maxItems: 1000, description: 'Payees the plan never pays (the house, a senior person on another plan).' })),
-    tier_overrides: Type.Optional(
-      Type.Array(Type.Object({}, { additionalProperties: true }), {
-        maxItems: 200,
-        description: '{payee, bracket (1-based), reason, from, to}: pays that payee at a fixed bracket in those months, shown with its reason.',
-      }),
-    ),
-    basis: Type.Union([Type.Literal('deal'), Type.Literal('month'), Type.Literal('quarter'), Type.Literal('year')]),
-    tiers: Type.Optional(Type.Object({}, { additionalProperties: true, description: '{measure, mode, brackets: [{up_to, rate}]}' })),
-    components: Type.Optional(
-      Type.Array(Type.Object({ type: Type.String({ maxLength: 20 }) }, { additionalProperties: true }), {
-        maxItems: 50,
-        description: 'tiers, rate, per_deal, limit, split, override, bonus, clawback, draw, formula (enterprise)',
-      }),
-    ),
-  },
-  { additionalProperties: false, examples: [PLAN_EXAMPLE] },
-);
-
-const PlanBody = Type.Object(
-  { ...PlanDefinitionSchema.properties, effective_from: Type.Optional(MonthString) },
-  { additionalProperties: false, examples: [{ ...PLAN_EXAMPLE, effective_from: '2025-01' }] },
-);
-
-const PlanVersionView = Type.Object({
-  version: Type.Integer(),
-  effective_from: Type.String(),
-  definition: Type.Object({}, { additionalProperties: true }),
-  created_at: Type.String({ format: 'date-time' }),
-});
-const PlanView = Type.Object({
-  id: Type.String({ format: 'uuid' }),
-  name: Type.String(),
-  created_at: Type.String({ format: 'date-time' }),
-  current: PlanVersionView,
-  versions: Type.Array(PlanVersionView),
-});
 const IdParams = Type.Object({ id: Type.String({ format: 'uuid' }) });
-const Loose = Type.Object({}, { additionalProperties: true });
 
 export interface PlanRouteDeps extends RouteDeps {
   /** Where calculations, simulations and optimiser searches run (worker threads). */
@@ -83,7 +29,7 @@ const planRoutes: FastifyPluginAsyncTypebox<PlanRouteDeps> = async (app, deps) =
     '/plans',
     {
       onRequest: app.requireFeature('plans'),
-      schema: { tags: ['plans'], summary: 'Commission plans with their versions', security: [{ bearerAuth: [] }], response: { 200: Type.Object({ items: Type.Array(PlanView) }), 402: Problem } },
+      schema: { tags: ['plans'], summary: 'Commission plans with their versions', security: [{ bearerAuth: [] }], response: { 200: PlanListView, 402: Problem } },
     },
     async (request) => listPlans(contextOf(deps, request)),
   );
@@ -153,7 +99,7 @@ const planRoutes: FastifyPluginAsyncTypebox<PlanRouteDeps> = async (app, deps) =
         security: [{ bearerAuth: [] }],
         params: IdParams,
         querystring: Type.Object({ month: MonthString }, { additionalProperties: false }),
-        response: { 200: Loose, 404: Problem },
+        response: { 200: PlanCalculationView, 404: Problem, 422: Problem },
       },
     },
     async (request) => calculatePlan({ ...contextOf(deps, request), planWorkers }, { ...request.params, ...request.query }),
@@ -167,20 +113,9 @@ const planRoutes: FastifyPluginAsyncTypebox<PlanRouteDeps> = async (app, deps) =
         tags: ['plans'],
         summary: 'What a plan would have paid over a range of history, against what was paid',
         security: [{ bearerAuth: [] }],
-        body: Type.Object(
-          { plan: PlanDefinitionSchema, from: MonthString, to: MonthString, top: Type.Optional(Type.Integer({ minimum: 1, maximum: 100 })) },
-          { additionalProperties: false, examples: [{ plan: PLAN_EXAMPLE, from: '2024-10', to: '2025-09' }] },
-        ),
+        body: SimulateBody,
         response: {
-          200: Type.Object(
-            {
-              total_commission: Type.Number(),
-              actual_commission: Type.Number(),
-              commission_pct: Type.Union([Type.Number(), Type.Null()]),
-              by_agent: Type.Array(Type.Object({ agent: Type.String(), simulated: Type.Number(), actual: Type.Number(), delta: Type.Number() }, { additionalProperties: true })),
-            },
-            { additionalProperties: true },
-          ),
+          200: SimulationView,
           400: Problem,
           404: Problem,
           422: Problem,
@@ -223,7 +158,7 @@ const planRoutes: FastifyPluginAsyncTypebox<PlanRouteDeps> = async (app, deps) =
             examples: [{ target_commission_pct: 13.5, max_loss_pct: 10, protect_top_n: 5, rate_bounds: { min: 0.05, max: 0.18 }, from: '2023-10', to: '2025-09' }],
           },
         ),
-        response: { 200: Loose, 400: Problem, 404: Problem, 422: Problem, 503: Problem },
+        response: { 200: OptimizeView, 400: Problem, 404: Problem, 422: Problem, 503: Problem },
       },
     },
     async (request) => optimizePlan({ ...contextOf(deps, request), planWorkers }, request.body),

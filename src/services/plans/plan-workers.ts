@@ -3,6 +3,8 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Piscina } from 'piscina';
 import type { SimulationJson } from '../../domain/plans/simulate.js';
+import type { PlanDefinition } from '../../domain/plans/definition-shape.js';
+import type { StatementJson } from '../../domain/plans/statement.js';
 import { AppError } from '../../domain/app-error.js';
 import type { Payout } from '../../domain/payouts/calculate-payouts.js';
 import type { PayoutOutcome, PlanTask } from './plan-worker.js';
@@ -11,7 +13,7 @@ import type { PayoutOutcome, PlanTask } from './plan-worker.js';
 export interface OptimizerOutput {
   reason: string | null;
   evaluated: number;
-  plans: unknown[];
+  plans: { plan: PlanDefinition; simulation: SimulationJson; target_gap_pct: number; worst_loss_pct: number }[];
 }
 
 type Inputs<K extends PlanTask['kind']> = Omit<Extract<PlanTask, { kind: K }>, 'kind'>;
@@ -28,7 +30,7 @@ type Inputs<K extends PlanTask['kind']> = Omit<Extract<PlanTask, { kind: K }>, '
 export interface PlanWorkers {
   /** `tenantId`: whose share the task counts against (see admission below); unnamed tasks share one. */
   simulate(load: () => Promise<Inputs<'simulate'>>, tenantId?: string): Promise<SimulationJson>;
-  calculate(load: () => Promise<Inputs<'calculate'>>, tenantId?: string): Promise<{ total: number; statements: unknown[] }>;
+  calculate(load: () => Promise<Inputs<'calculate'>>, tenantId?: string): Promise<{ total: number; statements: StatementJson[] }>;
   optimize(load: () => Promise<Inputs<'optimize'>>, tenantId?: string): Promise<OptimizerOutput>;
   /** A month's payouts from its closings (src/domain/payouts/calculate-payouts.ts); the engine's refusals as AppErrors. */
   payouts(load: () => Promise<Inputs<'payouts'>>, tenantId?: string): Promise<Payout>;

@@ -3,75 +3,55 @@ import { destroyCharts, makeChart, palette } from '../charts/chart';
 import { saveCsv } from '../csv';
 import { h } from '../dom';
 import { formatCompactMoney, formatMoney, formatMonth, formatPct, plural } from '../format';
-import type { AgentsView, Bracket, PlanDefinition, Summary } from '../types';
+import type { AgentComparison, AgentsView, OptimizeResult, PlanDefinition, Simulation, StoredPlan, Summary } from '../types';
 import { sortableTable, type Column } from '../table';
 import { card, errorState, loadingState, notAvailable, section } from '../ui';
 import { query, type View, type ViewContext } from '../view';
 import { coverage, signedMoney, type Coverage } from './plan-coverage';
 
+/**
+ * What this editor edits: one tier table bounded from above, with a plain rate per bracket. A
+ * stored plan with other parts (components, lower bounds, rates by a deal attribute) is not opened
+ * here: `editablePlan` says which are.
+ */
+interface EditableBracket {
+  up_to: number | null;
+  rate: number;
+}
+export type EditablePlan = Omit<PlanDefinition, 'tiers' | 'components'> & {
+  tiers: { measure: 'gp' | 'deals'; mode: 'graduated' | 'retroactive'; brackets: EditableBracket[] };
+};
+
+/** The definition as this editor's shape, or undefined when it has parts the editor cannot show. */
+export function editablePlan(definition: PlanDefinition): EditablePlan | undefined {
+  const { tiers, components, tier_overrides } = definition;
+  if (!tiers || (components && components.length > 0) || (tier_overrides && tier_overrides.length > 0)) return undefined;
+  if (tiers.measure !== 'gp' && tiers.measure !== 'deals') return undefined;
+  if (tiers.rate_by !== undefined || tiers.team !== undefined) return undefined;
+  const brackets: EditableBracket[] = [];
+  for (const bracket of tiers.brackets) {
+    if (bracket.from !== undefined || bracket.up_to === undefined || typeof bracket.rate !== 'number') return undefined;
+    brackets.push({ up_to: bracket.up_to, rate: bracket.rate });
+  }
+  const { components: _components, ...rest } = definition;
+  return { ...rest, tiers: { measure: tiers.measure, mode: tiers.mode, brackets } };
+}
+
 /** The simulation as `POST /plans/simulate` answers it (amounts in currency units). */
-export interface SimulatedPayee {
-  agent: string;
-  payee_type: 'acq' | 'dispo' | 'manager';
-  gp: number;
-  simulated: number;
-  actual: number;
-  delta: number;
-  delta_pct: number | null;
-}
-export interface SimulatedMonth {
-  month: string;
-  /** The company's GP (every agent's), not the covered payees'. */
-  gp: number;
-  simulated: number;
-  actual: number;
-}
-export interface SimulationResult {
-  plan: string;
-  from: string;
-  to: string;
-  total_gp: number;
-  total_commission: number;
-  actual_commission: number;
-  by_agent: SimulatedPayee[];
-  by_month: SimulatedMonth[];
-  winners: SimulatedPayee[];
-  losers: SimulatedPayee[];
-  warnings: string[];
-}
-interface Candidate {
-  plan: PlanDefinition;
-  simulation: SimulationResult;
-  target_gap_pct: number;
-  worst_loss_pct: number;
-}
-interface OptimizeAnswer {
-  plans: Candidate[];
-  reason: string | null;
-  evaluated?: number;
-}
-/** `GET /plans`: each plan with its versions, each in force from its month on. */
-interface PlanVersion {
-  version: number;
-  effective_from: string;
-  definition: PlanDefinition;
-}
-interface PlanRecord {
-  id: string;
-  name: string;
-  created_at: string;
-  versions: PlanVersion[];
-}
+export type SimulationResult = Simulation;
+export type SimulatedPayee = AgentComparison;
+type Candidate = OptimizeResult['plans'][number];
+type PlanRecord = StoredPlan;
 /** The plan the tenant pays by at the end of the period. */
 interface InForce {
   id: string;
   name: string;
   version: number;
   effective_from: string;
-  definition: PlanDefinition;
+  definition: EditablePlan;
 }
 
-const SAMPLE_PLAN: PlanDefinition = {
+const SAMPLE_PLAN: EditablePlan = {
   name: 'Declining GP brackets',
   applies_to: ['acq', 'dispo'],
   basis: 'month',
@@ -87,7 +67,7 @@ const SAMPLE_PLAN: PlanDefinition = {
 };
 
 /** The plan being edited survives re-renders (period changes, live refreshes) once someone touched it. */
-let draft: PlanDefinition | undefined;
+let draft: EditablePlan | undefined;
 /** A status line that outlives the re-render a save causes. */
 let lastSaved: string | undefined;
 
@@ -97,17 +77,18 @@ export function planInForce(plans: PlanRecord[], month: string): InForce | undef
   let bestCreated = '';
   for (const plan of plans) {
     const version = plan.versions.filter((v) => v.effective_from <= month).sort((a, b) => (a.effective_from < b.effective_from ? -1 : a.effective_from > b.effective_from ? 1 : a.version - b.version)).at(-1);
-    if (!version || !version.definition?.tiers) continue;
+    const definition = version && editablePlan(version.definition);
+    if (!version || !definition) continue;
     const better = !best || version.effective_from > best.effective_from || (version.effective_from === best.effective_from && plan.created_at > bestCreated);
     if (better) {
-      best = { id: plan.id, name: plan.name, version: version.version, effective_from: version.effective_from, definition: version.definition };
+      best = { id: plan.id, name: plan.name, version: version.version, effective_from: version.effective_from, definition };
       bestCreated = plan.created_at;
     }
   }
   return best;
 }
 
-function bracketsText(plan: PlanDefinition): string {
+function bracketsText(plan: EditablePlan): string {
   const unit = plan.tiers.measure === 'deals' ? (n: number) => `${n} deals` : formatCompactMoney;
   return plan.tiers.brackets.map((b) => `${(b.rate * 100).toFixed(1)}% ${b.up_to === null ? 'above' : `to ${unit(b.up_to)}`}`).join(', ');
 }
@@ -224,7 +205,7 @@ export const plansView: View = {
 };
 
 /** The editor's fields; its form simulates on submit (the Simulate button, or Enter in a field). */
-function editorFields(plan: PlanDefinition, onSave: () => void, redraw: () => void): HTMLElement[] {
+function editorFields(plan: EditablePlan, onSave: () => void, redraw: () => void): HTMLElement[] {
   const name = h('input', { type: 'text', value: plan.name, maxlength: '100', 'aria-label': 'Plan name' });
   name.addEventListener('input', () => {
     plan.name = name.value;
@@ -279,7 +260,7 @@ function editorFields(plan: PlanDefinition, onSave: () => void, redraw: () => vo
   ];
 }
 
-function bracketRow(plan: PlanDefinition, bracket: Bracket, index: number, redraw: () => void): HTMLElement {
+function bracketRow(plan: EditablePlan, bracket: EditableBracket, index: number, redraw: () => void): HTMLElement {
   const last = index === plan.tiers.brackets.length - 1;
   const upTo = h('input', {
     type: 'number',
@@ -421,7 +402,7 @@ function optimiserForm(
   baseline: () => SimulationResult | undefined,
   current: InForce | undefined,
   agents: AgentsView,
-  use: (plan: PlanDefinition) => void,
+  use: (plan: EditablePlan) => void,
 ): HTMLElement {
   const number = (label: string, value: string, id: string, attrs: Record<string, string> = {}) => {
     const input = h('input', { type: 'number', value, step: 'any', inputmode: 'decimal', id, ...attrs });
@@ -452,13 +433,13 @@ function optimiserForm(
     output.replaceChildren(loadingState('Searching plans… this can take a few seconds.'));
     try {
       const plan = draft ?? SAMPLE_PLAN;
-      const applies = plan.applies_to.length ? plan.applies_to : ['acq', 'dispo'];
+      const applies: PlanDefinition['applies_to'] = plan.applies_to.length ? plan.applies_to : ['acq', 'dispo'];
       const base = baseline();
       // The form's target is on the covered payees' GP; the optimiser's on the company's GP.
       const scoped = { ...plan, applies_to: applies };
       const cover = base ? coverage(scoped, base, agents) : undefined;
       const companyTarget = cover && base && base.total_gp > 0 ? (Number(target.input.value) * cover.gp) / base.total_gp : Number(target.input.value);
-      const found = await apiSend<OptimizeAnswer>(
+      const found = await apiSend<OptimizeResult>(
         'POST',
         '/plans/optimize',
         {
@@ -495,7 +476,7 @@ function comparison(
   current: { plan: InForce; simulation: SimulationResult } | undefined,
   plan: PlanDefinition,
   agents: AgentsView,
-  use: (plan: PlanDefinition) => void,
+  use: (plan: EditablePlan) => void,
 ): HTMLElement {
   const reference = current
     ? { label: `In force: ${current.plan.name}`, cost: current.simulation.total_commission, brackets: bracketsText(current.plan.definition) }
@@ -514,7 +495,7 @@ function comparison(
       h(
         'tbody',
         {},
-        row('Brackets', reference.brackets, candidates.map((c) => bracketsText(c.plan))),
+        row('Brackets', reference.brackets, candidates.map((c) => { const editable = editablePlan(c.plan); return editable ? bracketsText(editable) : 'see the API answer'; })),
         row('Cost (commission of the covered payees)', formatMoney(reference.cost), candidates.map((c) => formatMoney(c.simulation.total_commission))),
         row(`Savings against ${current ? 'the plan in force' : 'actual pay'}`, '—', candidates.map((c) => signedMoney(savings(c)))),
         row(`Commission % of covered GP (${cover.label})`, formatPct(cover.pct(reference.cost), 2), candidates.map((c) => formatPct(cover.pct(c.simulation.total_commission), 2))),
@@ -524,7 +505,10 @@ function comparison(
           {},
           h('th', { scope: 'row' }, h('span', { class: 'visually-hidden' }, 'Use')),
           h('td', {}),
-          ...candidates.map((c, i) => h('td', {}, h('button', { type: 'button', class: 'button secondary', onclick: () => use(c.plan) }, `Use candidate ${i + 1}`))),
+          ...candidates.map((c, i) => {
+            const editable = editablePlan(c.plan);
+            return h('td', {}, h('button', { type: 'button', class: 'button secondary', disabled: !editable, onclick: () => editable && use(editable) }, `Use candidate ${i + 1}`));
+          }),
         ),
       ),
     ),
