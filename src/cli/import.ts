@@ -6,11 +6,16 @@ import { AppError } from '../domain/app-error.js';
 import { serviceContext, systemPrincipal, type ServiceContext } from '../services/context.js';
 import { importMonths } from '../services/commissions/import-months.js';
 import { importClosingsMonths } from '../services/closings/import-closings-months.js';
-import { readClosingsFiles } from './closings-files.js';
+import type { ClosingsImportResponse } from '../services/closings/import-closings.js';
+import { readClosingsFiles, readClosingsSpreadsheets } from './closings-files.js';
 import { provisionTenant } from '../services/tenant/provision-tenant.js';
 import { expandPaths, readMonthFiles } from './month-files.js';
 
-const USAGE = 'usage: npm run import -- --tenant ORG FILE_OR_DIR...\n       npm run import -- --tenant ORG --closings FILE.json...';
+const USAGE = [
+  'usage: npm run import -- --tenant ORG FILE_OR_DIR...',
+  '       npm run import -- --tenant ORG --closings FILE.json...',
+  '       npm run import -- --tenant ORG --mapping NAME [--month YYYY-MM] [--charset windows-1252] FILE.xlsx|FILE.csv...',
+].join('\n');
 
 function progress(done: number, total: number, label: string): void {
   if (!process.stderr.isTTY) {
@@ -39,33 +44,44 @@ interface ImportedMonth {
  * twice, then write every month through the use case in one transaction (a run lands whole or
  * not at all) and print what landed.
  */
-async function runImport<D extends { month: string }, R extends ImportedMonth>(
-  org: string,
-  read: { months: Sourced<D>[]; errors: Array<{ source: string; pointer: string; message: string }> },
-  options: {
-    noun: string;
-    write: (ctx: ServiceContext, months: Sourced<D>[]) => Promise<R[]>;
-    describe?: (results: R[]) => string;
-  },
-): Promise<number> {
-  const { months, errors } = read;
+interface ReadFiles<S> {
+  months: S[];
+  errors: Array<{ source: string; pointer: string; message: string }>;
+}
+
+/** What stops a run before anything is written: the files' errors, no month at all, a month given twice. */
+function refusal<D extends { month: string }>({ months, errors }: ReadFiles<Sourced<D>>, noun: string): string | null {
   if (errors.length > 0) {
-    for (const error of errors) process.stderr.write(`${error.source}${error.pointer ? ` ${error.pointer}` : ''}: ${error.message}\n`);
-    process.stderr.write(`Nothing imported: ${errors.length} error(s).\n`);
-    return 1;
+    return (
+      errors.map((error) => `${error.source}${error.pointer ? ` ${error.pointer}` : ''}: ${error.message}\n`).join('') +
+      `Nothing imported: ${errors.length} error(s).\n`
+    );
   }
-  if (months.length === 0) {
-    process.stderr.write(`No ${options.noun}s found in the given files.\n`);
-    return 1;
-  }
+  if (months.length === 0) return `No ${noun}s found in the given files.\n`;
   const seen = new Map<string, string>();
   for (const { source, document } of months) {
     const earlier = seen.get(document.month);
-    if (earlier) {
-      process.stderr.write(`${source}: month ${document.month} also comes from ${earlier}; import each month once.\n`);
-      return 1;
-    }
+    if (earlier) return `${source}: month ${document.month} also comes from ${earlier}; import each month once.\n`;
     seen.set(document.month, source);
+  }
+  return null;
+}
+
+async function runImport<D extends { month: string }, R extends ImportedMonth, S extends Sourced<D> = Sourced<D>>(
+  org: string,
+  /** The files as read, or (spreadsheets, which are read through the tenant's saved mapping) how to read them in the tenant. */
+  read: ReadFiles<S> | ((ctx: ServiceContext) => Promise<ReadFiles<S>>),
+  options: {
+    noun: string;
+    write: (ctx: ServiceContext, months: S[]) => Promise<R[]>;
+    describe?: (results: R[]) => string;
+  },
+): Promise<number> {
+  // Files read without the database are refused before it is opened.
+  const refusedEarly = typeof read === 'function' ? null : refusal(read, options.noun);
+  if (refusedEarly) {
+    process.stderr.write(refusedEarly);
+    return 1;
   }
 
   const config = loadConfig();
@@ -76,6 +92,13 @@ async function runImport<D extends { month: string }, R extends ImportedMonth>(
     const { tenantId } = await provisionTenant({ pool: database.pool, clock, promoDays: config.promoDays }, { orgId: org });
     // Nothing else runs against this database here: no cache or dashboards to tell.
     const ctx = serviceContext({ pool: database.pool, clock, tenantChanged: async () => {} }, systemPrincipal(tenantId, org));
+    const files = typeof read === 'function' ? await read(ctx) : read;
+    const refused = refusal(files, options.noun);
+    if (refused) {
+      process.stderr.write(refused);
+      return 1;
+    }
+    const { months } = files;
     let results: R[];
     try {
       results = await options.write(ctx, months);
@@ -110,15 +133,37 @@ async function runImport<D extends { month: string }, R extends ImportedMonth>(
  */
 async function main(): Promise<number> {
   const { values, positionals } = parseArgs({
-    options: { tenant: { type: 'string' }, closings: { type: 'string', multiple: true } },
+    options: {
+      tenant: { type: 'string' },
+      closings: { type: 'string', multiple: true },
+      mapping: { type: 'string' },
+      month: { type: 'string' },
+      charset: { type: 'string' },
+    },
     allowPositionals: true,
   });
   if (!values.tenant) throw new Error(USAGE);
+  const describeClosings = (results: ClosingsImportResponse[]) =>
+    results.map((result) => `${result.month} ${result.imported.closings} closings, company GP ${result.imported.company_gp}`).join('; ');
+  if (values.mapping) {
+    if (positionals.length === 0 || values.closings) throw new Error(USAGE);
+    const mapping = values.mapping;
+    return runImport(
+      values.tenant,
+      (ctx) => readClosingsSpreadsheets(ctx, positionals, { mapping, month: values.month, charset: values.charset, onProgress: (done, total, file) => progress(done, total, `read ${file}`) }),
+      {
+        noun: 'closings month',
+        write: (ctx, months) => importClosingsMonths(ctx, { months, onProgress: progress }),
+        describe: describeClosings,
+      },
+    );
+  }
+  if (values.month || values.charset) throw new Error(`--month and --charset go with --mapping (a spreadsheet).\n${USAGE}`);
   if (values.closings) {
     return runImport(values.tenant, await readClosingsFiles([...values.closings, ...positionals]), {
       noun: 'closings month',
       write: (ctx, months) => importClosingsMonths(ctx, { months, onProgress: progress }),
-      describe: (results) => results.map((result) => `${result.month} ${result.imported.closings} closings, company GP ${result.imported.company_gp}`).join('; '),
+      describe: describeClosings,
     });
   }
   if (positionals.length === 0) throw new Error(USAGE);

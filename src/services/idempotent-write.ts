@@ -40,16 +40,17 @@ export async function idempotentWrite<R>(
  * importers (`npm run import`). An invalid month stops the run with its errors, its message and
  * `details.source` naming the month's source.
  */
-export async function writeMonthsInOrder<D extends { month: string }, R>(
-  months: ReadonlyArray<{ source: string; document: D }>,
-  write: (document: D) => Promise<R>,
+export async function writeMonthsInOrder<S extends { source: string; document: { month: string } }, R>(
+  months: ReadonlyArray<S>,
+  write: (document: S['document'], sourced: S) => Promise<R>,
   onProgress?: (done: number, total: number, month: string) => void,
 ): Promise<R[]> {
   const ordered = [...months].sort((a, b) => a.document.month.localeCompare(b.document.month));
   const results: R[] = [];
-  for (const [index, { source, document }] of ordered.entries()) {
+  for (const [index, sourced] of ordered.entries()) {
+    const { source, document } = sourced;
     try {
-      results.push(await write(document));
+      results.push(await write(document, sourced));
     } catch (error) {
       if (error instanceof AppError && error.errors) {
         throw new AppError(error.kind, error.code, `${source} (${document.month}): ${error.message} Nothing imported.`, {

@@ -1,36 +1,22 @@
 /** `npm run import`: an operator's month files loaded through the same validation, all or nothing. */
-import { execFile } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { test, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
-import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { dropDatabase, ensureDatabase, withDatabase } from '../../src/db/bootstrap.js';
 import { tenantIdForOrg } from '../../src/db/tenant-id.js';
 import { toCsv } from '../../src/domain/imports/csv.js';
+import { runImportCli as runImport } from '../helpers/import-cli.js';
 import { serverUrl } from '../helpers/env.js';
 import { smallMonth } from '../helpers/fixtures.js';
-
-const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
 async function freshDatabase(t: TestContext): Promise<string> {
   const name = `cip_bulk_${process.pid}_${Math.random().toString(36).slice(2, 8)}`;
   await ensureDatabase(serverUrl(), name);
   t.after(() => dropDatabase(serverUrl(), name));
   return withDatabase(serverUrl(), name);
-}
-
-function runImport(databaseUrl: string, args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    execFile(
-      process.execPath,
-      ['--import', 'tsx', 'src/cli/import.ts', ...args],
-      { cwd: ROOT, env: { ...process.env, NODE_ENV: 'development', DATABASE_URL: databaseUrl } },
-      (error, stdout, stderr) => resolve({ code: error ? Number(error.code ?? 1) : 0, stdout, stderr }),
-    );
-  });
 }
 
 async function months(databaseUrl: string, org: string): Promise<string[]> {

@@ -7,6 +7,7 @@ import { tenantIdForOrg } from '../../src/db/tenant-id.js';
 import { withTenant } from '../../src/db/tenant.js';
 import { countClosingRows } from '../../src/db/closings.js';
 import type { ClosingsMonth } from '../../src/domain/closings/closing.js';
+import iconv from 'iconv-lite';
 
 /*
  * The worked example, September 2025, figured by hand:
@@ -258,4 +259,79 @@ test('a month with no closings imports with a warning; a month in the future too
   assert.equal(empty.statusCode, 201, empty.body);
   assert.deepEqual(empty.json().validation_warnings, ['The month 2025-12 has no closings', 'The month 2025-12 is in the future']);
   assert.deepEqual(empty.json().imported, { closings: 0, sides: 0, adjustments: 0, company_gp: 0, company_transactions: 0 });
+});
+
+// A sheet with no market column and a Status column the operator's way. By hand: Philadelphia, PA
+// has one closed deal (6,000.00) and one cancelled (2,500.00, terminated: no GP); Camden, NJ one
+// closed deal (1,234.50); "12 Oak Ct" names no city and state, so no market of its own. Company GP
+// 6,000 + 1,234.50 + 100 = 7,334.50 over 3 closed deals; 1 terminated; rate 1 / 4 = 0.25.
+const STATUS_SHEET = [
+  'Property Address,Status,Gross Profit,Trx #,Acq Agent,Dispo Agent,,',
+  '"5118 Reno St, Philadelphia, PA 19139",Closed," $6,000 ",1,Steve,Vincent,,',
+  '"901 Pine St, Philadelphia, PA 19107",Cancelled,"$2,500.00",1,Steve,,,',
+  '"77 Elm Ave, Camden, NJ 08102",closed,"$1,234.50",1,José Núñez,,,',
+  '12 Oak Ct,Closed,100,1,José Núñez,,,',
+].join('\r\n');
+const STATUS_MAPPING = {
+  columns: { property: 'Property Address', status: 'Status', gp: 'Gross Profit', transactions: 'Trx #', 'sides.acq.agent': 'Acq Agent', 'sides.dispo.agent': 'Dispo Agent' },
+  values: { status: { Cancelled: 'terminated' } },
+};
+
+test('a spreadsheet without a market column: markets from the address city and state, terminations from its status', async (t) => {
+  const { app, admin, member } = await setup(t);
+  assert.equal((await app.inject({ method: 'PUT', url: '/api/v1/import-mappings/status', headers: admin, payload: STATUS_MAPPING })).statusCode, 201);
+  const imported = await app.inject({
+    method: 'POST',
+    url: '/api/v1/closings/import?month=2025-09&mapping=status',
+    headers: { ...admin, 'content-type': 'text/csv' },
+    payload: Buffer.from(STATUS_SHEET),
+  });
+  assert.equal(imported.statusCode, 201, imported.body);
+  assert.deepEqual(imported.json().imported, { closings: 4, sides: 5, adjustments: 0, company_gp: 7334.5, company_transactions: 3 });
+
+  const summary = (await app.inject({ url: '/api/v1/analytics/summary?period=2025-09', headers: member })).json();
+  assert.deepEqual([summary.gp, summary.closed, summary.terminated, summary.termination_rate], [7334.5, 3, 1, 0.25]);
+  const markets = (await app.inject({ url: '/api/v1/analytics/markets?period=2025-09', headers: member })).json().markets as Array<{
+    name: string;
+    closed: number;
+    terminated: number;
+    gp: number;
+  }>;
+  const market = (name: string) => {
+    const found = markets.find((entry) => entry.name === name);
+    return found && { closed: found.closed, terminated: found.terminated, gp: found.gp };
+  };
+  assert.deepEqual(market('Philadelphia, PA'), { closed: 1, terminated: 1, gp: 6000 }, markets.map((m) => m.name).join(', '));
+  assert.deepEqual(market('Camden, NJ'), { closed: 1, terminated: 0, gp: 1234.5 });
+  assert.ok(!markets.some((entry) => /Oak/.test(entry.name)), 'a street is no market');
+
+  const steve = ((await app.inject({ url: '/api/v1/analytics/agents?period=2025-09', headers: member })).json().agents as Array<{ name: string; totals: { gp: number; closed: number; terminated: number } }>).find(
+    (agent) => agent.name === 'Steve',
+  )!;
+  assert.deepEqual([steve.totals.gp, steve.totals.closed, steve.totals.terminated], [6000, 1, 1]);
+});
+
+test('a closings CSV in Windows-1252 without a declared charset: 415 and nothing written; declared, the names are exact', async (t) => {
+  const { app, admin, counts } = await setup(t);
+  assert.equal((await app.inject({ method: 'PUT', url: '/api/v1/import-mappings/status', headers: admin, payload: STATUS_MAPPING })).statusCode, 201);
+  const bytes = iconv.encode(STATUS_SHEET, 'windows-1252');
+  for (const route of ['import', 'preview']) {
+    const refused = await app.inject({ method: 'POST', url: `/api/v1/closings/${route}?month=2025-09&mapping=status`, headers: { ...admin, 'content-type': 'text/csv' }, payload: bytes });
+    assert.equal(refused.statusCode, 415, refused.body);
+    assert.match(refused.json().detail, /byte 0xE9 at row 4/);
+    assert.doesNotMatch(refused.body, /\uFFFD/);
+  }
+  assert.deepEqual(await counts(), { months: 0, closings: 0, sides: 0, adjustments: 0 });
+  assert.equal((await app.inject({ url: '/api/v1/closings/2025-09', headers: admin })).statusCode, 404);
+
+  const declared = await app.inject({
+    method: 'POST',
+    url: '/api/v1/closings/import?month=2025-09&mapping=status',
+    headers: { ...admin, 'content-type': 'text/csv; charset=windows-1252' },
+    payload: bytes,
+  });
+  assert.equal(declared.statusCode, 201, declared.body);
+  const document = (await app.inject({ url: '/api/v1/closings/2025-09', headers: admin })).json().document;
+  assert.equal(document.closings[2].sides[0].agent, 'José Núñez');
+  assert.deepEqual(await counts(), { months: 1, closings: 4, sides: 5, adjustments: 0 });
 });

@@ -185,3 +185,20 @@ test('payee CSV import: Windows-1252 without a declared charset is a 415 and not
   const other = await app.inject({ method: 'POST', url: '/api/v1/commissions/import', headers: { ...admin, 'content-type': 'text/csv; charset=iso-2022-jp' }, payload: Buffer.from(PAYEE_CSV) });
   assert.equal(other.statusCode, 415);
 });
+
+test('payee CSV import: bytes that are not UTF-8 (nor Windows-1252 when declared) are a 415, never replacement characters', async (t) => {
+  const { app, admin } = await setup(t);
+  // "Jos\xC3(" : a UTF-8 lead byte followed by no continuation byte, behind Excel's BOM.
+  const broken = Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(PAYEE_CSV.slice(0, PAYEE_CSV.indexOf('é'))), Buffer.from([0xc3, 0x28]), Buffer.from(PAYEE_CSV.slice(PAYEE_CSV.indexOf('é') + 1))]);
+  const refused = await app.inject({ method: 'POST', url: '/api/v1/commissions/import', headers: { ...admin, 'content-type': 'text/csv' }, payload: broken });
+  assert.equal(refused.statusCode, 415, refused.body);
+  assert.equal(refused.json().row, 2);
+  assert.doesNotMatch(refused.body, /\uFFFD/);
+  // 0x81 is a byte Windows-1252 leaves undefined: refused even when declared.
+  const undefinedByte = Buffer.from(PAYEE_CSV.replace('é', '\x81'), 'latin1');
+  const declared = await app.inject({ method: 'POST', url: '/api/v1/commissions/import', headers: { ...admin, 'content-type': 'text/csv; charset=windows-1252' }, payload: undefinedByte });
+  assert.equal(declared.statusCode, 415, declared.body);
+  assert.equal((await app.inject({ url: '/api/v1/commissions/2025-08', headers: admin })).statusCode, 404, 'nothing written');
+  const list = (await app.inject({ url: '/api/v1/commissions', headers: admin })).json();
+  assert.doesNotMatch(JSON.stringify(list), /\uFFFD/);
+});

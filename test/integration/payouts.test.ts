@@ -16,6 +16,9 @@ import type { PlanDefinition } from '../../src/domain/plans/definition.js';
 
 type Headers = Record<string, string>;
 
+/** A payee-level month for the worked month (what an analytics-only customer imports). */
+const PAYEE_MONTH = { month: MONTH, agents: [{ name: 'Ana Acq', type: 'acq', gp: 42000, deals: 2, commission: 2100 }] };
+
 async function setup(t: TestContext) {
   const app = await testApp(t, { clock: () => new Date('2025-10-15T12:00:00Z') });
   const org = uniqueOrg('payouts');
@@ -113,6 +116,9 @@ test('approve locks every write to the month with a 409 naming the approver; reo
     ['adjustment delete', 'DELETE', `/api/v1/payouts/${MONTH}/adjustments/${sprintId}`],
     ['recalculation', 'POST', `/api/v1/payouts/${MONTH}/calculate`],
     ['goals', 'PUT', `/api/v1/goals/${MONTH}`, { transactions: 1, gp: 1 }],
+    // The payee-level import would replace the month's actual commission, which is now the approved payouts.
+    ['payee import', 'POST', '/api/v1/commissions/import', PAYEE_MONTH],
+    ['payee delete', 'DELETE', `/api/v1/commissions/${MONTH}`],
     ['approve again', 'POST', `/api/v1/payouts/${MONTH}/approve`],
   ];
   for (const [label, method, url, payload] of writes) {
@@ -123,6 +129,11 @@ test('approve locks every write to the month with a 409 naming the approver; reo
     assert.match(problem.detail, /approved on 2025-10-15T12:00:00\.000Z by boss@payouts\.example/, label);
     assert.equal(problem.approved_by_email, 'boss@payouts.example', label);
   }
+  // A payee CSV (the other door of the same import) is refused too.
+  const csv = `month,payee_type,name,agent_type,manager,market,team,gp,deals,terminations,commission\r\n${MONTH},agent,Ana Acq,acq,,,,42000.00,2,0,2100.00\r\n`;
+  const csvRefused = await app.inject({ method: 'POST', url: `/api/v1/commissions/import?month=${MONTH}`, headers: { ...admin, 'content-type': 'text/csv' }, payload: csv });
+  assert.equal(csvRefused.statusCode, 409, csvRefused.body);
+  assert.equal((await call(app, admin, 'GET', `/api/v1/commissions/${MONTH}`)).statusCode, 404, 'no payee month was written');
   // Nothing changed: the month reads as approved, the adjustment is still there.
   assert.deepEqual((await ok(app, admin, 'GET', `/api/v1/payouts/${MONTH}`)).json(), approved);
   assert.ok((await ok(app, admin, 'GET', `/api/v1/payouts/${MONTH}/adjustments`)).json().items.some((item: { id: string }) => item.id === sprintId));
@@ -136,6 +147,8 @@ test('approve locks every write to the month with a 409 naming the approver; reo
   assert.equal((await call(app, admin, 'POST', `/api/v1/payouts/${MONTH}/reopen`, { reason: 'again' })).statusCode, 409, 'a draft is not reopened');
 
   // Writes work again.
+  await ok(app, admin, 'POST', '/api/v1/commissions/import', PAYEE_MONTH, 201);
+  await ok(app, admin, 'DELETE', `/api/v1/commissions/${MONTH}`, undefined, 204);
   await ok(app, admin, 'DELETE', `/api/v1/payouts/${MONTH}/adjustments/${sprintId}`, undefined, 204);
   await ok(app, admin, 'PUT', `/api/v1/goals/${MONTH}`, GOALS);
   await ok(app, admin, 'POST', '/api/v1/closings/import', { month: MONTH, closings: CLOSINGS, adjustments: ADJUSTMENTS.filter((adjustment) => adjustment.payee !== 'Rita Rookie') }, 201);

@@ -22,6 +22,7 @@ import { formatAmount, parseAmount, toAmount, type Cents } from '../../domain/mo
 import { invalidInput, invalidValues } from '../../domain/app-error.js';
 import { inTenant, requireAdmin, type ServiceContext } from '../context.js';
 import { idempotentWrite, type IdempotentOutcome } from '../idempotent-write.js';
+import { assertClosingsMonthOpen } from '../closings/month-lock.js';
 
 export interface ImportResponse {
   status: 'success';
@@ -105,6 +106,8 @@ async function writeMonth(
   const deals = input.deals ?? [];
 
   await lockMonth(tx, month);
+  // Approved payouts are the month's actual commission: a payee import may not replace them (409).
+  await assertClosingsMonthOpen(tx, month);
   const replaced = await deleteMonth(tx, month);
 
   const managerIds = await upsertManagers(tx, [
