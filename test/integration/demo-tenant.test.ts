@@ -9,7 +9,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { FastifyInstance } from 'fastify';
 import { DEMO_OWNER, seedDemoTenant } from '../../src/demo/demo-tenant.js';
-import { DEMO_MONTHS } from '../../src/demo/generate.js';
+import { DEMO_MARKETS, DEMO_MONTHS } from '../../src/demo/generate.js';
 import { DEMO_PLANS } from '../../src/demo/plans.js';
 import { appPool, bearer, testApp, tokenFor, uniqueOrg } from '../helpers/env.js';
 
@@ -76,6 +76,13 @@ test('the demo tenant, seeded through the use cases, pays September 2025 97,539.
   assert.deepEqual(summary.months_without_pay, []);
   const all = await ok(app, owner, 'GET', '/api/v1/analytics/summary?period=all');
   assert.deepEqual(all.months_without_pay, [], 'every month has its approved pay');
+
+  // The map: all 20 demo markets, each drawn (the shipped table knows every one), over the last year too.
+  for (const period of ['all', 'last_12m']) {
+    const markets = (await ok(app, owner, 'GET', `/api/v1/analytics/markets?period=${period}&as_of=2025-09`)).markets as Array<{ name: string; coordinates: unknown; closed: number }>;
+    assert.deepEqual(markets.map((market) => market.name).sort(), DEMO_MARKETS.map((market) => market.name).sort(), period);
+    assert.ok(markets.every((market) => market.coordinates !== null && market.closed > 0), period);
+  }
 
   // Reopened and calculated again from the stored closings and plans: the same pay, to the cent.
   await ok(app, owner, 'POST', '/api/v1/payouts/2025-09/reopen', { reason: 'checking the demo' });
