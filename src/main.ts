@@ -13,6 +13,7 @@ import { ReportJobs } from './jobs/report-jobs.js';
 import { DEMO_ORG_ID, DEMO_OWNER, seedDemoTenant } from './demo/demo-tenant.js';
 import { createErrorReporter } from './observability/error-reporting.js';
 import { createProductAnalytics } from './observability/product-analytics.js';
+import { createPlanWorkers } from './services/plans/plan-workers.js';
 
 /**
  * Lets the drain end. server.close() waits for every connection, and a keep-alive client's socket
@@ -58,9 +59,17 @@ async function main(): Promise<void> {
   const cache = createTenantCache({ redisUrl: config.redisUrl, feed, log });
   // Monthly reports on pg-boss: its schema belongs to the owner; the reports themselves go through the app pool.
   const reports = await ReportJobs.start({ ownerUrl: database.ownerUrl, pool, feed, log });
-  const app = await buildApp({ config, pool, verifyToken, latestMigration: await latestMigration(), logger: log, cache, feed, reports, errorReporter, analytics });
+  // Shared by the app and the demo seed, which calculates the demo's payouts on them.
+  const planWorkers = createPlanWorkers();
+  const app = await buildApp({ config, pool, verifyToken, latestMigration: await latestMigration(), logger: log, cache, feed, reports, errorReporter, analytics, planWorkers });
   // The demo tenant is for trying the product; a production database holds customers only.
-  if (config.env !== 'production') await seedDemoTenant(pool, { promoDays: config.promoDays, today: new Date(), log });
+  if (config.env !== 'production') {
+    const tenantChanged = async (tenantId: string, change?: { type: string; month?: string }) => {
+      await cache.invalidateTenant(tenantId);
+      await feed.publish(tenantId, change ?? { type: 'change' });
+    };
+    await seedDemoTenant(pool, { promoDays: config.promoDays, today: new Date(), log, planWorkers, tenantChanged });
+  }
 
   const beginShutdown = closeConnectionsOnShutdown(app.server);
   closeWithGrace({ delay: 10_000 }, async ({ signal, err }) => {
@@ -70,6 +79,7 @@ async function main(): Promise<void> {
       errorReporter?.reportProcessError(err);
     } else log.info({ signal }, 'shutting down: draining requests');
     await app.close();
+    await planWorkers.close();
     // After the drain, so the last requests' events go too; each waits 2 s at most.
     await Promise.all([errorReporter?.close(), analytics?.close()]);
     await reports.stop();

@@ -11,14 +11,26 @@ export interface StoredRollup {
   rollup: MonthRollup | null;
   document: CommissionMonth | null;
   closings: MonthRollup | null;
+  /** The month's approved payout (migration 0013): its total, its by_role manager total and each statement's payee, total and roles; amounts as text. A draft is never read. */
+  payout: { total: string; manager: string; statements: Array<{ payee: string; total: string; roles: string[] }> } | null;
 }
 
-/** Every month's roll-ups, oldest first: a few rows per month whatever the number of deals. */
+/**
+ * Every month's roll-ups, oldest first: a few rows per month whatever the number of deals, and for
+ * closings months with approved payouts one short entry per statement (never its lines).
+ */
 export async function loadRollups(tx: TenantTx): Promise<StoredRollup[]> {
   const result = await tx.query<StoredRollup>(
-    `SELECT c.rollup, CASE WHEN c.month IS NOT NULL AND c.rollup IS NULL THEN c.document END AS document, k.rollup AS closings
+    `SELECT c.rollup, CASE WHEN c.month IS NOT NULL AND c.rollup IS NULL THEN c.document END AS document, k.rollup AS closings,
+            CASE WHEN k.month IS NOT NULL THEN p.payout END AS payout
        FROM (SELECT month, rollup, document FROM commission_months WHERE tenant_id = $1) c
        FULL JOIN (SELECT month, rollup FROM closing_months WHERE tenant_id = $1) k ON k.month = c.month
+       LEFT JOIN (
+         SELECT m.month, json_build_object('total', m.total::text, 'manager', coalesce(m.by_role ->> 'manager', '0'), 'statements', coalesce(
+                  (SELECT json_agg(json_build_object('payee', s.payee, 'total', s.total::text, 'roles', coalesce(s.statement -> 'roles', '[]'::jsonb)) ORDER BY s.position)
+                     FROM payout_statements s WHERE s.tenant_id = m.tenant_id AND s.month = m.month), '[]'::json)) AS payout
+           FROM payout_months m WHERE m.tenant_id = $1 AND m.status = 'approved'
+       ) p ON p.month = k.month
       ORDER BY coalesce(c.month, k.month)`,
     [tx.tenantId],
   );

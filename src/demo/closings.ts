@@ -12,6 +12,9 @@
  * - about one deal in five is listed for a flat fee (`flat_fee`), about one in ten is not eligible
  *   for the team lead's override (`tl_eligible: false`); a few are sold by the house (dispo agent
  *   null); each month has a memo row or two (a fee corrected after the close: GP, 0 transactions).
+ * - a deal's market is where its property is: mostly its acquisition agent's market, but the
+ *   agents of three regions also source deals in a neighbouring market that has only disposition
+ *   agents of its own ({@link SECOND_MARKETS}), so all 20 markets have deals.
  * - terminated deals keep the GP they would have produced (so "GP lost to terminations" can be
  *   shown) and only the acquisition side; three acquisition agents lose far more than the others.
  * - adjustments: a weekly-sprint prize each month, and the top-up of {@link DEMO_DRAW_AGENT}'s
@@ -61,6 +64,19 @@ interface Source {
   last: number;
 }
 
+/**
+ * Markets where acquisition agents of the region also source deals, with the share of their deals
+ * there: Jacksonville, Columbus and St. Louis have disposition agents only. Drawn from a random
+ * stream of their own, so deals, GP and pay are the same as with every deal in the agent's market.
+ */
+const SECOND_MARKETS: Readonly<Record<string, { market: string; share: number }>> = {
+  'Tampa, FL': { market: 'Jacksonville, FL', share: 0.2 },
+  'Orlando, FL': { market: 'Jacksonville, FL', share: 0.2 },
+  'Indianapolis, IN': { market: 'Columbus, OH', share: 0.3 },
+  'Cleveland, OH': { market: 'Columbus, OH', share: 0.15 },
+  'Kansas City, MO': { market: 'St. Louis, MO', share: 0.3 },
+};
+
 /** Acquisition agents source every deal: their expected attempts are those of ./generate.ts, scaled up. */
 const ACQ_VOLUME = 1.55;
 
@@ -94,6 +110,8 @@ interface DraftClosing {
   /** 0 for a memo row. */
   transactions: number;
   dispo: { agent: string | null; manager: string | null } | null;
+  /** Where the property is. */
+  market: string;
   flatFee: boolean;
   tlEligible: boolean;
   exit: 'Assignment' | 'Double close';
@@ -131,6 +149,11 @@ function draftMonth(index: number): DraftMonth {
   const sources = active(SOURCES);
   const dispoAgents = active(DISPO_AGENTS);
   const closings: DraftClosing[] = [];
+  const places = seededRandom(DEMO_SEED ^ Math.imul(index + 1, 0x27d4eb2d));
+  const marketOf = (source: Source) => {
+    const second = SECOND_MARKETS[source.market];
+    return second && places() < second.share ? second.market : source.market;
+  };
 
   const dispoFor = (source: Source): DraftClosing['dispo'] => {
     if (random() < 0.05) return { agent: null, manager: null };
@@ -147,6 +170,7 @@ function draftMonth(index: number): DraftMonth {
       const status = random() < source.terminationRate ? 'terminated' : 'closed';
       const dollars = Math.round(source.dealGp * gpTrend * Math.exp(0.32 * standardNormal(random) - 0.05));
       const dispo = dispoFor(source);
+      const market = marketOf(source);
       closings.push({
         seq: closings.length,
         source,
@@ -155,10 +179,11 @@ function draftMonth(index: number): DraftMonth {
         status,
         transactions: 1,
         dispo: status === 'terminated' ? null : dispo,
+        market,
         flatFee: random() < 0.22,
         tlEligible: random() >= 0.1,
         exit: random() < 0.8 ? 'Assignment' : 'Double close',
-        property: address(random, source.market),
+        property: address(random, market),
         memoOf: null,
       });
     }
@@ -196,7 +221,7 @@ function writeClosings(draft: DraftMonth): Closing[] {
       id,
       date: `${draft.month}-${String(memoDay(closing)).padStart(2, '0')}`,
       property: closing.property,
-      market: closing.source.market,
+      market: closing.market,
       gp,
       assignment_fee: gp,
       transactions: closing.transactions,
@@ -324,7 +349,7 @@ function calibrateSeptember(draft: DraftMonth): void {
     const source = pickWeighted(random, sources);
     const model = draft.closings.find((closing) => isDeal(closing) && closing.source === source) ?? draft.closings.find(isDeal)!;
     const seq = Math.max(...draft.closings.map((closing) => closing.seq)) + 1;
-    draft.closings.push({ ...model, seq, day: 1 + Math.floor(random() * daysIn(draft.month)), gpCents: Math.round(source.dealGp * (0.8 + 0.4 * random())) * 100, property: address(random, source.market) });
+    draft.closings.push({ ...model, seq, day: 1 + Math.floor(random() * daysIn(draft.month)), gpCents: Math.round(source.dealGp * (0.8 + 0.4 * random())) * 100, market: source.market, property: address(random, source.market) });
   }
 
   const closed = draft.closings.filter((closing) => closing.status === 'closed');

@@ -202,3 +202,54 @@ export function mergeMonthRollups(payees: MonthRollup, closings: MonthRollup): M
     managers,
   };
 }
+
+/** An approved payout as analytics read it (src/db/analytics.ts): each statement's payee, total and roles. */
+export interface ApprovedPay {
+  /** The month's total, cents: the sum of the statements. */
+  total: Cents;
+  /** The payout's `by_role.manager`, cents: statements whose person is paid on a team's GP. */
+  managerTotal: Cents;
+  statements: Array<{ payee: string; total: Cents; roles: string[] }>;
+}
+
+/**
+ * A closings month whose payouts are approved: the approved statements are the month's actual
+ * commission (CONTRACT.md, "Payouts"), replacing any pay a payee-level import of the month gave.
+ * A draft never counts. The month's `manager_commission` is the payout's `by_role.manager`, and
+ * `agent_commission` the rest of its total. Each statement is placed on one row: a person who
+ * manages a team this month and has the manager role on their statement on their manager row (a
+ * team lead's personal and override pay are one statement), anyone else on their agent row; a
+ * rep paid without closings (a sprint prize, a named plan) gets an agent row with no GP or deals;
+ * a statement of someone with neither (a senior leader paid on company GP) counts in the month's
+ * totals only. Everyone the statements do not name is paid 0.
+ */
+export function withApprovedPay(rollup: MonthRollup, pay: ApprovedPay): MonthRollup {
+  const agents: AgentRollup[] = rollup.agents.map((agent) => ({ ...agent, commission: 0 }));
+  const managers: ManagerRollup[] = rollup.managers.map((manager) => ({ ...manager, commission: 0 }));
+  const agentByName = new Map(agents.map((agent) => [agent.name, agent]));
+  const managerByName = new Map(managers.map((manager) => [manager.name, manager]));
+  for (const statement of pay.statements) {
+    const manager = statement.roles.includes('manager') ? managerByName.get(statement.payee) : undefined;
+    if (manager) {
+      manager.commission += statement.total;
+      continue;
+    }
+    let agent = agentByName.get(statement.payee);
+    const role = statement.roles.find((candidate): candidate is SideRole => candidate === 'acq' || candidate === 'dispo');
+    if (!agent && role && !statement.roles.includes('manager')) {
+      agent = { name: statement.payee, type: role, roles: [role], manager: null, market: null, gp: 0, commission: 0, closed: 0, terminated: 0 };
+      agents.push(agent);
+      agentByName.set(agent.name, agent);
+    }
+    if (agent) agent.commission += statement.total;
+  }
+  return {
+    ...rollup,
+    pay_known: true,
+    commission: pay.total,
+    agent_commission: pay.total - pay.managerTotal,
+    manager_commission: pay.managerTotal,
+    agents,
+    managers,
+  };
+}

@@ -8,7 +8,8 @@ import { dataSpan, rollupFromHistory, type MonthRollup } from '../../domain/anal
 import { historyMonthFromImport } from '../../domain/imports/to-history.js';
 import { agentSeries, marketSeries, predictiveSeries, teamSeries, terminationsByAgent } from '../../domain/analytics/series.js';
 import { summarize } from '../../domain/analytics/summary.js';
-import { mergeMonthRollups } from '../../domain/closings/rollup.js';
+import { mergeMonthRollups, withApprovedPay, type ApprovedPay } from '../../domain/closings/rollup.js';
+import { parseAmountText } from '../../domain/money.js';
 import { AppError } from '../../domain/app-error.js';
 
 export const VIEWS = {
@@ -42,16 +43,27 @@ function periodError(error: PeriodError): AppError {
   return new AppError('bad-request', 'bad-period', error.message, { errors: [{ pointer: `/query/${error.field}`, message: error.message }] });
 }
 
+const cents = (amount: string) => parseAmountText(amount)!;
+
+function approvedPay(payout: NonNullable<StoredRollup['payout']>): ApprovedPay {
+  return {
+    total: cents(payout.total),
+    managerTotal: cents(payout.manager),
+    statements: payout.statements.map((statement) => ({ payee: statement.payee, total: cents(statement.total), roles: statement.roles })),
+  };
+}
+
 /**
  * A month's roll-up for analytics. A payee-level month imported before roll-ups were stored is
  * rolled up from its document, on the fly; a month with closings reads theirs, merged with a
  * payee-level import of the same month when there is one (closings for GP, deals and people, the
- * import for pay: src/domain/closings/rollup.ts).
+ * import for pay: src/domain/closings/rollup.ts). A closings month whose payouts are approved is
+ * paid what its approved statements say, whatever a payee-level import said.
  */
 function rollupOf(stored: StoredRollup): MonthRollup {
   const payees = stored.rollup ?? (stored.document ? rollupFromHistory([historyMonthFromImport(stored.document)])[0]! : null);
-  if (payees && stored.closings) return mergeMonthRollups(payees, stored.closings);
-  return (payees ?? stored.closings)!;
+  const month = payees && stored.closings ? mergeMonthRollups(payees, stored.closings) : (payees ?? stored.closings)!;
+  return stored.payout ? withApprovedPay(month, approvedPay(stored.payout)) : month;
 }
 
 /**
