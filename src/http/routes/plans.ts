@@ -166,10 +166,21 @@ const planRoutes: FastifyPluginAsyncTypebox<PlanRouteDeps> = async (app, deps) =
       schema: {
         tags: ['plans'],
         summary: 'What a plan would have paid over a range of history, against what was paid',
+        description:
+          'On payee-level history (the default) one `plan` against the imported commission. With `source: "closings"`, the month\'s payouts ' +
+          'month after month over closings history under `plans` (or `plan`; none: the tenant\'s own plans in force each month), carrying quarter, ' +
+          'year and draw amounts as stored payouts do, against the approved payouts (each month\'s actual commission): `by_payee_month` and `mismatches`.',
         security: [{ bearerAuth: [] }],
         body: Type.Object(
-          { plan: PlanDefinitionSchema, from: MonthString, to: MonthString, top: Type.Optional(Type.Integer({ minimum: 1, maximum: 100 })) },
-          { additionalProperties: false, examples: [{ plan: PLAN_EXAMPLE, from: '2024-10', to: '2025-09' }] },
+          {
+            plan: Type.Optional(PlanDefinitionSchema),
+            plans: Type.Optional(Type.Array(PlanDefinitionSchema, { minItems: 1, maxItems: 50 })),
+            source: Type.Optional(Type.Union([Type.Literal('commissions'), Type.Literal('closings')])),
+            from: MonthString,
+            to: MonthString,
+            top: Type.Optional(Type.Integer({ minimum: 1, maximum: 100 })),
+          },
+          { additionalProperties: false, examples: [{ plan: PLAN_EXAMPLE, from: '2024-10', to: '2025-09' }, { source: 'closings', from: '2025-07', to: '2025-09' }] },
         ),
         response: {
           200: Type.Object(
