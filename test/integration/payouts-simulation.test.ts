@@ -98,6 +98,27 @@ test('simulating the tenant’s own plans over its approved closings months repr
   const ana = changed.by_payee_month.find((row: { payee: string }) => row.payee === 'Ana Acq');
   assert.deepEqual([ana.simulated, ana.actual, ana.delta], [1050, 840, 210]);
   assert.ok(changed.mismatches >= 1);
+
+  // The optimiser over the same closings: from-bound tiers and flat-fee ratios for the acq rep
+  // plan, held against what it paid (only Ana: the others on acq sides have plans of their own or
+  // are excluded). Ana's approved pay under it: 840.00 + 4,368.00 (1.3 × 42,000 = 54,600 at 8%) +
+  // 3,360.00 (forced bracket 3) = 8,568.00, about 2.06% of the quarter's company GP.
+  const optimised = await ok(app, admin, 'POST', '/api/v1/plans/optimize', {
+    source: 'closings', role: 'acq', target_commission_pct: 2.2, max_loss_pct: 10, rate_bounds: { min: 0.03, max: 0.1 }, exclude: ['House Account', 'Sam Senior'], from: '2025-07', to: '2025-09',
+  });
+  assert.equal(optimised.reason, null);
+  assert.ok(optimised.plans.length >= 1);
+  for (const candidate of optimised.plans) {
+    assert.equal(candidate.plan.tiers.brackets[0].from, 0);
+    assert.equal(candidate.plan.tiers.rate_by, 'flat_fee');
+    // A valid plan that calculates: simulated in place of the acq rep plan, through the API.
+    const replaced = PLANS.map((plan) => (plan.name === 'Acq reps' ? candidate.plan : plan));
+    const run = await ok(app, admin, 'POST', '/api/v1/plans/simulate', { source: 'closings', from: '2025-07', to: '2025-09', plans: [...replaced, ...CARRYING] });
+    const anaPaid = run.by_payee_month.filter((row: { payee: string }) => row.payee === 'Ana Acq').reduce((sum: number, row: { simulated: number }) => sum + Math.round(row.simulated * 100), 0);
+    // The simulation adds September's −0.07 correction on top of what the plan pays her.
+    assert.equal(anaPaid + 7, Math.round(candidate.total_commission * 100), 'the candidate pays Ana alone');
+    assert.ok(anaPaid + 7 >= Math.ceil(856_800 * 0.9), `Ana ${anaPaid} cents`);
+  }
 });
 
 test('a closings simulation refuses bad input with pointers and never a 500', async (t) => {

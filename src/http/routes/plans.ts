@@ -210,7 +210,9 @@ const planRoutes: FastifyPluginAsyncTypebox<PlanRouteDeps> = async (app, deps) =
         summary: 'Search bracket breakpoints and declining rates for a target commission % under constraints',
         description:
           'Returns the best few plans, each with its simulation, that meet every constraint: no covered payee loses more than `max_loss_pct` of pay, ' +
-          'the top `protect_top_n` by GP keep at least their pay, rates within `rate_bounds`, brackets monotone. Runs in a worker thread.',
+          'the top `protect_top_n` by GP keep at least their pay, rates within `rate_bounds`, brackets monotone. Runs in a worker thread. ' +
+          'With `source: "closings"`: a `role` plan of retroactive tiers by `from` bounds over the closings months, flat-fee GP at one of ' +
+          '`flat_fee_ratios` of the rate (`rate_by: null` for one rate), held against what approved payouts paid under the role plans.',
         security: [{ bearerAuth: [] }],
         body: Type.Object(
           {
@@ -228,6 +230,11 @@ const planRoutes: FastifyPluginAsyncTypebox<PlanRouteDeps> = async (app, deps) =
             exempt: Type.Optional(Type.Array(Type.String({ minLength: 1, maxLength: 200 }), { maxItems: 1000 })),
             results: Type.Optional(Type.Integer({ minimum: 1, maximum: 10 })),
             name: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })),
+            source: Type.Optional(Type.Union([Type.Literal('commissions'), Type.Literal('closings')])),
+            role: Type.Optional(Type.Union([Type.Literal('acq'), Type.Literal('dispo')])),
+            rate_by: Type.Optional(Type.Union([Type.Literal('flat_fee'), Type.Null()])),
+            flat_fee_ratios: Type.Optional(Type.Array(Type.Union([Type.Number({ exclusiveMinimum: 0, maximum: 1 }), Type.String({ minLength: 1, maxLength: 60 })]), { minItems: 1, maxItems: 10 })),
+            exclude: Type.Optional(Type.Array(Type.String({ minLength: 1, maxLength: 200 }), { maxItems: 1000 })),
           },
           {
             additionalProperties: false,

@@ -7,6 +7,7 @@ import { AppError, type AppErrorKind } from '../../domain/app-error.js';
 import type { FieldError } from '../../domain/field-error.js';
 import type { History } from '../../domain/history.js';
 import { calculatePayouts, type Payout, type PayoutInput } from '../../domain/payouts/calculate-payouts.js';
+import { optimizeClosingsPlan, type ClosingsOptimizeMonth, type ClosingsOptimizeOptions } from '../../domain/payouts/optimize-closings.js';
 import { simulatePayouts, type PayoutSimulation, type PayoutSimulationInput } from '../../domain/payouts/simulate-payouts.js';
 import { sumCents, toAmount } from '../../domain/money.js';
 import { calculateStatements, type PlanSource } from '../../domain/plans/calculate.js';
@@ -19,7 +20,8 @@ export type PlanTask =
   | { kind: 'calculate'; plan: PlanSource; history: History; month: string }
   | { kind: 'optimize'; history: History; options: OptimizeOptions }
   | { kind: 'payouts'; input: PayoutInput }
-  | { kind: 'simulate-payouts'; input: PayoutSimulationInput };
+  | { kind: 'simulate-payouts'; input: PayoutSimulationInput }
+  | { kind: 'optimize-closings'; months: ClosingsOptimizeMonth[]; options: ClosingsOptimizeOptions };
 
 /**
  * A payout, or the AppError the engine refused it with (plans overlapping, a plan closings cannot
@@ -53,6 +55,8 @@ export default function runPlanTask(task: PlanTask): unknown {
       return outcome(() => calculatePayouts(task.input));
     case 'simulate-payouts':
       return outcome(() => simulatePayouts(task.input));
+    case 'optimize-closings':
+      return outcome(() => optimizeClosingsPlan(task.months, task.options));
     case 'optimize': {
       const result = optimizePlan(task.history, task.options);
       return {

@@ -5,6 +5,7 @@ import { Piscina } from 'piscina';
 import type { SimulationJson } from '../../domain/plans/simulate.js';
 import { AppError } from '../../domain/app-error.js';
 import type { Payout } from '../../domain/payouts/calculate-payouts.js';
+import type { ClosingsOptimizeResult } from '../../domain/payouts/optimize-closings.js';
 import type { PayoutSimulation } from '../../domain/payouts/simulate-payouts.js';
 import type { EngineOutcome, PlanTask } from './plan-worker.js';
 
@@ -35,6 +36,8 @@ export interface PlanWorkers {
   payouts(load: () => Promise<Inputs<'payouts'>>, tenantId?: string): Promise<Payout>;
   /** Payouts month after month over closings history, against the approved ones (src/domain/payouts/simulate-payouts.ts). */
   simulatePayouts(load: () => Promise<Inputs<'simulate-payouts'>>, tenantId?: string): Promise<PayoutSimulation>;
+  /** The optimiser over closings history (src/domain/payouts/optimize-closings.ts). */
+  optimizeClosings(load: () => Promise<Inputs<'optimize-closings'>>, tenantId?: string): Promise<ClosingsOptimizeResult>;
   close(): Promise<void>;
 }
 
@@ -199,6 +202,8 @@ export function createPlanWorkers(options: PlanWorkerOptions = {}): PlanWorkers 
     payouts: async (load, tenantId) => unwrap(await run<EngineOutcome<Payout>>(async () => ({ kind: 'payouts', ...(await load()) }), timeLimitMs, tenantId)),
     simulatePayouts: async (load, tenantId) =>
       unwrap(await run<EngineOutcome<PayoutSimulation>>(async () => ({ kind: 'simulate-payouts', ...(await load()) }), timeLimitMs, tenantId)),
+    optimizeClosings: async (load, tenantId) =>
+      unwrap(await run<EngineOutcome<ClosingsOptimizeResult>>(async () => ({ kind: 'optimize-closings', ...(await load()) }), timeLimitMs * 2, tenantId)),
     close: async () => {
       await pool?.destroy();
     },
