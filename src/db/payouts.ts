@@ -291,3 +291,29 @@ export async function earlierClosingMonths(tx: TenantTx, month: string): Promise
   );
   return result.rows.map((row) => row.month);
 }
+
+/** The months from `from` to `to` (inclusive) that have closings, oldest first. */
+export async function closingMonthsBetween(tx: TenantTx, from: string, to: string): Promise<string[]> {
+  const result = await tx.query<{ month: string }>(
+    `SELECT to_char(month, 'YYYY-MM') AS month FROM closing_months WHERE tenant_id = $1 AND month BETWEEN $2 AND $3 ORDER BY month`,
+    [tx.tenantId, monthDate(from), monthDate(to)],
+  );
+  return result.rows.map((row) => row.month);
+}
+
+/** The approved months' statement totals by payee (currency), from `from` to `to`. */
+export async function approvedTotals(tx: TenantTx, from: string, to: string): Promise<Map<string, Record<string, number>>> {
+  const result = await tx.query<{ month: string; payee: string; total: string }>(
+    `SELECT to_char(s.month, 'YYYY-MM') AS month, s.payee, s.total FROM payout_statements s
+       JOIN payout_months m ON m.tenant_id = s.tenant_id AND m.month = s.month
+      WHERE s.tenant_id = $1 AND m.status = 'approved' AND s.month BETWEEN $2 AND $3 ORDER BY s.month, s.position`,
+    [tx.tenantId, monthDate(from), monthDate(to)],
+  );
+  const months = await tx.query<{ month: string }>(
+    `SELECT to_char(month, 'YYYY-MM') AS month FROM payout_months WHERE tenant_id = $1 AND status = 'approved' AND month BETWEEN $2 AND $3`,
+    [tx.tenantId, monthDate(from), monthDate(to)],
+  );
+  const out = new Map<string, Record<string, number>>(months.rows.map((row) => [row.month, {}]));
+  for (const row of result.rows) out.get(row.month)![row.payee] = Number(row.total);
+  return out;
+}

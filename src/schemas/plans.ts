@@ -127,8 +127,15 @@ export const PlanBody = Type.Object(
 );
 
 export const SimulateBody = Type.Object(
-  { plan: PlanDefinitionBody, from: MonthString, to: MonthString, top: Type.Optional(Type.Integer({ minimum: 1, maximum: 100 })) },
-  { additionalProperties: false, examples: [{ plan: PLAN_EXAMPLE, from: '2024-10', to: '2025-09' }] },
+  {
+    plan: Type.Optional(PlanDefinitionBody),
+    plans: Type.Optional(Type.Array(PlanDefinitionBody, { minItems: 1, maxItems: 50 })),
+    source: Type.Optional(Type.Union([Type.Literal('commissions'), Type.Literal('closings')])),
+    from: MonthString,
+    to: MonthString,
+    top: Type.Optional(Type.Integer({ minimum: 1, maximum: 100 })),
+  },
+  { additionalProperties: false, examples: [{ plan: PLAN_EXAMPLE, from: '2024-10', to: '2025-09' }, { source: 'closings', from: '2025-07', to: '2025-09' }] },
 );
 
 const PlanVersionView = Type.Object(
@@ -234,6 +241,64 @@ export const OptimizeView = Type.Object(
     ),
     reason: Type.Union([Type.String(), Type.Null()], { description: 'Why no plan was returned (null when some were).' }),
     evaluated: Type.Integer({ description: 'Rate/breakpoint combinations considered.' }),
+  },
+  Closed,
+);
+
+const Amount = Type.Number();
+const NullableAmount = Type.Union([Type.Number(), Type.Null()]);
+const PayeeComparisonView = Type.Object(
+  { agent: Type.String(), roles: Type.Array(Type.String()), simulated: Amount, actual: Amount, delta: Amount, delta_pct: Pct },
+  Closed,
+);
+/** `POST /plans/simulate` with `source: "closings"`: the payouts engine month by month against the approved payouts. */
+export const ClosingsSimulationView = Type.Object(
+  {
+    source: Type.Literal('closings'),
+    from: MonthString,
+    to: MonthString,
+    months: Type.Array(MonthString),
+    approved_months: Type.Array(MonthString, { description: 'The months compared with actual commission (approved).' }),
+    total_gp: Amount,
+    total_commission: Amount,
+    actual_commission: Type.Number({ description: 'Over approved months only.' }),
+    simulated_commission_approved: Type.Number({ description: 'Simulated commission of the approved months, comparable with actual_commission.' }),
+    commission_pct: Pct,
+    actual_commission_pct: Pct,
+    by_month: Type.Array(
+      Type.Object(
+        { month: MonthString, approved: Type.Boolean(), gp: Amount, simulated: Amount, actual: NullableAmount, delta: NullableAmount, commission_pct: Pct, uncovered: Type.Array(Type.String()) },
+        Closed,
+      ),
+    ),
+    by_agent: Type.Array(PayeeComparisonView),
+    by_payee_month: Type.Array(Type.Object({ month: MonthString, payee: Type.String(), simulated: Amount, actual: NullableAmount, delta: NullableAmount }, Closed)),
+    mismatches: Type.Integer({ description: 'Payee-months whose simulated total differs from the approved statement.' }),
+    winners: Type.Array(PayeeComparisonView),
+    losers: Type.Array(PayeeComparisonView),
+    warnings: Type.Array(Type.String()),
+  },
+  Closed,
+);
+/** `POST /plans/optimize` with `source: "closings"`. */
+export const ClosingsOptimizeView = Type.Object(
+  {
+    source: Type.Literal('closings'),
+    plans: Type.Array(
+      Type.Object(
+        {
+          plan: PlanDefinitionSchema,
+          total_commission: Amount,
+          commission_pct: Pct,
+          target_gap_pct: Type.Number(),
+          worst_loss_pct: Type.Number(),
+          by_month: Type.Array(Type.Object({ month: MonthString, gp: Amount, simulated: Amount }, Closed)),
+        },
+        Closed,
+      ),
+    ),
+    reason: Type.Union([Type.String(), Type.Null()]),
+    evaluated: Type.Integer(),
   },
   Closed,
 );

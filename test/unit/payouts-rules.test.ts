@@ -48,6 +48,17 @@ describe('which plans pay a person', () => {
     assert.deepEqual(payout.uncovered, ['C']);
   });
 
+  it('adds up two plans that both name the payee, and a named plan for another role keeps the role plan', () => {
+    const bonus = acqRate(0.01, { name: 'B bonus', agents: ['B'] });
+    const namedDispo: PlanDefinition = { ...acqRate(0.03, { name: 'A dispo', agents: ['A'] }), applies_to: ['dispo'] };
+    const payout = calculatePayouts({ month: '2025-09', closings, plans: inForce([acqRate(0.05), acqRate(0.1, { name: 'B only', agents: ['B'] }), bonus, namedDispo]) });
+    // B: both named plans, 10% + 1% of 20,000 = 2,200 (the role plan is replaced). A: the acq role
+    // plan 5% of 10,000 = 500 plus the dispo plan naming A, 3% of 10,000 = 300 (it shares no role
+    // with the acq plan, so it replaces nothing).
+    assert.deepEqual(totals(payout), { A: 800, B: 2200 });
+    assert.deepEqual(payout.statements.find((statement) => statement.payee === 'B')?.lines.map((line) => line.plan), ['B only', 'B bonus']);
+  });
+
   it('refuses two role plans that both pay the same person for the same role', () => {
     assert.throws(
       () => calculatePayouts({ month: '2025-09', closings, plans: inForce([acqRate(0.05), acqRate(0.06, { name: 'Acq bis' })]) }),
@@ -118,6 +129,13 @@ describe('period bases', () => {
     // B joins in August: 500 earned, raised to 2,000, nothing paid before. A: 2,000 in July, then
     // QTD 1,000 and 1,500 earned, still under the floor already paid: 0.
     assert.deepEqual(payouts.map(totals), [{ A: 2000 }, { A: 0, B: 2000 }, { A: 0, B: 0 }]);
+    // B's August statement claims no earlier payment: no paid_before line, the floor raises 500 by 1,500.
+    const bInAugust = payouts[1]?.statements.find((statement) => statement.payee === 'B');
+    assert.deepEqual(bInAugust?.lines.map((line) => [line.component, line.amount]), [['rate', '500'], ['limit', '1500']]);
+    assert.ok(!bInAugust?.lines.some((line) => /earlier/i.test(`${line.label} ${line.base}`)), 'nothing was paid to B before August');
+    // September: QTD 1,000 earned, floor 2,000 (raise 1,000), less the 2,000 August really paid.
+    const bInSeptember = payouts[2]?.statements.find((statement) => statement.payee === 'B');
+    assert.deepEqual(bInSeptember?.lines.map((line) => [line.component, line.amount]), [['rate', '1000'], ['limit', '1000'], ['paid_before', '-2000']]);
   });
 
   it('keeps draw balances in cents', () => {
@@ -164,5 +182,26 @@ describe('bases and explanations', () => {
     const payout = calculatePayouts({ month: '2025-09', closings: [closing(1000, 'A', null)], plans: inForce([plan]) });
     assert.deepEqual(payout.statements.map((statement) => [statement.payee, statement.roles, statement.total, statement.lines.length]), [['Quiet', ['acq'], 0, 0]]);
     assert.deepEqual(payout.uncovered, ['A']);
+  });
+});
+
+describe('exact arithmetic', () => {
+  it('pays rates typed to 12 decimals exactly, rounded once', () => {
+    const leader: PlanDefinition = { name: 'Leader', applies_to: ['acq'], agents: ['L'], basis: 'month', components: [{ type: 'rate', measure: 'company_gp', rate: '0.00833333333' }, { type: 'rate', measure: 'gp', rate: '0.123456789012' }] };
+    const payout = calculatePayouts({ month: '2025-09', closings: [closing(148836.07, 'A', null), closing(10000.1, 'L', null)], plans: inForce([leader]) });
+    // Company GP 158,836.17 × 0.00833333333 = 1,323.6347494705461 (bc); L's GP 10,000.10 ×
+    // 0.123456789012 = 1,234.5802357989012. Sum 2,558.2149852694473 → 2,558.21.
+    const lines = payout.statements[0]?.lines.map((line) => line.amount);
+    assert.deepEqual(lines, ['1323.6347494705461', '1234.5802357989012']);
+    assert.equal(payout.total, 2558.21);
+  });
+
+  it('evaluates a formula with decimals, never floating point', () => {
+    const plan: PlanDefinition = { name: 'Formula', applies_to: ['acq'], basis: 'month', components: [{ type: 'formula', expression: 'gp * 0.07' }] };
+    const payout = calculatePayouts({ month: '2025-09', closings: [closing(1833.5, 'A', null)], plans: inForce([plan]) });
+    // 1,833.50 × 0.07 = 128.345 exactly → 128.35 half-up. In floating point the product is
+    // 128.34499999999999… and rounds to 128.34.
+    assert.equal(payout.statements[0]?.lines[0]?.amount, '128.345');
+    assert.equal(payout.total, 128.35);
   });
 });

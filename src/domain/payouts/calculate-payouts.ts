@@ -3,7 +3,7 @@
  * adjustment, one statement per person, each total rounded half-up once from exact line amounts,
  * the month's total the sum of the statements. Pure: no I/O, the same input gives the same payout.
  *
- * Which plans pay a person (decided here, tested in test/unit/payouts-coverage.test.ts):
+ * Which plans pay a person (decided here, tested in test/unit/payouts-rules.test.ts, "which plans pay a person"):
  * - A plan that names the person in `agents` pays them, with or without closings this month.
  * - A plan without `agents` pays everyone who holds one of its `applies_to` roles in the month's
  *   closings (agent on an acq or dispo side, or manager of a side), except the names in `exclude`.

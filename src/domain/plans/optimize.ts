@@ -147,13 +147,13 @@ interface Candidate {
 }
 
 /** Two significant digits: breakpoints people can read (37,412 → 37,000). */
-function nice(value: number): number {
+export function nice(value: number): number {
   if (value <= 0) return 0;
   const magnitude = 10 ** (Math.floor(Math.log10(value)) - 1);
   return Math.round(value / magnitude) * magnitude;
 }
 
-function combinations<T>(items: readonly T[], size: number): T[][] {
+export function combinations<T>(items: readonly T[], size: number): T[][] {
   if (size === 0) return [[]];
   const out: T[][] = [];
   items.forEach((item, index) => {
@@ -172,9 +172,23 @@ function thin(grid: readonly bigint[], size: number): bigint[] {
 }
 
 /** Strictly declining rate tuples. */
-function decliningTuples(grid: readonly bigint[], size: number): bigint[][] {
+export function decliningTuples(grid: readonly bigint[], size: number): bigint[][] {
   const descending = thin(grid, GRID_FOR_COUNT[size] ?? MAX_GRID).reverse();
   return combinations(descending, size);
+}
+
+/** The rates searched (micro-units), from rate_bounds.min to max by rate_step, coarsened to at most MAX_GRID. */
+export function rateGrid(options: Pick<OptimizeOptions, 'rate_bounds' | 'rate_step'>): bigint[] {
+  const minRate = parseRate(options.rate_bounds.min) ?? 0n;
+  const maxRate = parseRate(options.rate_bounds.max) ?? 0n;
+  let step = parseRate(options.rate_step ?? DEFAULT_STEP) ?? 5_000n;
+  if (maxRate > minRate && (maxRate - minRate) / step + 1n > BigInt(MAX_GRID)) {
+    step = (maxRate - minRate + BigInt(MAX_GRID - 2)) / BigInt(MAX_GRID - 1);
+  }
+  const grid: bigint[] = [];
+  for (let rate = minRate; rate <= maxRate; rate += step) grid.push(rate);
+  if (grid[grid.length - 1] !== maxRate) grid.push(maxRate);
+  return grid;
 }
 
 export function optimizePlan(history: History | HistoryIndex, options: OptimizeOptions): OptimizeResult {
@@ -245,15 +259,8 @@ export function optimizePlan(history: History | HistoryIndex, options: OptimizeO
   const constrained = list.filter((subject) => subject.floor !== null);
 
   // --- the search grid -----------------------------------------------------------------------------
-  const minRate = parseRate(options.rate_bounds.min) ?? 0n;
-  const maxRate = parseRate(options.rate_bounds.max) ?? 0n;
-  let step = parseRate(options.rate_step ?? DEFAULT_STEP) ?? 5_000n;
-  if (maxRate > minRate && (maxRate - minRate) / step + 1n > BigInt(MAX_GRID)) {
-    step = (maxRate - minRate + BigInt(MAX_GRID - 2)) / BigInt(MAX_GRID - 1);
-  }
-  const grid: bigint[] = [];
-  for (let rate = minRate; rate <= maxRate; rate += step) grid.push(rate);
-  if (grid[grid.length - 1] !== maxRate) grid.push(maxRate);
+  const grid = rateGrid(options);
+  const maxRate = grid[grid.length - 1] ?? 0n;
 
   const measures: number[] = [];
   for (const subject of list) for (const segment of subject.segments) if (segment.end > 0n) measures.push(Number(segment.end) / 100);

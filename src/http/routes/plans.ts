@@ -12,7 +12,7 @@ import { simulatePlan } from '../../services/plans/simulate-plan.js';
 import { contextOf, entitledContextOf, type RouteDeps } from '../route-deps.js';
 import { MonthString } from '../../schemas/commission-month.js';
 import { Problem } from '../schemas/problem.js';
-import { OptimizeView, PlanBody, PlanCalculationView, PlanListView, PlanView, SimulateBody, SimulationView } from '../../schemas/plans.js';
+import { ClosingsOptimizeView, ClosingsSimulationView, OptimizeView, PlanBody, PlanCalculationView, PlanListView, PlanView, SimulateBody, SimulationView } from '../../schemas/plans.js';
 
 const IdParams = Type.Object({ id: Type.String({ format: 'uuid' }) });
 
@@ -112,10 +112,14 @@ const planRoutes: FastifyPluginAsyncTypebox<PlanRouteDeps> = async (app, deps) =
       schema: {
         tags: ['plans'],
         summary: 'What a plan would have paid over a range of history, against what was paid',
+        description:
+          'On payee-level history (the default) one `plan` against the imported commission. With `source: "closings"`, the month\'s payouts ' +
+          'month after month over closings history under `plans` (or `plan`; none: the tenant\'s own plans in force each month), carrying quarter, ' +
+          'year and draw amounts as stored payouts do, against the approved payouts (each month\'s actual commission): `by_payee_month` and `mismatches`.',
         security: [{ bearerAuth: [] }],
         body: SimulateBody,
         response: {
-          200: SimulationView,
+          200: Type.Union([SimulationView, ClosingsSimulationView]),
           400: Problem,
           404: Problem,
           422: Problem,
@@ -134,7 +138,9 @@ const planRoutes: FastifyPluginAsyncTypebox<PlanRouteDeps> = async (app, deps) =
         summary: 'Search bracket breakpoints and declining rates for a target commission % under constraints',
         description:
           'Returns the best few plans, each with its simulation, that meet every constraint: no covered payee loses more than `max_loss_pct` of pay, ' +
-          'the top `protect_top_n` by GP keep at least their pay, rates within `rate_bounds`, brackets monotone. Runs in a worker thread.',
+          'the top `protect_top_n` by GP keep at least their pay, rates within `rate_bounds`, brackets monotone. Runs in a worker thread. ' +
+          'With `source: "closings"`: a `role` plan of retroactive tiers by `from` bounds over the closings months, flat-fee GP at one of ' +
+          '`flat_fee_ratios` of the rate (`rate_by: null` for one rate), held against what approved payouts paid under the role plans.',
         security: [{ bearerAuth: [] }],
         body: Type.Object(
           {
@@ -152,13 +158,18 @@ const planRoutes: FastifyPluginAsyncTypebox<PlanRouteDeps> = async (app, deps) =
             exempt: Type.Optional(Type.Array(Type.String({ minLength: 1, maxLength: 200 }), { maxItems: 1000 })),
             results: Type.Optional(Type.Integer({ minimum: 1, maximum: 10 })),
             name: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })),
+            source: Type.Optional(Type.Union([Type.Literal('commissions'), Type.Literal('closings')])),
+            role: Type.Optional(Type.Union([Type.Literal('acq'), Type.Literal('dispo')])),
+            rate_by: Type.Optional(Type.Union([Type.Literal('flat_fee'), Type.Null()])),
+            flat_fee_ratios: Type.Optional(Type.Array(Type.Union([Type.Number({ exclusiveMinimum: 0, maximum: 1 }), Type.String({ minLength: 1, maxLength: 60 })]), { minItems: 1, maxItems: 10 })),
+            exclude: Type.Optional(Type.Array(Type.String({ minLength: 1, maxLength: 200 }), { maxItems: 1000 })),
           },
           {
             additionalProperties: false,
             examples: [{ target_commission_pct: 13.5, max_loss_pct: 10, protect_top_n: 5, rate_bounds: { min: 0.05, max: 0.18 }, from: '2023-10', to: '2025-09' }],
           },
         ),
-        response: { 200: OptimizeView, 400: Problem, 404: Problem, 422: Problem, 503: Problem },
+        response: { 200: Type.Union([OptimizeView, ClosingsOptimizeView]), 400: Problem, 404: Problem, 422: Problem, 503: Problem },
       },
     },
     async (request) => optimizePlan({ ...contextOf(deps, request), planWorkers }, request.body),

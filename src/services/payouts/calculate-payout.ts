@@ -13,35 +13,14 @@ import {
 } from '../../db/payouts.js';
 import type { TenantTx } from '../../db/tenant.js';
 import { AppError, notFoundError } from '../../domain/app-error.js';
-import { parseAmount, sumCents, toAmount } from '../../domain/money.js';
-import type { EarlierMonth, PaidBefore, PayoutInput, PlanInForce } from '../../domain/payouts/calculate-payouts.js';
+import type { EarlierMonth, PayoutInput, PlanInForce } from '../../domain/payouts/calculate-payouts.js';
+import { paidBeforeOf } from '../../domain/payouts/carry.js';
 import type { Goals } from '../../domain/payouts/window.js';
-import { periodOf } from '../../domain/plans/measures.js';
 import type { PayoutView } from '../../schemas/payouts.js';
 import { assertClosingsMonthOpen } from '../closings/month-lock.js';
 import { inTenant, requireAdmin, writeInTenant, type ServiceContext } from '../context.js';
 import type { PlanWorkers } from '../plans/plan-workers.js';
 import { payoutView } from './payout-view.js';
-
-/**
- * What earlier stored months of each quarter or year plan's period paid each person: the sum of
- * their `paid` in the months of the period before this one (whole cents, summed in cents).
- */
-function paidBefore(month: string, plans: readonly PlanInForce[], carried: readonly (PaidBefore & { month: string })[]): PaidBefore[] {
-  const out: PaidBefore[] = [];
-  for (const plan of plans) {
-    const basis = plan.definition.basis;
-    if (basis !== 'quarter' && basis !== 'year') continue;
-    const period = periodOf(month, basis);
-    const byPayee = new Map<string, number[]>();
-    for (const entry of carried) {
-      if (entry.plan_id !== plan.id || periodOf(entry.month, basis) !== period) continue;
-      byPayee.set(entry.payee, [...(byPayee.get(entry.payee) ?? []), parseAmount(entry.amount)!]);
-    }
-    for (const [payee, cents] of byPayee) out.push({ payee, plan_id: plan.id, amount: toAmount(sumCents(cents)) });
-  }
-  return out;
-}
 
 /** Everything the engine needs for the month, read in one tenant transaction. */
 async function loadInput(tx: TenantTx, month: string): Promise<{ input: PayoutInput; plans: PlanPaid[]; stamp: string }> {
@@ -69,7 +48,7 @@ async function loadInput(tx: TenantTx, month: string): Promise<{ input: PayoutIn
     goals: goals.get(month) ?? null,
     plans,
     earlier,
-    paid_before: paidBefore(month, plans, carried.paid),
+    paid_before: paidBeforeOf(month, plans, carried.paid),
     draw_balances: carried.draws,
   };
   return { input, plans: plans.map(({ id, name, version, effective_from }) => ({ id, name, version, effective_from })), stamp };

@@ -7,6 +7,8 @@ import { AppError, type AppErrorKind } from '../../domain/app-error.js';
 import type { FieldError } from '../../domain/field-error.js';
 import type { History } from '../../domain/history.js';
 import { calculatePayouts, type Payout, type PayoutInput } from '../../domain/payouts/calculate-payouts.js';
+import { optimizeClosingsPlan, type ClosingsOptimizeMonth, type ClosingsOptimizeOptions } from '../../domain/payouts/optimize-closings.js';
+import { simulatePayouts, type PayoutSimulation, type PayoutSimulationInput } from '../../domain/payouts/simulate-payouts.js';
 import { sumCents, toAmount } from '../../domain/money.js';
 import { calculateStatements, type PlanSource } from '../../domain/plans/calculate.js';
 import { optimizePlan, type OptimizeOptions } from '../../domain/plans/optimize.js';
@@ -17,19 +19,23 @@ export type PlanTask =
   | { kind: 'simulate'; plan: PlanSource; history: History; from: string; to: string; top: number | undefined }
   | { kind: 'calculate'; plan: PlanSource; history: History; month: string }
   | { kind: 'optimize'; history: History; options: OptimizeOptions }
-  | { kind: 'payouts'; input: PayoutInput };
+  | { kind: 'payouts'; input: PayoutInput }
+  | { kind: 'simulate-payouts'; input: PayoutSimulationInput }
+  | { kind: 'optimize-closings'; months: ClosingsOptimizeMonth[]; options: ClosingsOptimizeOptions };
 
 /**
  * A payout, or the AppError the engine refused it with (plans overlapping, a plan closings cannot
  * pay) as plain data: an error crossing the thread boundary keeps only its message.
  */
-export type PayoutOutcome =
-  | { ok: true; payout: Payout }
+export type EngineOutcome<T> =
+  | { ok: true; value: T }
   | { ok: false; error: { kind: AppErrorKind; code: string; message: string; errors: FieldError[] | undefined; details: Record<string, unknown> } };
+export type PayoutOutcome = EngineOutcome<Payout>;
+export type PayoutSimulationOutcome = EngineOutcome<PayoutSimulation>;
 
-function payoutOutcome(input: PayoutInput): PayoutOutcome {
+function outcome<T>(compute: () => T): EngineOutcome<T> {
   try {
-    return { ok: true, payout: calculatePayouts(input) };
+    return { ok: true, value: compute() };
   } catch (error) {
     if (!(error instanceof AppError)) throw error;
     return { ok: false, error: { kind: error.kind, code: error.code, message: error.message, errors: error.errors, details: error.details } };
@@ -46,7 +52,11 @@ export default function runPlanTask(task: PlanTask): unknown {
       return { total: toAmount(sumCents(statements.map((statement) => statement.total))), statements: statements.map(statementToJson) };
     }
     case 'payouts':
-      return payoutOutcome(task.input);
+      return outcome(() => calculatePayouts(task.input));
+    case 'simulate-payouts':
+      return outcome(() => simulatePayouts(task.input));
+    case 'optimize-closings':
+      return outcome(() => optimizeClosingsPlan(task.months, task.options));
     case 'optimize': {
       const result = optimizePlan(task.history, task.options);
       return {

@@ -7,7 +7,9 @@ import type { PlanDefinition } from '../../domain/plans/definition-shape.js';
 import type { StatementJson } from '../../domain/plans/statement.js';
 import { AppError } from '../../domain/app-error.js';
 import type { Payout } from '../../domain/payouts/calculate-payouts.js';
-import type { PayoutOutcome, PlanTask } from './plan-worker.js';
+import type { ClosingsOptimizeResult } from '../../domain/payouts/optimize-closings.js';
+import type { PayoutSimulation } from '../../domain/payouts/simulate-payouts.js';
+import type { EngineOutcome, PlanTask } from './plan-worker.js';
 
 /** What the optimiser answers: the best plans found, each with its simulation. */
 export interface OptimizerOutput {
@@ -34,6 +36,10 @@ export interface PlanWorkers {
   optimize(load: () => Promise<Inputs<'optimize'>>, tenantId?: string): Promise<OptimizerOutput>;
   /** A month's payouts from its closings (src/domain/payouts/calculate-payouts.ts); the engine's refusals as AppErrors. */
   payouts(load: () => Promise<Inputs<'payouts'>>, tenantId?: string): Promise<Payout>;
+  /** Payouts month after month over closings history, against the approved ones (src/domain/payouts/simulate-payouts.ts). */
+  simulatePayouts(load: () => Promise<Inputs<'simulate-payouts'>>, tenantId?: string): Promise<PayoutSimulation>;
+  /** The optimiser over closings history (src/domain/payouts/optimize-closings.ts). */
+  optimizeClosings(load: () => Promise<Inputs<'optimize-closings'>>, tenantId?: string): Promise<ClosingsOptimizeResult>;
   close(): Promise<void>;
 }
 
@@ -145,6 +151,13 @@ const busy = () =>
 const tooLong = () =>
   new AppError('unavailable', 'plans-timeout', 'The calculation took too long; narrow the range of months.', { retryAfterSeconds: 30 });
 
+/** The engine's answer, or its refusal (plans overlapping, a plan closings cannot pay) as the AppError it was. */
+function unwrap<T>(outcome: EngineOutcome<T>): T {
+  if (outcome.ok) return outcome.value;
+  const { kind, code, message, errors, details } = outcome.error;
+  throw new AppError(kind, code, message, { ...(errors ? { errors } : {}), details });
+}
+
 export function createPlanWorkers(options: PlanWorkerOptions = {}): PlanWorkers {
   const threads = options.threads ?? Math.max(1, availableParallelism() - 1);
   const capacity = threads + (options.queue ?? threads * 4);
@@ -188,12 +201,11 @@ export function createPlanWorkers(options: PlanWorkerOptions = {}): PlanWorkers 
     simulate: (load, tenantId) => run(async () => ({ kind: 'simulate', ...(await load()) }), timeLimitMs, tenantId),
     calculate: (load, tenantId) => run(async () => ({ kind: 'calculate', ...(await load()) }), timeLimitMs, tenantId),
     optimize: (load, tenantId) => run(async () => ({ kind: 'optimize', ...(await load()) }), timeLimitMs * 2, tenantId),
-    payouts: async (load, tenantId) => {
-      const outcome = await run<PayoutOutcome>(async () => ({ kind: 'payouts', ...(await load()) }), timeLimitMs, tenantId);
-      if (outcome.ok) return outcome.payout;
-      const { kind, code, message, errors, details } = outcome.error;
-      throw new AppError(kind, code, message, { ...(errors ? { errors } : {}), details });
-    },
+    payouts: async (load, tenantId) => unwrap(await run<EngineOutcome<Payout>>(async () => ({ kind: 'payouts', ...(await load()) }), timeLimitMs, tenantId)),
+    simulatePayouts: async (load, tenantId) =>
+      unwrap(await run<EngineOutcome<PayoutSimulation>>(async () => ({ kind: 'simulate-payouts', ...(await load()) }), timeLimitMs, tenantId)),
+    optimizeClosings: async (load, tenantId) =>
+      unwrap(await run<EngineOutcome<ClosingsOptimizeResult>>(async () => ({ kind: 'optimize-closings', ...(await load()) }), timeLimitMs * 2, tenantId)),
     close: async () => {
       await pool?.destroy();
     },
