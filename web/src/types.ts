@@ -79,3 +79,4 @@ export interface OptimizeResult {
   reason: string | null;
   evaluated?: number;
 }
+export type { AdjustmentView as Adjustment, PayoutListView as PayoutList, PayoutView as Payout } from '../../src/schemas/payouts.js';
