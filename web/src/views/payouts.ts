@@ -223,7 +223,7 @@ function statementsTable(payout: Payout, status: HTMLElement): HTMLElement {
       sort: () => null,
       text: (s) => {
         const path = statementPath(payout.month, s.payee);
-        const link = h('a', { href: `/api/v1${path}`, class: 'statement-link', target: '_blank', rel: 'noopener', 'aria-label': `Printable statement of ${s.payee}` }, 'Print');
+        const link = h('a', { href: `/api/v1${path}`, class: 'statement-link', target: '_blank', rel: 'noopener', 'aria-label': `Print the statement of ${s.payee}` }, 'Print');
         link.addEventListener('click', (event) => {
           event.preventDefault();
           void openPrintable(path, `statement-${payout.month}-${s.payee.replace(/[^A-Za-z0-9]+/g, '-')}.html`, status);
@@ -251,8 +251,9 @@ function totals(payout: Payout): HTMLElement {
       card('Company GP', formatMoney(payout.company_gp, true), plural(payout.company_transactions, 'transaction')),
       h('div', { class: 'kpi', id: 'payout-total' }, h('div', { class: 'kpi-label' }, 'Total payouts'), h('div', { class: 'kpi-value' }, formatMoney(payout.total, true)), h('div', { class: 'kpi-note' }, plural(payout.statements.length, 'statement'))),
       card('% of GP', formatPct(pctOfGp(payout))),
-      ...roles.map(([role, amount]) => card(`Role: ${role}`, formatMoney(amount, true))),
     ),
+    roles.length ? h('h3', {}, 'By role') : null,
+    roles.length ? h('div', { class: 'kpis', id: 'payout-by-role' }, ...roles.map(([role, amount]) => card(role, formatMoney(amount, true)))) : null,
     payout.uncovered.length
       ? h(
           'div',
@@ -485,7 +486,7 @@ function adjustmentsTable(month: string, items: Adjustment[], writable: boolean,
     { label: 'Reason', sort: (a) => REASON_LABEL.get(a.reason) ?? a.reason },
     { label: 'Amount', sort: (a) => a.amount, text: (a) => formatMoney(a.amount, true), numeric: true },
     { label: 'Note', sort: (a) => a.note ?? '', text: (a) => a.note || '—', narrow: true },
-    { label: 'Remove', sort: () => null, text: remove },
+    { label: 'Action', sort: () => null, text: remove },
   ];
   return sortableTable(columns, items, { id: 'payout-adjustments', caption: `Adjustments of ${formatMonth(month)}`, sortBy: 0 });
 }
