@@ -199,6 +199,8 @@ test('the Payouts view in Chromium: calculate, statements, adjustments, approve 
   });
 
   await t.test('an adjustment added in the page: the draft turns stale, a recalculation pays it; removing it asks first', async () => {
+    // The people of the month are offered for the payee.
+    assert.deepEqual(await page.locator('#adjustment-people option').evaluateAll((options) => options.map((o) => o.getAttribute('value'))), [...new Set([...Object.keys(EXPECTED), 'Mo Manager'])].sort((a, b) => a.localeCompare(b)));
     await page.fill('#adjustment-payee', 'Carl Acq');
     await page.fill('#adjustment-amount', '100.50');
     await page.selectOption('#adjustment-reason', 'bonus');

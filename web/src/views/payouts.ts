@@ -448,7 +448,7 @@ function monthView(ctx: ViewContext, host: HTMLElement, months: string[], state:
       ? section('Totals', totals(payout))
       : section('Totals', h('p', { class: 'muted', id: 'payout-none' }, admin ? 'Nothing calculated for this month yet: press Calculate to pay its closings under the plans in force.' : 'Nothing calculated for this month yet.')),
     payout ? section('Statements', statementsTable(payout, message), historyList(payout)) : null,
-    section('Adjustments', adjustmentsTable(month, adjustments, admin && !approved, message, redraw), admin ? adjustmentForm(month, approved, redraw) : null),
+    section('Adjustments', adjustmentsTable(month, adjustments, admin && !approved, message, redraw), admin ? adjustmentForm(month, approved, people(state), redraw) : null),
   );
 }
 
@@ -491,8 +491,15 @@ function adjustmentsTable(month: string, items: Adjustment[], writable: boolean,
   return sortableTable(columns, items, { id: 'payout-adjustments', caption: `Adjustments of ${formatMonth(month)}`, sortBy: 0 });
 }
 
-function adjustmentForm(month: string, approved: boolean, redraw: (note?: string) => Promise<void>): HTMLElement {
-  const payee = h('input', { type: 'text', id: 'adjustment-payee', name: 'payee', required: true, maxlength: 200, autocomplete: 'off' });
+/** The people the month knows of (statements, uncovered, adjustments), offered when naming a payee. */
+function people(state: MonthState): string[] {
+  const names = [...(state.payout?.statements.map((s) => s.payee) ?? []), ...(state.payout?.uncovered ?? []), ...state.adjustments.map((a) => a.payee)];
+  return [...new Set(names)].sort((a, b) => a.localeCompare(b));
+}
+
+function adjustmentForm(month: string, approved: boolean, known: string[], redraw: (note?: string) => Promise<void>): HTMLElement {
+  const list = h('datalist', { id: 'adjustment-people' }, ...known.map((name) => h('option', { value: name })));
+  const payee = h('input', { type: 'text', id: 'adjustment-payee', name: 'payee', required: true, maxlength: 200, autocomplete: 'off', list: 'adjustment-people' });
   const amount = h('input', { type: 'number', id: 'adjustment-amount', name: 'amount', required: true, step: '0.01', inputmode: 'decimal' });
   const reason = h('select', { id: 'adjustment-reason', name: 'reason' }, ...REASONS.map(([value, label]) => h('option', { value }, label)));
   const note = h('input', { type: 'text', id: 'adjustment-note', name: 'note', maxlength: 500, autocomplete: 'off' });
@@ -506,7 +513,7 @@ function adjustmentForm(month: string, approved: boolean, redraw: (note?: string
     h('div', { class: 'fields' }, field('Person', payee), field('Amount (negative to deduct)', amount), field('Reason', reason), field('Note (optional)', note)),
     h('div', { class: 'toolbar' }, add),
   );
-  const form = h('form', { id: 'adjustment-form', novalidate: true }, fieldset, outcome);
+  const form = h('form', { id: 'adjustment-form', novalidate: true }, fieldset, list, outcome);
   form.addEventListener('submit', async (event) => {
     event.preventDefault();
     const value = Number(amount.value);
