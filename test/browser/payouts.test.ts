@@ -170,6 +170,19 @@ test('the Payouts view in Chromium: calculate, statements, adjustments, approve 
     assert.equal(await links.first().isVisible(), true);
     await page.keyboard.press('Escape');
     assert.equal(await page.locator('#payout-export').getAttribute('open'), null, 'Escape closes the menu');
+    // A click downloads through the API with the token, or says in words why it could not.
+    const served = await fetch(`${base}/api/v1/payouts/${MONTH}/export?format=csv`, { headers: { authorization: `Bearer ${token}` } });
+    await served.body?.cancel();
+    await page.click('#payout-export summary');
+    if (served.ok) {
+      const download = page.waitForEvent('download', { timeout: 60_000 });
+      await page.click('#payout-export a[data-format=csv]');
+      assert.match((await download).suggestedFilename(), /\.csv$/);
+    } else {
+      await page.click('#payout-export a[data-format=csv]');
+      await page.locator('#payout-message [data-outcome=error]').waitFor({ timeout: 60_000 });
+      assert.match((await page.locator('#payout-message').textContent()) ?? '', /export did not work/);
+    }
     const statementLinks = await page.locator('#payout-statements a.statement-link').evaluateAll((as) => as.map((a) => a.getAttribute('href')));
     const payout = await ok<Payout>('GET', `/payouts/${MONTH}`);
     assert.deepEqual(
