@@ -14,7 +14,7 @@ import { chromiumMissing, launch, openView } from './browser.js';
 import type { Page } from 'playwright-core';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
-const VIEWS = ['dashboard', 'timeline', 'deals', 'predictive', 'markets', 'plans', 'data'] as const;
+const VIEWS = ['dashboard', 'timeline', 'deals', 'predictive', 'markets', 'plans', 'payouts', 'data'] as const;
 
 /** Every CSP violation the page reports, as the console prints it or as its securitypolicyviolation event tells it. */
 async function watchViolations(page: Page): Promise<string[]> {

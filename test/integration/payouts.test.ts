@@ -62,6 +62,7 @@ test('the worked month, calculated through the API, pays every statement to the 
 
   const calculated = (await ok(app, admin, 'POST', `/api/v1/payouts/${MONTH}/calculate`)).json();
   assert.equal(calculated.status, 'draft');
+  assert.equal(calculated.stale, false, 'a fresh calculation is not stale');
   // Every person's pay as worked out by hand (test/helpers/payouts-month.ts), and the month.
   assert.deepEqual(Object.fromEntries(calculated.statements.map((entry: { payee: string; total: number }) => [entry.payee, entry.total])), EXPECTED);
   assert.equal(calculated.total, EXPECTED_TOTAL);
@@ -92,9 +93,13 @@ test('the worked month, calculated through the API, pays every statement to the 
 
   // Recalculating replaces the draft: a new adjustment is its own line, the old statements are gone.
   await ok(app, admin, 'POST', `/api/v1/payouts/${MONTH}/adjustments`, { payee: 'Ben Acq', amount: -40.74, reason: 'correction' }, 201);
+  const stale = (await ok(app, member, 'GET', `/api/v1/payouts/${MONTH}`)).json();
+  assert.equal(stale.stale, true, 'an adjustment added after the calculation makes the draft stale');
+  assert.equal(stale.total, EXPECTED_TOTAL, 'a stale draft still reads what was calculated');
   const again = (await ok(app, admin, 'POST', `/api/v1/payouts/${MONTH}/calculate`)).json();
   assert.equal(again.statements.find((entry: { payee: string }) => entry.payee === 'Ben Acq').total, 1600);
   assert.equal(again.total, 19880.03);
+  assert.equal(again.stale, false, 'recalculating makes it current again');
   assert.equal(again.statements.length, 11);
   assert.deepEqual(again.history.map((event: { action: string; total: number }) => [event.action, event.total]), [['calculated', EXPECTED_TOTAL], ['calculated', 19880.03]]);
 });
@@ -106,6 +111,7 @@ test('approve locks every write to the month with a 409 naming the approver; reo
   assert.equal((await call(app, member, 'POST', `/api/v1/payouts/${MONTH}/approve`)).statusCode, 403);
   const approved = (await ok(app, admin, 'POST', `/api/v1/payouts/${MONTH}/approve`)).json();
   assert.equal(approved.status, 'approved');
+  assert.equal(approved.stale, false);
   assert.equal(approved.approved_at, '2025-10-15T12:00:00.000Z');
   assert.equal(approved.approved_by_email, 'boss@payouts.example');
 

@@ -31,3 +31,13 @@ export function tokenClaims(token: string): Record<string, unknown> {
     return {};
   }
 }
+
+/**
+ * Whether to offer admin controls. The server decides (writes answer 403 to others); a token
+ * without a role may still be the organisation's first user, an admin.
+ */
+export function mayBeAdmin(): boolean {
+  const token = currentToken();
+  const metadata = token ? (tokenClaims(token).app_metadata as { role?: unknown } | undefined) : undefined;
+  return metadata?.role === undefined || metadata.role === 'admin';
+}

@@ -14,11 +14,12 @@ import { dashboardView } from './views/dashboard';
 import { dataView } from './views/data';
 import { dealsView } from './views/deals';
 import { marketsView } from './views/markets';
+import { payoutsView } from './views/payouts';
 import { plansView } from './views/plans';
 import { predictiveView } from './views/predictive';
 import { timelineView } from './views/timeline';
 
-const VIEWS: View[] = [dashboardView, timelineView, dealsView, predictiveView, marketsView, plansView, dataView];
+const VIEWS: View[] = [dashboardView, timelineView, dealsView, predictiveView, marketsView, plansView, payoutsView, dataView];
 const signin = byId('signin');
 
 function stop(message: string, tone: 'error' | 'info' = 'error'): void {
@@ -205,9 +206,9 @@ async function main(): Promise<void> {
         for (const v of VIEWS) dirty.add(v.id);
         void refreshMonths();
         const open = tabs.current;
-        // Plans and Import hold what the person is doing (a draft, an import's outcome): they
-        // refresh their own parts, and are redrawn on the next visit.
-        if (open && open !== 'plans' && open !== 'data' && tabs.panels.get(open)!.dataset.state !== 'loading') void render(open);
+        // Plans, Payouts and Import hold what the person is doing (a draft, a form, an outcome):
+        // they refresh their own parts, and are redrawn on the next visit.
+        if (open && open !== 'plans' && open !== 'payouts' && open !== 'data' && tabs.panels.get(open)!.dataset.state !== 'loading') void render(open);
         if (event === 'change' && Date.now() > ownChangeUntil) toast('Your data changed: views refreshed.');
       }, 600);
     },

@@ -1,7 +1,8 @@
 /**
  * A table sortable from its headers: each header is a button (Enter or Space sorts by it, a second
  * press reverses), the sorted column carries aria-sort, and the table scrolls inside its own box
- * on narrow screens instead of widening the page.
+ * on narrow screens instead of widening the page. With `details`, each row's first cell is a
+ * disclosure button opening a full-width row beneath it (kept open across sorts).
  */
 import { h } from './dom';
 
@@ -31,7 +32,43 @@ function compare(a: number | string | null, b: number | string | null): number {
   return typeof a === 'number' && typeof b === 'number' ? a - b : String(a).localeCompare(String(b));
 }
 
-export function sortableTable<T>(columns: Array<Column<T>>, rows: T[], options: TableOptions = {}): HTMLElement {
+export interface RowDetails<T> {
+  /** The disclosure button's name for assistive technology ("Lines of Ana Acq"). */
+  label: (row: T) => string;
+  /** What the opened row shows; made on first opening. */
+  render: (row: T) => Node;
+}
+
+export function sortableTable<T>(columns: Array<Column<T>>, rows: T[], options: TableOptions & { details?: RowDetails<T> } = {}): HTMLElement {
+  const { details } = options;
+  const open = new Set<T>();
+  const made = new Map<T, HTMLElement>();
+  const detailRow = (row: T) => {
+    let tr = made.get(row);
+    if (!tr) {
+      const id = `${options.id ?? 'table'}-detail-${rows.indexOf(row)}`;
+      tr = h('tr', { class: 'table-detail', id }, h('td', { colspan: columns.length }, details!.render(row)));
+      made.set(row, tr);
+    }
+    tr.hidden = !open.has(row);
+    return tr;
+  };
+  const cell = (row: T, c: Column<T>, first: boolean) => {
+    const shown = c.text ? c.text(row) : String(c.sort(row) ?? '—');
+    if (!first || !details) return shown;
+    const button = h(
+      'button',
+      { type: 'button', class: 'disclosure', 'aria-expanded': String(open.has(row)), 'aria-controls': `${options.id ?? 'table'}-detail-${rows.indexOf(row)}`, 'aria-label': details.label(row) },
+      shown,
+    );
+    button.addEventListener('click', () => {
+      if (open.has(row)) open.delete(row);
+      else open.add(row);
+      button.setAttribute('aria-expanded', String(open.has(row)));
+      detailRow(row);
+    });
+    return button;
+  };
   let sortBy = options.sortBy ?? -1;
   let descending = options.descending ?? false;
   const body = h('tbody');
@@ -53,16 +90,10 @@ export function sortableTable<T>(columns: Array<Column<T>>, rows: T[], options: 
     const column = columns[sortBy];
     const sorted = column ? [...rows].sort((a, b) => compare(column.sort(a), column.sort(b)) * (descending ? -1 : 1)) : rows;
     body.replaceChildren(
-      ...sorted.map((row) =>
-        h(
-          'tr',
-          {},
-          ...columns.map((c) => {
-            const shown = c.text ? c.text(row) : String(c.sort(row) ?? '—');
-            return h('td', { class: [c.numeric ? 'num' : '', c.narrow ? 'hide-narrow' : ''].join(' ').trim() || null }, shown);
-          }),
-        ),
-      ),
+      ...sorted.flatMap((row) => {
+        const tr = h('tr', {}, ...columns.map((c, index) => h('td', { class: [c.numeric ? 'num' : '', c.narrow ? 'hide-narrow' : ''].join(' ').trim() || null }, cell(row, c, index === 0))));
+        return details ? [tr, detailRow(row)] : [tr];
+      }),
     );
   };
   draw();

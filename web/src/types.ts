@@ -42,3 +42,4 @@ export type StoredPlan = StoredPlanView;
 export type Simulation = SimulationResult;
 export type AgentComparison = Simulation['by_agent'][number];
 export type OptimizeResult = OptimizeResultView;
+export type { AdjustmentView as Adjustment, PayoutListView as PayoutList, PayoutView as Payout } from '../../src/schemas/payouts.js';

@@ -1,4 +1,4 @@
-import { listPayoutEvents, readPayout } from '../../db/payouts.js';
+import { listPayoutEvents, monthInputsStamp, readPayout, storedInputsStamp } from '../../db/payouts.js';
 import type { TenantTx } from '../../db/tenant.js';
 import type { PayoutView } from '../../schemas/payouts.js';
 
@@ -6,15 +6,19 @@ const iso = (date: Date | null) => (date === null ? null : date.toISOString());
 
 /**
  * The month's stored payout as the API answers it: built only from what the calculation stored,
- * so an approved month reads the same whatever happens to the plans later.
+ * so an approved month reads the same whatever happens to the plans later. `stale`: a draft whose
+ * closings, adjustments, goals or plans changed since it was calculated (approve refuses it with
+ * 409 `payout-stale`); an approved month is never stale, its inputs are locked.
  */
 export async function payoutView(tx: TenantTx, month: string): Promise<PayoutView | undefined> {
   const stored = await readPayout(tx, month);
   if (!stored) return undefined;
   const history = await listPayoutEvents(tx, month);
+  const stale = stored.status === 'draft' && (await storedInputsStamp(tx, month)) !== (await monthInputsStamp(tx, month));
   return {
     month: stored.month,
     status: stored.status,
+    stale,
     company_gp: Number(stored.company_gp),
     company_transactions: stored.company_transactions,
     total: Number(stored.total),

@@ -53,7 +53,7 @@ export const dataView: View = {
 };
 
 /** Months with closings; none when this server has no closings routes yet. */
-function closingMonths(signal?: AbortSignal): Promise<ClosingsMonthList> {
+export function closingMonths(signal?: AbortSignal): Promise<ClosingsMonthList> {
   return apiGet<ClosingsMonthList>('/closings?limit=200', signal).catch((error: unknown) => {
     if (error instanceof ApiError && error.kind === 'missing-route') return { items: [], total: 0, limit: 200, offset: 0 };
     throw error;

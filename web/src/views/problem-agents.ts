@@ -5,7 +5,7 @@
  * through PUT /settings.
  */
 import { ApiError, apiGet, apiSend } from '../api';
-import { tokenClaims, currentToken } from '../auth';
+import { mayBeAdmin } from '../auth';
 import { h } from '../dom';
 import { formatMoney, formatPct, formatRate, plural } from '../format';
 import type { AgentSeries, AgentsView, Summary } from '../types';
@@ -86,14 +86,6 @@ export function problemList(summary: Summary, agents: AgentsView, open: (name: s
       return h('li', {}, link, text ? ` — ${text}` : '');
     }),
   );
-}
-
-function mayBeAdmin(): boolean {
-  const token = currentToken();
-  const metadata = token ? (tokenClaims(token).app_metadata as { role?: unknown } | undefined) : undefined;
-  // The server decides (PUT /settings answers 403 to others); a token without a role may still be
-  // the organisation's first user, an admin.
-  return metadata?.role === undefined || metadata.role === 'admin';
 }
 
 /** The termination threshold, in percent; admins save it, everyone sees it. */
