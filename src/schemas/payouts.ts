@@ -149,3 +149,16 @@ export type GoalsView = Static<typeof GoalsViewSchema>;
 
 export const PayoutMonthParams = Type.Object({ month: MonthString }, { additionalProperties: false });
 export const AdjustmentParams = Type.Object({ month: MonthString, id: Type.String({ format: 'uuid' }) }, { additionalProperties: false });
+
+export const PayoutExportQuery = Type.Object(
+  {
+    format: Type.Union([Type.Literal('csv'), Type.Literal('quickbooks'), Type.Literal('xero')], {
+      default: 'csv',
+      description: '`csv`: one row per payee and line; `quickbooks`: a QuickBooks Online journal-entry import; `xero`: a Xero manual-journal import.',
+    }),
+    part: Type.Optional(Type.Integer({ minimum: 1, maximum: 10_000, description: 'Xero only: which file, when the month needs more than one (Xero imports at most 300 lines per file).' })),
+  },
+  { additionalProperties: false },
+);
+
+export const PayoutExportFile = Type.String({ description: 'The CSV file (RFC 4180, CRLF), named by Content-Disposition.' });

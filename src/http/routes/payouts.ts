@@ -6,6 +6,7 @@ import { addAdjustment } from '../../services/payouts/add-adjustment.js';
 import { approvePayout } from '../../services/payouts/approve-payout.js';
 import { calculatePayout } from '../../services/payouts/calculate-payout.js';
 import { deleteAdjustment } from '../../services/payouts/delete-adjustment.js';
+import { exportPayout } from '../../services/payouts/export-payout.js';
 import { listAdjustments } from '../../services/payouts/list-adjustments.js';
 import { listPayouts } from '../../services/payouts/list-payouts.js';
 import { readPayout } from '../../services/payouts/read-payout.js';
@@ -18,6 +19,8 @@ import {
   AdjustmentViewSchema,
   GoalsBodySchema,
   GoalsViewSchema,
+  PayoutExportFile,
+  PayoutExportQuery,
   PayoutListSchema,
   PayoutMonthParams,
   PayoutSchema,
@@ -63,6 +66,37 @@ const payoutRoutes: FastifyPluginAsyncTypebox<PayoutRouteDeps> = async (app, dep
       },
     },
     async (request) => readPayout(contextOf(deps, request), request.params),
+  );
+
+  app.get(
+    '/payouts/:month/export',
+    {
+      onRequest: read,
+      schema: {
+        tags: ['payouts'],
+        summary: "The month's payouts as a file: CSV, or a QuickBooks Online or Xero journal import",
+        description:
+          '`csv`: one row per payee and line with the month and its state. `quickbooks`: columns Journal No., Journal Date (MM/DD/YYYY), Account Name, Debits, Credits, Description, Name ' +
+          '(Class when `accounting.classes` is set), no negative amounts. `xero`: Narration, Date (DD/MM/YYYY), Description, AccountCode, TaxRate, Amount (debits positive, credits negative; ' +
+          'TrackingName1/TrackingOption1 when `accounting.tracking` is set); a month over 300 lines is several files (`part`, each a balanced journal; 422 `export-parts` says how many). ' +
+          'Both journals balance: a debit per person paid, one credit to the payable account. A draft says DRAFT in every narration and in the file name; an approved month gives the same bytes on every download. ' +
+          '404 without a calculated payout; 422 `accounting-settings-missing` naming the settings to set with PUT /api/v1/settings.',
+        security,
+        params: PayoutMonthParams,
+        querystring: PayoutExportQuery,
+        produces: ['text/csv'],
+        response: { 200: PayoutExportFile, 402: Problem, 404: Problem, 422: Problem },
+      },
+    },
+    async (request, reply) => {
+      const exported = await exportPayout(contextOf(deps, request), { ...request.params, ...request.query });
+      return reply
+        .type('text/csv; charset=utf-8')
+        .header('content-disposition', `attachment; filename="${exported.fileName}"`)
+        .header('cache-control', 'no-store')
+        .serializer((payload: unknown) => payload as string)
+        .send(exported.body);
+    },
   );
 
   app.post(
