@@ -162,3 +162,26 @@ export const PayoutExportQuery = Type.Object(
 );
 
 export const PayoutExportFile = Type.String({ description: 'The CSV file (RFC 4180, CRLF), named by Content-Disposition.' });
+
+export const StatementParams = Type.Object(
+  { month: MonthString, payee: Type.String({ minLength: 1, maxLength: 200, description: 'The person as the statement names them (URL-encoded).' }) },
+  { additionalProperties: false },
+);
+
+export const StatementQuery = Type.Object(
+  { format: Type.Optional(Type.Union([Type.Literal('json'), Type.Literal('html')], { description: 'Overrides the Accept header: `html` is the printable page.' })) },
+  { additionalProperties: false },
+);
+
+export const PayoutStatementViewSchema = Type.Object(
+  {
+    month: Type.String(),
+    status: PayoutStatus,
+    approved_at: Nullable(Timestamp),
+    approved_by: Nullable(Type.String({ description: 'User id' })),
+    approved_by_email: Nullable(Type.String()),
+    statement: PayoutStatementSchema,
+  },
+  { additionalProperties: false },
+);
+export type PayoutStatementView = Static<typeof PayoutStatementViewSchema>;

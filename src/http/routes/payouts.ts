@@ -10,6 +10,7 @@ import { exportPayout } from '../../services/payouts/export-payout.js';
 import { listAdjustments } from '../../services/payouts/list-adjustments.js';
 import { listPayouts } from '../../services/payouts/list-payouts.js';
 import { readPayout } from '../../services/payouts/read-payout.js';
+import { readStatement, readStatementPage } from '../../services/payouts/read-statement.js';
 import { reopenPayout } from '../../services/payouts/reopen-payout.js';
 import type { PlanWorkers } from '../../services/plans/plan-workers.js';
 import {
@@ -24,9 +25,12 @@ import {
   PayoutListSchema,
   PayoutMonthParams,
   PayoutSchema,
+  PayoutStatementViewSchema,
   ReopenBodySchema,
+  StatementParams,
+  StatementQuery,
 } from '../../schemas/payouts.js';
-import { contextOf, type RouteDeps } from '../route-deps.js';
+import { contextOf, entitledContextOf, type RouteDeps } from '../route-deps.js';
 import { Problem } from '../schemas/problem.js';
 
 export interface PayoutRouteDeps extends RouteDeps {
@@ -96,6 +100,40 @@ const payoutRoutes: FastifyPluginAsyncTypebox<PayoutRouteDeps> = async (app, dep
         .header('cache-control', 'no-store')
         .serializer((payload: unknown) => payload as string)
         .send(exported.body);
+    },
+  );
+
+  app.get(
+    '/payouts/:month/statements/:payee',
+    {
+      onRequest: read,
+      schema: {
+        tags: ['payouts'],
+        summary: "One person's statement of the month, as JSON or as a printable page",
+        description:
+          'JSON: the stored statement with the month\'s state (`draft`, or `approved` with when and by whom). `Accept: text/html` or `format=html`: a page made for paper and PDF ' +
+          '(A4 or Letter, every line with its base, bracket, rate, exact amount and reason, a DRAFT watermark or "approved on DATE by NAME", the tenant\'s branding when white-labelled). ' +
+          '404 for a month without payouts or a person it does not pay.',
+        security,
+        params: StatementParams,
+        querystring: StatementQuery,
+        produces: ['application/json', 'text/html'],
+        response: { 200: PayoutStatementViewSchema, 402: Problem, 404: Problem },
+      },
+    },
+    async (request, reply) => {
+      const accept = request.headers.accept ?? '';
+      const html = request.query.format === 'html' || (request.query.format === undefined && /\btext\/html\b/.test(accept) && !/\bapplication\/json\b/.test(accept));
+      reply.header('vary', 'accept');
+      if (!html) return readStatement(contextOf(deps, request), request.params);
+      const page = await readStatementPage(entitledContextOf(app, deps, request), request.params);
+      return reply
+        .type('text/html; charset=utf-8')
+        .header('cache-control', 'no-store')
+        .header('vary', 'accept')
+        .serializer((payload: unknown) => payload as string)
+        // Text, not the JSON the 200 schema describes: the serializer above passes it through.
+        .send(page as never);
     },
   );
 
