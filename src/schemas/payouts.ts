@@ -150,3 +150,39 @@ export type GoalsView = Static<typeof GoalsViewSchema>;
 
 export const PayoutMonthParams = Type.Object({ month: MonthString }, { additionalProperties: false });
 export const AdjustmentParams = Type.Object({ month: MonthString, id: Type.String({ format: 'uuid' }) }, { additionalProperties: false });
+
+export const PayoutExportQuery = Type.Object(
+  {
+    format: Type.Union([Type.Literal('csv'), Type.Literal('quickbooks'), Type.Literal('xero')], {
+      default: 'csv',
+      description: '`csv`: one row per payee and line; `quickbooks`: a QuickBooks Online journal-entry import; `xero`: a Xero manual-journal import.',
+    }),
+    part: Type.Optional(Type.Integer({ minimum: 1, maximum: 10_000, description: 'Xero only: which file, when the month needs more than one (Xero imports at most 300 lines per file).' })),
+  },
+  { additionalProperties: false },
+);
+
+export const PayoutExportFile = Type.String({ description: 'The CSV file (RFC 4180, CRLF), named by Content-Disposition.' });
+
+export const StatementParams = Type.Object(
+  { month: MonthString, payee: Type.String({ minLength: 1, maxLength: 200, description: 'The person as the statement names them (URL-encoded).' }) },
+  { additionalProperties: false },
+);
+
+export const StatementQuery = Type.Object(
+  { format: Type.Optional(Type.Union([Type.Literal('json'), Type.Literal('html')], { description: 'Overrides the Accept header: `html` is the printable page.' })) },
+  { additionalProperties: false },
+);
+
+export const PayoutStatementViewSchema = Type.Object(
+  {
+    month: Type.String(),
+    status: PayoutStatus,
+    approved_at: Nullable(Timestamp),
+    approved_by: Nullable(Type.String({ description: 'User id' })),
+    approved_by_email: Nullable(Type.String()),
+    statement: PayoutStatementSchema,
+  },
+  { additionalProperties: false },
+);
+export type PayoutStatementView = Static<typeof PayoutStatementViewSchema>;

@@ -40,7 +40,7 @@ test("tenant A's token never reaches tenant B's rows, on any route", async (t) =
   });
   const before = await bSnapshot();
 
-  const params: Record<string, string> = { month: '2025-08', id: bAgentId, name: 'b-mapping' };
+  const params: Record<string, string> = { month: '2025-08', id: bAgentId, name: 'b-mapping', payee: encodeURIComponent('Secret B Agent') };
   const query: Record<string, string> = { month: '2025-08', from: '2025-01', to: '2025-12' };
   const document = (await app.inject('/openapi.json')).json() as { paths: Record<string, Record<string, { parameters?: { in: string; name: string; required?: boolean }[] }>> };
 

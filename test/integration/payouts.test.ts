@@ -5,54 +5,17 @@
  * the same byte for byte after its plans change; quarter bases that subtract what earlier stored
  * months paid; tenants that never see each other's payouts; bad input that is never a 500.
  */
-import { test, type TestContext } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
-import type { FastifyInstance } from 'fastify';
-import { bearer, testApp, tokenFor, uniqueOrg } from '../helpers/env.js';
+import { bearer, tokenFor, uniqueOrg } from '../helpers/env.js';
+import { call, ok, setup, workedMonth } from '../helpers/payouts-api.js';
 import { ADJUSTMENTS, CLOSINGS, EXPECTED, EXPECTED_TOTAL, GOALS, MONTH, PLANS } from '../helpers/payouts-month.js';
 import { calculatePayouts } from '../../src/domain/payouts/calculate-payouts.js';
 import type { PlanDefinition } from '../../src/domain/plans/definition.js';
 
-type Headers = Record<string, string>;
-
 /** A payee-level month for the worked month (what an analytics-only customer imports). */
 const PAYEE_MONTH = { month: MONTH, agents: [{ name: 'Ana Acq', type: 'acq', gp: 42000, deals: 2, commission: 2100 }] };
-
-async function setup(t: TestContext) {
-  const app = await testApp(t, { clock: () => new Date('2025-10-15T12:00:00Z') });
-  const org = uniqueOrg('payouts');
-  // Enterprise: the worked month's senior leaders are paid by formulas.
-  const enterprise = { app_metadata: { role: 'admin', entitlements: { subscription_tier: 'enterprise', promo_until: null } } };
-  const admin = bearer(await tokenFor({ orgId: org, role: 'admin', email: 'boss@payouts.example', sub: randomUUID(), extra: enterprise }));
-  const member = bearer(await tokenFor({ orgId: org, role: 'member', sub: randomUUID() }));
-  return { app, org, admin, member };
-}
-
-function call(app: FastifyInstance, headers: Headers, method: 'GET' | 'POST' | 'PUT' | 'DELETE', url: string, payload?: unknown) {
-  return app.inject({ method, url, headers, ...(payload === undefined ? {} : { payload: payload as object }) });
-}
-
-async function ok(app: FastifyInstance, headers: Headers, method: 'GET' | 'POST' | 'PUT' | 'DELETE', url: string, payload?: unknown, status = 200) {
-  const response = await call(app, headers, method, url, payload);
-  assert.equal(response.statusCode, status, `${method} ${url}: ${response.body}`);
-  return response;
-}
-
-/** The worked month stored the way a customer would: closings with three adjustments, one added by hand, goals, the plans. */
-async function workedMonth(app: FastifyInstance, admin: Headers) {
-  const imported = ADJUSTMENTS.filter((adjustment) => adjustment.payee !== 'Rita Rookie');
-  await ok(app, admin, 'POST', '/api/v1/closings/import', { month: MONTH, closings: CLOSINGS, adjustments: imported }, 201);
-  const sprint = ADJUSTMENTS.find((adjustment) => adjustment.payee === 'Rita Rookie')!;
-  const added = await ok(app, admin, 'POST', `/api/v1/payouts/${MONTH}/adjustments`, sprint, 201);
-  await ok(app, admin, 'PUT', `/api/v1/goals/${MONTH}`, GOALS);
-  const plans: { id: string; definition: PlanDefinition }[] = [];
-  for (const definition of PLANS) {
-    const created = await ok(app, admin, 'POST', '/api/v1/plans', { ...definition, effective_from: '2025-01' }, 201);
-    plans.push({ id: created.json().id, definition });
-  }
-  return { plans, sprintId: added.json().id as string };
-}
 
 test('the worked month, calculated through the API, pays every statement to the cent and is stored as the draft', async (t) => {
   const { app, admin, member } = await setup(t);

@@ -6,13 +6,10 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { bearer, testApp, tokenFor, uniqueOrg } from '../helpers/env.js';
+import { ACCOUNTING as JOURNAL_ACCOUNTS } from '../helpers/payouts-api.js';
 
 const ACCOUNTING = {
-  expense_account: 'Commission Expense',
-  payable_account: 'Commissions Payable',
-  expense_account_code: '6100',
-  payable_account_code: '2100',
-  tax_rate: 'Tax Exempt',
+  ...JOURNAL_ACCOUNTS,
   classes: { manager: 'Management', acq: 'Acquisitions' },
   tracking: { name: 'Team', options: { dispo: 'Dispositions' } },
 };

@@ -1,12 +1,14 @@
 import fp from 'fastify-plugin';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { createHash } from 'node:crypto';
 import helmet, { type HelmetOptions } from 'helmet';
 import cors from '@fastify/cors';
 import rateLimit from '@fastify/rate-limit';
 import type { Redis } from 'ioredis';
 import type { Config } from '../../config.js';
 import { decideFeature } from '../../domain/entitlements.js';
+import { STATEMENT_CSS } from '../../domain/payouts/statement-css.js';
 import { closeRedisClient, createRedisClient } from '../../redis/client.js';
 import { HttpProblem } from '../problem.js';
 
@@ -28,6 +30,8 @@ const UNLIMITED = new Set(['/healthz', '/readyz', '/metrics']);
 
 /** sha256 of the empty string, base64: the hash of an empty <style> element. */
 const EMPTY_STYLESHEET_HASH = 'sha256-47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU=';
+/** The printable statement's one <style> element (domain/payouts/statement-css.ts), by hash. */
+export const STATEMENT_STYLESHEET_HASH = `sha256-${createHash('sha256').update(STATEMENT_CSS, 'utf8').digest('base64')}`;
 
 /**
  * The Content-Security-Policy the web app runs under (test/browser/csp.test.ts loads every view
@@ -35,7 +39,7 @@ const EMPTY_STYLESHEET_HASH = 'sha256-47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuF
  * `style` attributes that Chart.js (canvas sizing), the app's layout code and Plotly's SVG set are
  * allowed (`style-src-attr 'unsafe-inline'`: an attribute cannot hold selectors, so it cannot read
  * the page the way an injected <style> can), while inline <style> elements stay refused but for
- * Plotly's empty one (by hash). Images
+ * Plotly's empty one and the printable statement's (by hash). Images
  * from this origin, data: URLs (Chart.js/Plotly exports) and any https: host, for white-label
  * logos. The API and the event stream are same-origin.
  */
@@ -46,7 +50,7 @@ export const CONTENT_SECURITY_POLICY = {
   styleSrc: ["'self'"],
   // Plotly appends an empty <style> element and fills it through the CSSOM (insertRule), which CSP
   // does not govern: allowing exactly the empty stylesheet's hash lets it in and nothing else.
-  styleSrcElem: ["'self'", `'${EMPTY_STYLESHEET_HASH}'`],
+  styleSrcElem: ["'self'", `'${EMPTY_STYLESHEET_HASH}'`, `'${STATEMENT_STYLESHEET_HASH}'`],
   styleSrcAttr: ["'unsafe-inline'"],
   imgSrc: ["'self'", 'data:', 'https:'],
   fontSrc: ["'self'", 'data:'],

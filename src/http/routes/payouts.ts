@@ -6,9 +6,11 @@ import { addAdjustment } from '../../services/payouts/add-adjustment.js';
 import { approvePayout } from '../../services/payouts/approve-payout.js';
 import { calculatePayout } from '../../services/payouts/calculate-payout.js';
 import { deleteAdjustment } from '../../services/payouts/delete-adjustment.js';
+import { exportPayout } from '../../services/payouts/export-payout.js';
 import { listAdjustments } from '../../services/payouts/list-adjustments.js';
 import { listPayouts } from '../../services/payouts/list-payouts.js';
 import { readPayout } from '../../services/payouts/read-payout.js';
+import { readStatement, readStatementPage } from '../../services/payouts/read-statement.js';
 import { reopenPayout } from '../../services/payouts/reopen-payout.js';
 import type { PlanWorkers } from '../../services/plans/plan-workers.js';
 import {
@@ -18,12 +20,17 @@ import {
   AdjustmentViewSchema,
   GoalsBodySchema,
   GoalsViewSchema,
+  PayoutExportFile,
+  PayoutExportQuery,
   PayoutListSchema,
   PayoutMonthParams,
   PayoutSchema,
+  PayoutStatementViewSchema,
   ReopenBodySchema,
+  StatementParams,
+  StatementQuery,
 } from '../../schemas/payouts.js';
-import { contextOf, type RouteDeps } from '../route-deps.js';
+import { contextOf, entitledContextOf, type RouteDeps } from '../route-deps.js';
 import { Problem } from '../schemas/problem.js';
 
 export interface PayoutRouteDeps extends RouteDeps {
@@ -63,6 +70,71 @@ const payoutRoutes: FastifyPluginAsyncTypebox<PayoutRouteDeps> = async (app, dep
       },
     },
     async (request) => readPayout(contextOf(deps, request), request.params),
+  );
+
+  app.get(
+    '/payouts/:month/export',
+    {
+      onRequest: read,
+      schema: {
+        tags: ['payouts'],
+        summary: "The month's payouts as a file: CSV, or a QuickBooks Online or Xero journal import",
+        description:
+          '`csv`: one row per payee and line with the month and its state. `quickbooks`: columns Journal No., Journal Date (MM/DD/YYYY), Account Name, Debits, Credits, Description, Name ' +
+          '(Class when `accounting.classes` is set), no negative amounts. `xero`: Narration, Date (DD/MM/YYYY), Description, AccountCode, TaxRate, Amount (debits positive, credits negative; ' +
+          'TrackingName1/TrackingOption1 when `accounting.tracking` is set); a month over 300 lines is several files (`part`, each a balanced journal; 422 `export-parts` says how many). ' +
+          'Both journals balance: a debit per person paid, one credit to the payable account. A draft says DRAFT in every narration and in the file name; an approved month gives the same bytes on every download. ' +
+          '404 without a calculated payout; 422 `accounting-settings-missing` naming the settings to set with PUT /api/v1/settings.',
+        security,
+        params: PayoutMonthParams,
+        querystring: PayoutExportQuery,
+        produces: ['text/csv'],
+        response: { 200: PayoutExportFile, 402: Problem, 404: Problem, 422: Problem },
+      },
+    },
+    async (request, reply) => {
+      const exported = await exportPayout(contextOf(deps, request), { ...request.params, ...request.query });
+      return reply
+        .type('text/csv; charset=utf-8')
+        .header('content-disposition', `attachment; filename="${exported.fileName}"`)
+        .header('cache-control', 'no-store')
+        .serializer((payload: unknown) => payload as string)
+        .send(exported.body);
+    },
+  );
+
+  app.get(
+    '/payouts/:month/statements/:payee',
+    {
+      onRequest: read,
+      schema: {
+        tags: ['payouts'],
+        summary: "One person's statement of the month, as JSON or as a printable page",
+        description:
+          'JSON: the stored statement with the month\'s state (`draft`, or `approved` with when and by whom). `Accept: text/html` or `format=html`: a page made for paper and PDF ' +
+          '(A4 or Letter, every line with its base, bracket, rate, exact amount and reason, a DRAFT watermark or "approved on DATE by NAME", the tenant\'s branding when white-labelled). ' +
+          '404 for a month without payouts or a person it does not pay.',
+        security,
+        params: StatementParams,
+        querystring: StatementQuery,
+        produces: ['application/json', 'text/html'],
+        response: { 200: PayoutStatementViewSchema, 402: Problem, 404: Problem },
+      },
+    },
+    async (request, reply) => {
+      const accept = request.headers.accept ?? '';
+      const html = request.query.format === 'html' || (request.query.format === undefined && /\btext\/html\b/.test(accept) && !/\bapplication\/json\b/.test(accept));
+      reply.header('vary', 'accept');
+      if (!html) return readStatement(contextOf(deps, request), request.params);
+      const page = await readStatementPage(entitledContextOf(app, deps, request), request.params);
+      return reply
+        .type('text/html; charset=utf-8')
+        .header('cache-control', 'no-store')
+        .header('vary', 'accept')
+        .serializer((payload: unknown) => payload as string)
+        // Text, not the JSON the 200 schema describes: the serializer above passes it through.
+        .send(page as never);
+    },
   );
 
   app.post(

@@ -81,7 +81,7 @@ export function lastDayOf(month: string): string {
 
 const draftPrefix = (state: MonthState) => (state === 'draft' ? 'DRAFT (not approved) - ' : '');
 
-export function buildJournal(payout: Payout, state: MonthState): Journal {
+export function buildJournal(payout: Pick<Payout, 'month' | 'statements'>, state: MonthState): Journal {
   const prefix = draftPrefix(state);
   const month = payout.month;
   const lines: JournalLine[] = [];

@@ -52,7 +52,7 @@ function lineCells(line: PayoutLine, index: number): string[] {
   ];
 }
 
-export function payoutCsv(payout: Payout, state: MonthState): string {
+export function payoutCsv(payout: Pick<Payout, 'month' | 'statements'>, state: MonthState): string {
   const rows: string[][] = [[...PAYOUT_CSV_COLUMNS]];
   for (const statement of inPayeeOrder(payout.statements)) {
     const head = [text(payout.month), state, text(statement.payee), text(statement.roles.join(';')), formatAmount(statementCents(statement))];

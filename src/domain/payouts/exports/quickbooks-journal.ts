@@ -18,7 +18,7 @@ export const QUICKBOOKS_COLUMNS = ['Journal No.', 'Journal Date', 'Account Name'
 /** 2025-09-30 → 09/30/2025. */
 export const usDate = (iso: string) => `${iso.slice(5, 7)}/${iso.slice(8, 10)}/${iso.slice(0, 4)}`;
 
-export function quickbooksJournal(payout: Payout, settings: AccountingSettings | null | undefined, state: MonthState): string {
+export function quickbooksJournal(payout: Pick<Payout, 'month' | 'statements'>, settings: AccountingSettings | null | undefined, state: MonthState): string {
   const accounts = requireSettings(settings, ['expense_account', 'payable_account'], 'QuickBooks');
   const classes = settings?.classes;
   const withClass = classes !== undefined && Object.values(classes).some((name) => name !== undefined);
