@@ -36,7 +36,7 @@ DECLARE
   suffix text := '';
 BEGIN
   IF p_payee_hex IS NOT NULL THEN
-    IF p_payee_hex !~ '^([0-9a-f]{2}){1,800}$' THEN
+    IF length(p_payee_hex) > 1600 OR p_payee_hex !~ '^([0-9a-f]{2})+$' THEN
       RAISE EXCEPTION 'tenant proof refused' USING ERRCODE = 'insufficient_privilege';
     END IF;
     payee := convert_from(decode(p_payee_hex, 'hex'), 'UTF8');
