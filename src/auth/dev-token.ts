@@ -4,7 +4,7 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import { SignJWT } from 'jose';
 import { uuidV5 } from '../db/tenant-id.js';
-import type { AppRole } from '../db/provisioning.js';
+import type { PrincipalRole } from '../domain/principal.js';
 
 /** Namespace for the `sub` of development users, so one e-mail is always the same user. */
 const DEV_USER_NAMESPACE = 'b8c4d0e6-91a7-4c1b-8f0e-2d6b7a3c5e19';
@@ -32,7 +32,9 @@ export async function loadOrCreateDevSecret(dataDir: string): Promise<Uint8Array
 export interface TokenClaims {
   orgId: string;
   email?: string | undefined;
-  role?: AppRole | undefined;
+  role?: PrincipalRole | undefined;
+  /** `app_metadata.payee`: the roster name a payee token is linked to. */
+  payee?: string | undefined;
   /** Defaults to a stable id derived from the e-mail. */
   sub?: string | undefined;
   ttlSeconds?: number | undefined;
@@ -47,6 +49,7 @@ export async function signUserToken(secret: Uint8Array, claims: TokenClaims): Pr
   const email = claims.email ?? `dev@${claims.orgId}.example`;
   const appMetadata: Record<string, unknown> = { provider: 'email' };
   if (claims.role) appMetadata.role = claims.role;
+  if (claims.payee) appMetadata.payee = claims.payee;
   const payload: Record<string, unknown> = {
     email,
     role: 'authenticated',

@@ -9,7 +9,7 @@ import {
 import { unsafeTextProblem } from '../domain/text-safety.js';
 import { LRUCache } from 'lru-cache';
 import type { AuthConfig } from '../config.js';
-import type { AppRole } from '../db/provisioning.js';
+import type { PrincipalRole } from '../domain/principal.js';
 import { claimedEntitlements, type ClaimedEntitlements } from '../domain/entitlements.js';
 
 /** What a verified token tells us about the caller. */
@@ -18,7 +18,9 @@ export interface TokenIdentity {
   userId: string;
   email: string | undefined;
   /** Role from `app_metadata.role`, when the marketplace set one. */
-  claimedRole: AppRole | undefined;
+  claimedRole: PrincipalRole | undefined;
+  /** `app_metadata.payee`: the roster name a `payee` token is linked to (else its e-mail links it). */
+  payeeClaim?: string | undefined;
   sessionId: string | undefined;
   expiresAt: number;
   /** `app_metadata.entitlements` when the marketplace put them there (a malformed one is ignored). */
@@ -139,11 +141,14 @@ export function createTokenVerifier(config: AuthConfig, keys: VerifierKeys): Ver
     }
     const appMetadata = isRecord(payload.app_metadata) ? payload.app_metadata : {};
     const role = appMetadata.role;
+    const payee = appMetadata.payee;
+    const payeeClaim = typeof payee === 'string' && payee.trim().length > 0 && payee.length <= 200 && !unsafeTextProblem(payee) ? payee : undefined;
     return {
       orgId,
       userId: payload.sub,
       email: typeof payload.email === 'string' && payload.email.length <= 320 ? payload.email : undefined,
-      claimedRole: role === 'admin' || role === 'member' ? role : undefined,
+      claimedRole: role === 'admin' || role === 'member' || role === 'payee' ? role : undefined,
+      payeeClaim,
       sessionId: typeof payload.session_id === 'string' ? payload.session_id : undefined,
       expiresAt: payload.exp!,
       entitlements: claimedEntitlements(appMetadata, payload.iat),

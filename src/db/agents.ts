@@ -8,6 +8,8 @@ export interface AgentRow {
   manager: string | null;
   market: string | null;
   active: boolean;
+  /** The person's e-mail, which links a payee token to them (unique per tenant, case-insensitively). */
+  email: string | null;
   last_month: string;
   /** Every role the person has had: `acq`, `dispo` (agent), `acq_manager`, `dispo_manager` (manager on that side of closings). */
   roles: AgentRole[];
@@ -27,7 +29,7 @@ const ROLES = `coalesce(NULLIF(ARRAY(
       UNION ALL SELECT s.role FROM closing_sides s WHERE s.tenant_id = a.tenant_id AND s.agent = a.name
       UNION ALL SELECT s.role || '_manager' FROM closing_sides s WHERE s.tenant_id = a.tenant_id AND s.manager = a.name
     ) roles ORDER BY r), '{}'), ARRAY[a.type]::text[]) AS roles`;
-const AGENT_COLUMNS = `a.id, a.name, a.type, m.name AS manager, a.market, a.active, to_char(a.last_month, 'YYYY-MM') AS last_month, ${ROLES}`;
+const AGENT_COLUMNS = `a.id, a.name, a.type, m.name AS manager, a.market, a.active, a.email, to_char(a.last_month, 'YYYY-MM') AS last_month, ${ROLES}`;
 const AGENT_FROM = `agents a LEFT JOIN managers m ON m.tenant_id = a.tenant_id AND m.id = a.manager_id`;
 
 export interface AgentFilter {
@@ -84,6 +86,8 @@ export interface AgentChanges {
   managerId?: string | null | undefined;
   market?: string | null | undefined;
   active?: boolean | undefined;
+  /** null removes the e-mail. */
+  email?: string | null | undefined;
 }
 
 /** Applies the given changes; false when the agent does not exist (in this tenant). */
@@ -94,6 +98,7 @@ export async function updateAgent(tx: TenantTx, id: string, changes: AgentChange
        manager_id = CASE WHEN $5 THEN $6::uuid ELSE manager_id END,
        market = CASE WHEN $7 THEN $8 ELSE market END,
        active = CASE WHEN $9 THEN $10::boolean ELSE active END,
+       email = CASE WHEN $11 THEN $12 ELSE email END,
        updated_at = now()
      WHERE tenant_id = $1 AND id = $2`,
     [
@@ -107,6 +112,8 @@ export async function updateAgent(tx: TenantTx, id: string, changes: AgentChange
       changes.market ?? null,
       changes.active !== undefined,
       changes.active ?? null,
+      changes.email !== undefined,
+      changes.email ?? null,
     ],
   );
   return result.rowCount === 1;

@@ -12,6 +12,12 @@ export interface ProvisionRequest {
   /** The token's `sub`. */
   userId: string;
   email: string | undefined;
+  /**
+   * For a token claiming the `payee` role: how it links to a roster person, by name
+   * (`app_metadata.payee`) or else by the token's e-mail. Such a user is never created as the
+   * tenant's first admin, and not created at all when the link finds nobody.
+   */
+  payee?: { name: string | undefined } | undefined;
   promoDays: number;
   /** Today's date, injected so promotions can be tested against a clock. */
   today: Date;
@@ -23,6 +29,23 @@ export interface ProvisionedUser {
   /** Role stored for the user: the first user of a tenant is admin, later ones member. */
   storedRole: AppRole;
   tenantCreated: boolean;
+  /** For a payee token: the roster name it links to, or null when it links to nobody (refused). */
+  payee?: string | null;
+}
+
+/**
+ * The roster person a payee token names: by exact name when the token names one, else by e-mail
+ * (case-insensitive; unique per tenant, migration 0016). Undefined when nobody matches.
+ */
+export async function rosterPersonFor(tx: TenantTx, name: string | undefined, email: string | undefined): Promise<string | undefined> {
+  if (name === undefined && email === undefined) return undefined;
+  const result = await tx.query<{ name: string }>(
+    name !== undefined
+      ? 'SELECT name FROM agents WHERE tenant_id = $1 AND name = $2'
+      : 'SELECT name FROM agents WHERE tenant_id = $1 AND email IS NOT NULL AND lower(email) = lower($2)',
+    [tx.tenantId, name ?? email],
+  );
+  return result.rows[0]?.name;
 }
 
 /**
@@ -71,6 +94,7 @@ export async function ensureTenant(pool: pg.Pool, orgId: string, promo: { promoD
 export async function provisionUser(pool: pg.Pool, request: ProvisionRequest): Promise<ProvisionedUser> {
   const tenantId = tenantIdForOrg(request.orgId);
   return withTenant(pool, tenantId, async (tx) => {
+    if (request.payee) return provisionPayee(tx, request, request.payee.name);
     const tenantCreated = await ensureTenantIn(tx, request.orgId, request);
 
     const existing = await tx.query<{ id: string; role: AppRole }>(
@@ -101,4 +125,29 @@ export async function provisionUser(pool: pg.Pool, request: ProvisionRequest): P
     if (!row) throw new Error('user vanished during provisioning');
     return { tenantId, userId: row.id, storedRole: row.role, tenantCreated };
   });
+}
+
+/**
+ * A payee token's user: linked first, created (as a member, so never the tenant's first admin) only
+ * when the link finds a roster person. A payee creates no tenant: an organisation without a roster
+ * has nobody to link to. And a roster exists only after an admin (or the CLI) imported data, so a
+ * tenant's first admin is never decided by a payee's sign-in.
+ */
+async function provisionPayee(tx: TenantTx, request: ProvisionRequest, name: string | undefined): Promise<ProvisionedUser> {
+  const payee = (await rosterPersonFor(tx, name, name === undefined ? request.email : undefined)) ?? null;
+  const existing = await tx.query<{ id: string; role: AppRole }>('SELECT id, role FROM users WHERE tenant_id = $1 AND supabase_user_id = $2', [
+    tx.tenantId,
+    request.userId,
+  ]);
+  if (existing.rows[0]) return { tenantId: tx.tenantId, userId: existing.rows[0].id, storedRole: existing.rows[0].role, tenantCreated: false, payee };
+  if (payee === null) return { tenantId: tx.tenantId, userId: '', storedRole: 'member', tenantCreated: false, payee };
+  await lockTenantUsers(tx);
+  const created = await tx.query<{ id: string; role: AppRole }>(
+    `INSERT INTO users (tenant_id, supabase_user_id, email, role) VALUES ($1, $2, $3, 'member')
+     ON CONFLICT (tenant_id, supabase_user_id) DO UPDATE SET email = users.email
+     RETURNING id, role`,
+    [tx.tenantId, request.userId, request.email ?? null],
+  );
+  const row = created.rows[0]!;
+  return { tenantId: tx.tenantId, userId: row.id, storedRole: row.role, tenantCreated: false, payee };
 }

@@ -16,6 +16,12 @@ export interface WithTenantOptions {
    * thrown at once. Default true.
    */
   rerunnable?: boolean;
+  /**
+   * The roster name of the payee the transaction acts for (a `payee` principal): proved with the
+   * tenant in the same entry (migration 0016), after which every tenant table shows only that
+   * person's rows and refuses writes but their inquiries. Absent: the whole tenant.
+   */
+  payee?: string | undefined;
 }
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -43,13 +49,17 @@ export function tenantProofKeyOf(pool: pg.Pool): Buffer | undefined {
  * entry (enter_tenant, migration 0012) in one simple query. Every part is hex, digits or a checked
  * uuid, so it can stand in the text; a captured copy is useless (single-use nonce, short expiry).
  */
-export function tenantEntryText(key: Buffer, tenantId: string, now = Date.now()): string {
+export function tenantEntryText(key: Buffer, tenantId: string, now = Date.now(), payee?: string): string {
   if (!UUID.test(tenantId)) throw new TypeError('withTenant needs a tenant uuid');
+  if (payee !== undefined && !/\S/.test(payee)) throw new TypeError('withTenant needs a payee name');
   const tenant = tenantId.toLowerCase();
   const expires = now + ENTRY_LIFETIME_MS;
   const nonce = randomBytes(16).toString('hex');
-  const mac = createHmac('sha256', key).update(`enter:${tenant}:${expires}:${nonce}`).digest('hex');
-  return `BEGIN; SELECT enter_tenant('${tenant}', ${expires}, '${nonce}', '${mac}')`;
+  // The payee, when there is one, is under the MAC too and travels as the hex of its UTF-8 text.
+  const signed = `enter:${tenant}:${expires}:${nonce}${payee === undefined ? '' : `:payee:${payee}`}`;
+  const mac = createHmac('sha256', key).update(signed, 'utf8').digest('hex');
+  const payeeArgument = payee === undefined ? '' : `, '${Buffer.from(payee, 'utf8').toString('hex')}'`;
+  return `BEGIN; SELECT enter_tenant('${tenant}', ${expires}, '${nonce}', '${mac}'${payeeArgument})`;
 }
 
 /**
@@ -94,7 +104,7 @@ export async function withTenant<T>(
   const runs = options.rerunnable === false ? 1 : MAX_TRANSACTION_RUNS;
   for (let run = 1; ; run++) {
     try {
-      return await runTransaction(pool, tenantId, fn);
+      return await runTransaction(pool, tenantId, fn, options.payee);
     } catch (error) {
       if (run >= runs || !isRerunnable(error)) throw error;
       await sleep(rerunDelayMs(run));
@@ -110,7 +120,7 @@ function timeoutStatements(pool: pg.Pool): string {
   return `; SET LOCAL statement_timeout = ${Math.trunc(timeouts.statementTimeoutMs)}; SET LOCAL idle_in_transaction_session_timeout = ${Math.trunc(timeouts.idleInTransactionTimeoutMs)}`;
 }
 
-async function runTransaction<T>(pool: pg.Pool, tenantId: string, fn: (tx: TenantTx) => Promise<T>): Promise<T> {
+async function runTransaction<T>(pool: pg.Pool, tenantId: string, fn: (tx: TenantTx) => Promise<T>, payee: string | undefined): Promise<T> {
   const key = proofKeys.get(pool);
   // Connected first, so that a database that cannot be reached is reported as that (a 503).
   const client = await pool.connect();
@@ -128,7 +138,7 @@ async function runTransaction<T>(pool: pg.Pool, tenantId: string, fn: (tx: Tenan
   try {
     // One round trip for all: a simple query may hold several statements, each transaction-scoped
     // (the entry and SET LOCAL), so PgBouncer's transaction pooling keeps working.
-    await client.query(`${tenantEntryText(key, tenantId)}${timeoutStatements(pool)}`);
+    await client.query(`${tenantEntryText(key, tenantId, Date.now(), payee)}${timeoutStatements(pool)}`);
     const tx: TenantTx = {
       tenantId,
       query: (text, values) => client.query(text, values),

@@ -48,13 +48,18 @@ const TerminationThreshold = Type.Number({
   description: 'Termination rate (fraction, kept to 4 decimals) above which imports warn and analytics flags an agent. Default 0.15.',
 });
 
+const PayeesSeeDrafts = Type.Boolean({
+  description: "Whether payees (app_metadata.role payee) see their statements of months still in draft; by default they see approved months only.",
+});
+
 export const SettingsResponse = Type.Object(
-  { termination_threshold: TerminationThreshold, accounting: AccountingSettings },
+  { termination_threshold: TerminationThreshold, accounting: AccountingSettings, payees_see_drafts: PayeesSeeDrafts },
   {
     additionalProperties: false,
     examples: [
       {
         termination_threshold: 0.15,
+        payees_see_drafts: false,
         accounting: {
           expense_account: 'Commission Expense',
           payable_account: 'Commissions Payable',
@@ -70,7 +75,7 @@ export type SettingsView = Static<typeof SettingsResponse>;
 
 /** A change: what is given is replaced (`accounting` as a whole), what is left out stays as it was. */
 export const SettingsChange = Type.Object(
-  { termination_threshold: Type.Optional(TerminationThreshold), accounting: Type.Optional(AccountingSettings) },
+  { termination_threshold: Type.Optional(TerminationThreshold), accounting: Type.Optional(AccountingSettings), payees_see_drafts: Type.Optional(PayeesSeeDrafts) },
   { additionalProperties: false, minProperties: 1, examples: [{ accounting: { expense_account: 'Commission Expense', payable_account: 'Commissions Payable' } }, { termination_threshold: 0.15 }] },
 );
 export type SettingsChange = Static<typeof SettingsChange>;

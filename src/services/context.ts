@@ -38,7 +38,8 @@ export function serviceContext(deps: ServiceDeps, principal: Principal): Service
  * effects inside the transaction, or pass `{ rerunnable: false }`.
  */
 export function inTenant<T>(ctx: ServiceContext, fn: (tx: TenantTx) => Promise<T>, options?: WithTenantOptions): Promise<T> {
-  return withTenant(ctx.pool, ctx.principal.tenantId, fn, options);
+  // A payee's transactions carry the payee: the database then shows only their rows (migration 0016).
+  return withTenant(ctx.pool, ctx.principal.tenantId, fn, { ...options, payee: ctx.principal.payee });
 }
 
 /**

@@ -90,7 +90,7 @@ test('settings: members read, admins write, and the change reaches analytics at 
   const org = uniqueOrg();
   const admin = bearer(await tokenFor({ orgId: org, role: 'admin', sub: randomUUID() }));
   const member = bearer(await tokenFor({ orgId: org, role: 'member', sub: randomUUID() }));
-  assert.deepEqual((await get(app, '/api/v1/settings', member)).json(), { termination_threshold: 0.15, accounting: {} });
+  assert.deepEqual((await get(app, '/api/v1/settings', member)).json(), { termination_threshold: 0.15, accounting: {}, payees_see_drafts: false });
   assert.equal((await app.inject({ method: 'PUT', url: '/api/v1/settings', headers: member, payload: { termination_threshold: 0.1 } })).statusCode, 403);
   assert.equal((await app.inject({ method: 'PUT', url: '/api/v1/settings', headers: admin, payload: { termination_threshold: 2 } })).statusCode, 422);
 
@@ -106,7 +106,7 @@ test('settings: members read, admins write, and the change reaches analytics at 
   assert.deepEqual(before.problem_agents, ['Ada Quill']);
 
   const put = await app.inject({ method: 'PUT', url: '/api/v1/settings', headers: admin, payload: { termination_threshold: 0.3 } });
-  assert.deepEqual(put.json(), { termination_threshold: 0.3, accounting: {} });
+  assert.deepEqual(put.json(), { termination_threshold: 0.3, accounting: {}, payees_see_drafts: false });
   const after = (await get(app, '/api/v1/analytics/summary?period=all', member)).json();
   assert.deepEqual(after.problem_agents, [], 'the summary uses the new threshold at once');
   const again = await app.inject({ method: 'POST', url: '/api/v1/commissions/import', headers: admin, payload: month });

@@ -22,21 +22,26 @@ test('accounting settings: stored and read back, independent of the threshold, a
   const put = (headers: Record<string, string>, payload: unknown) => app.inject({ method: 'PUT', url: '/api/v1/settings', headers, payload: payload as object });
   const read = async () => (await app.inject({ url: '/api/v1/settings', headers: member })).json();
 
-  assert.deepEqual(await read(), { termination_threshold: 0.15, accounting: {} });
+  assert.deepEqual(await read(), { termination_threshold: 0.15, accounting: {}, payees_see_drafts: false });
   assert.equal((await put(member, { accounting: ACCOUNTING })).statusCode, 403);
 
   // A first write of accounting alone keeps the default threshold.
   const first = await put(admin, { accounting: { ...ACCOUNTING, expense_account: '  Commission Expense ' } });
   assert.equal(first.statusCode, 200, first.body);
-  assert.deepEqual(first.json(), { termination_threshold: 0.15, accounting: ACCOUNTING }, 'names are stored trimmed');
-  assert.deepEqual(await read(), { termination_threshold: 0.15, accounting: ACCOUNTING });
+  assert.deepEqual(first.json(), { termination_threshold: 0.15, accounting: ACCOUNTING, payees_see_drafts: false }, 'names are stored trimmed');
+  assert.deepEqual(await read(), { termination_threshold: 0.15, accounting: ACCOUNTING, payees_see_drafts: false });
 
   // The threshold alone (as the web app sends it) leaves accounting as it was, and the other way round.
   assert.equal((await put(admin, { termination_threshold: 0.2 })).statusCode, 200);
-  assert.deepEqual(await read(), { termination_threshold: 0.2, accounting: ACCOUNTING });
+  assert.deepEqual(await read(), { termination_threshold: 0.2, accounting: ACCOUNTING, payees_see_drafts: false });
   const names = { expense_account: 'Commission Expense', payable_account: 'Commissions Payable' };
   assert.equal((await put(admin, { accounting: names })).statusCode, 200);
-  assert.deepEqual(await read(), { termination_threshold: 0.2, accounting: names }, 'accounting is replaced whole');
+  assert.deepEqual(await read(), { termination_threshold: 0.2, accounting: names, payees_see_drafts: false }, 'accounting is replaced whole');
+  // Payees' drafts (default off) alone leaves the rest as it was.
+  assert.equal((await put(member, { payees_see_drafts: true })).statusCode, 403);
+  assert.equal((await put(admin, { payees_see_drafts: true })).statusCode, 200);
+  assert.deepEqual(await read(), { termination_threshold: 0.2, accounting: names, payees_see_drafts: true });
+  assert.equal((await put(admin, { payees_see_drafts: 'yes' })).statusCode, 422);
 });
 
 test('accounting settings: strict shape, named errors, nothing written', async (t) => {
@@ -64,5 +69,5 @@ test('accounting settings: strict shape, named errors, nothing written', async (
     ['/accounting/expense_account', '/accounting/payable_account', '/accounting/tracking/options/acq'],
   );
   const read = await app.inject({ url: '/api/v1/settings', headers: admin });
-  assert.deepEqual(read.json(), { termination_threshold: 0.15, accounting: {} }, 'nothing was written');
+  assert.deepEqual(read.json(), { termination_threshold: 0.15, accounting: {}, payees_see_drafts: false }, 'nothing was written');
 });

@@ -52,7 +52,7 @@ function viewOf(view: ViewName, rollups: MonthRollup[], query: { period?: string
   const resolved = resolvePeriod(query, dataSpan(rollups));
   assert.ok(resolved.ok);
   const coordinates = new Map([['Phoenix, AZ', { lat: 33.45, lon: -112.07 }]]);
-  return VIEWS[view](rollups, resolved.period, { termination_threshold: 0.15, accounting: {} }, coordinates);
+  return VIEWS[view](rollups, resolved.period, { termination_threshold: 0.15, accounting: {}, payees_see_drafts: false }, coordinates);
 }
 
 async function serialized(schema: TSchema, value: unknown): Promise<unknown> {

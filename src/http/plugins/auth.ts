@@ -3,13 +3,20 @@ import type { FastifyBaseLogger, FastifyInstance, FastifyReply, FastifyRequest }
 import { LRUCache } from 'lru-cache';
 import { SigningKeysUnavailableError, TokenError, type TokenIdentity } from '../../auth/verify-token.js';
 import type { Principal } from '../../domain/principal.js';
-import { forbidden, serviceUnavailable, unauthorized } from '../problem.js';
+import { forbidden, HttpProblem, serviceUnavailable, unauthorized } from '../problem.js';
 import type { PrincipalSource, ProvisionedUser } from '../../services/sessions/principal-source.js';
 import { ALL_TENANTS, type ChangeFeed } from '../../realtime/change-feed.js';
 
 export type { Principal };
 
 declare module 'fastify' {
+  interface FastifyContextConfig {
+    /**
+     * True on the few routes a `payee` may call (their statements, their figures, inquiries):
+     * every other authenticated route answers a payee 403 (deny by default).
+     */
+    payeeAccess?: boolean;
+  }
   interface FastifyRequest {
     principal: Principal | null;
   }
@@ -34,6 +41,17 @@ export interface AuthPluginOptions {
 const USERS_CHANGED = new Set(['users', 'erased']);
 
 export const changesUsers = (event: { type: string }): boolean => USERS_CHANGED.has(event.type);
+
+/** 403: a payee token that names nobody of the roster (by `app_metadata.payee`, or by its e-mail). */
+function payeeUnlinked(claim: string | undefined): HttpProblem {
+  return new HttpProblem(
+    403,
+    'payee-unlinked',
+    claim === undefined
+      ? "This payee token's e-mail is not the e-mail of anyone on the roster: an admin sets it on the person (PATCH /api/v1/agents/{id} {email})."
+      : "This payee token's app_metadata.payee names nobody on the roster.",
+  );
+}
 
 const BEARER = /^Bearer ([A-Za-z0-9_=-]+\.[A-Za-z0-9_=-]+\.[A-Za-z0-9_=-]*)$/;
 
@@ -62,10 +80,14 @@ async function authPlugin(app: FastifyInstance, options: AuthPluginOptions) {
     // Before provisioning: a revoked session must not bring its (possibly erased) user back.
     if (identity.sessionId && (await principals.isRevoked(identity))) throw unauthorized('session revoked');
 
-    const cacheKey = `${identity.orgId}\u0000${identity.userId}`;
+    // A payee's link depends on the token's claims, so they are part of the key.
+    const isPayee = identity.claimedRole === 'payee';
+    const cacheKey = `${identity.orgId}\u0000${identity.userId}${isPayee ? `\u0000payee\u0000${identity.payeeClaim ?? ''}\u0000${identity.email ?? ''}` : ''}`;
     let user = known.get(cacheKey);
     if (!user) {
       user = await principals.provision(identity);
+      // A link that found nobody is not remembered: an admin may fix the roster in the next minute.
+      if (isPayee && !user.payee) throw payeeUnlinked(identity.payeeClaim);
       known.set(cacheKey, user);
       if (user.tenantCreated) request.log.info({ tenant_id: user.tenantId, org_id: identity.orgId }, 'tenant provisioned');
     }
@@ -75,6 +97,7 @@ async function authPlugin(app: FastifyInstance, options: AuthPluginOptions) {
       orgId: identity.orgId,
       userId: user.userId,
       role: identity.claimedRole ?? user.storedRole,
+      ...(isPayee ? { payee: user.payee ?? undefined } : {}),
       sessionId: identity.sessionId,
       email: identity.email,
       entitlementClaims: identity.entitlements,
@@ -88,6 +111,9 @@ async function authPlugin(app: FastifyInstance, options: AuthPluginOptions) {
       log.setBindings(bindings);
     } else {
       request.log = reply.log = request.log.child(bindings);
+    }
+    if (isPayee && request.routeOptions.config.payeeAccess !== true) {
+      throw new HttpProblem(403, 'payee-forbidden', 'A payee may read only their own statements, their own figures and their inquiries.');
     }
   });
 

@@ -14,6 +14,7 @@ const Agent = Type.Object({
   manager: Type.Union([Type.String(), Type.Null()]),
   market: Type.Union([Type.String(), Type.Null()]),
   active: Type.Boolean(),
+  email: Type.Union([Type.String(), Type.Null()], { description: "The person's e-mail: a payee token with this e-mail is linked to them." }),
   last_month: Type.String({ description: 'Newest month the agent was imported in (YYYY-MM).' }),
   roles: Type.Array(Type.Union([Type.Literal('acq'), Type.Literal('dispo'), Type.Literal('acq_manager'), Type.Literal('dispo_manager')]), {
     description: 'Every role the person has had (payee imports and closings sides); each person is listed once.',
@@ -74,7 +75,7 @@ const agentRoutes: FastifyPluginAsyncTypebox<RouteDeps> = async (app, deps) => {
       onRequest: [app.requireFeature('commission_data'), app.requireAdmin],
       schema: {
         tags: ['agents'],
-        summary: "Change an agent's type, manager, market or active flag (admin)",
+        summary: "Change an agent's type, manager, market, active flag or e-mail (admin)",
         description: 'A manager named here who does not exist yet is created; `null` removes the manager or market.',
         security: [{ bearerAuth: [] }],
         params: IdParams,
@@ -84,10 +85,20 @@ const agentRoutes: FastifyPluginAsyncTypebox<RouteDeps> = async (app, deps) => {
             manager: Type.Optional(Type.Union([Type.String({ minLength: 1, maxLength: 200, pattern: '\\S' }), Type.Null()])),
             market: Type.Optional(Type.Union([Type.String({ minLength: 1, maxLength: 200, pattern: '\\S' }), Type.Null()])),
             active: Type.Optional(Type.Boolean()),
+            email: Type.Optional(
+              Type.Union([
+                Type.String({
+                  maxLength: 320,
+                  pattern: '^\\s*[^@\\s\\u0000-\\u001f\\u007f]+@[^@\\s\\u0000-\\u001f\\u007f]+\\.[^@\\s\\u0000-\\u001f\\u007f]+\\s*$',
+                  description: 'Links payee tokens with this e-mail to the person; unique in the organisation, case-insensitively (409 otherwise).',
+                }),
+                Type.Null(),
+              ]),
+            ),
           },
-          { additionalProperties: false, minProperties: 1, examples: [{ manager: 'Dana Whitfield', active: true }] },
+          { additionalProperties: false, minProperties: 1, examples: [{ manager: 'Dana Whitfield', active: true }, { email: 'dana@example.com' }] },
         ),
-        response: { 200: Agent, 402: Problem, 403: Problem, 404: Problem, 422: Problem },
+        response: { 200: Agent, 402: Problem, 403: Problem, 404: Problem, 409: Problem, 422: Problem },
       },
     },
     async (request) => updateAgent(contextOf(deps, request), { id: request.params.id, ...request.body }),

@@ -41,6 +41,7 @@ export function databasePrincipalSource(deps: PrincipalSourceDeps): PrincipalSou
         orgId: identity.orgId,
         userId: identity.userId,
         email: identity.email,
+        payee: identity.claimedRole === 'payee' ? { name: identity.payeeClaim } : undefined,
         promoDays: deps.promoDays,
         today: deps.clock(),
       }),

@@ -12,6 +12,7 @@ export function updateSettings(ctx: ServiceContext, input: SettingsChange): Prom
   requireAdmin(ctx);
   const change: Partial<TenantSettings> = {};
   if (input.termination_threshold !== undefined) change.termination_threshold = input.termination_threshold;
+  if (input.payees_see_drafts !== undefined) change.payees_see_drafts = input.payees_see_drafts;
   if (input.accounting !== undefined) {
     const { value, errors } = checkAccountingSettings(input.accounting);
     if (errors.length > 0) throw invalidValues('The accounting settings', errors);
