@@ -55,7 +55,7 @@ async function main(): Promise<void> {
   const verifyToken = createTokenVerifier(config.auth, { hsSecret, jwksUrl: config.auth.jwksUrl });
 
   const feed = createChangeFeed({ redisUrl: config.redisUrl, databaseUrl: database.appUrl, pool, log });
-  const cache = createTenantCache({ redisUrl: config.redisUrl, feed, log });
+  const cache = await createTenantCache({ redisUrl: config.redisUrl, feed, pool, log });
   // Monthly reports on pg-boss: its schema belongs to the owner; the reports themselves go through the app pool.
   const reports = await ReportJobs.start({ ownerUrl: database.ownerUrl, pool, feed, log });
   const app = await buildApp({ config, pool, verifyToken, latestMigration: await latestMigration(), logger: log, cache, feed, reports, errorReporter, analytics });

@@ -1,4 +1,5 @@
 import type pg from 'pg';
+import { bumpCacheGeneration } from '../db/cache-generations.js';
 import { withTenant, type TenantTx, type WithTenantOptions } from '../db/tenant.js';
 import { forbiddenError } from '../domain/app-error.js';
 import type { Principal } from '../domain/principal.js';
@@ -42,16 +43,23 @@ export function inTenant<T>(ctx: ServiceContext, fn: (tx: TenantTx) => Promise<T
 }
 
 /**
- * A write in the principal's tenant: `fn` runs in one transaction, and once it has committed the
- * change is announced (`change` may depend on the result; null announces nothing, e.g. for a replay).
+ * A write in the principal's tenant: `fn` runs in one transaction, which also bumps the tenant's
+ * durable cache generation when there is a change (so the invalidation commits with the data),
+ * and once it has committed the change is announced (`change` may depend on the result; null
+ * announces nothing, e.g. for a replay or a write that found nothing to change).
  */
 export async function writeInTenant<T>(
   ctx: ServiceContext,
   change: TenantChange | ((result: T) => TenantChange | null),
   fn: (tx: TenantTx) => Promise<T>,
 ): Promise<T> {
-  const result = await inTenant(ctx, fn);
-  const announced = typeof change === 'function' ? change(result) : change;
+  const announcement = (result: T) => (typeof change === 'function' ? change(result) : change);
+  const result = await inTenant(ctx, async (tx) => {
+    const written = await fn(tx);
+    if (announcement(written)) await bumpCacheGeneration(tx);
+    return written;
+  });
+  const announced = announcement(result);
   if (announced) await ctx.tenantChanged(ctx.principal.tenantId, announced);
   return result;
 }
