@@ -1,4 +1,3 @@
-import { bumpCacheGeneration } from '../db/cache-generations.js';
 import { claimIdempotencyKey, saveIdempotentResponse } from '../db/idempotency.js';
 import type { TenantTx } from '../db/tenant.js';
 import { AppError } from '../domain/app-error.js';
@@ -12,8 +11,8 @@ export interface IdempotentOutcome<R> {
 /**
  * A write under an optional Idempotency-Key, inside the caller's transaction: a repeat of the same
  * body (same `hash`) returns the first response without running `write`; the same key with a
- * different body is a 422; otherwise `write` runs, its response is saved under the key and the
- * tenant's durable cache generation is bumped (last, in the same transaction).
+ * different body is a 422; otherwise `write` runs and its response is saved under the key. Run it
+ * inside `writeInTenant` (a replay is no change: `replayed` says so).
  */
 export async function idempotentWrite<R>(
   tx: TenantTx,
@@ -21,11 +20,7 @@ export async function idempotentWrite<R>(
   write: () => Promise<R>,
 ): Promise<IdempotentOutcome<R>> {
   const { idempotencyKey } = key;
-  if (!idempotencyKey) {
-    const response = await write();
-    await bumpCacheGeneration(tx);
-    return { response, replayed: false };
-  }
+  if (!idempotencyKey) return { response: await write(), replayed: false };
   const hash = key.hash();
   const earlier = await claimIdempotencyKey(tx, idempotencyKey, hash);
   if (earlier) {
@@ -38,7 +33,6 @@ export async function idempotentWrite<R>(
   }
   const response = await write();
   await saveIdempotentResponse(tx, idempotencyKey, 201, response);
-  await bumpCacheGeneration(tx);
   return { response, replayed: false };
 }
 
