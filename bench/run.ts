@@ -314,7 +314,7 @@ async function main(): Promise<void> {
     say(`loaded in ${dataset.seconds.toFixed(1)} s (large tenant: ${dataset.largeDeals.toLocaleString('en-US')} deals)`);
 
     const redisUrl = process.env.BENCH_REDIS_URL;
-    cache = createTenantCache({ redisUrl, feed: silentFeed });
+    cache = await createTenantCache({ redisUrl, feed: silentFeed, pool });
     const cacheKind = redisUrl ? 'Redis (BENCH_REDIS_URL)' : 'in-process (BENCH_REDIS_URL not set)';
     say(`cache: ${cacheKind}`);
 

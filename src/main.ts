@@ -56,7 +56,7 @@ async function main(): Promise<void> {
   const verifyToken = createTokenVerifier(config.auth, { hsSecret, jwksUrl: config.auth.jwksUrl });
 
   const feed = createChangeFeed({ redisUrl: config.redisUrl, databaseUrl: database.appUrl, pool, log });
-  const cache = createTenantCache({ redisUrl: config.redisUrl, feed, log });
+  const cache = await createTenantCache({ redisUrl: config.redisUrl, feed, pool, log });
   // Monthly reports on pg-boss: its schema belongs to the owner; the reports themselves go through the app pool.
   const reports = await ReportJobs.start({ ownerUrl: database.ownerUrl, pool, feed, log });
   // Shared by the app and the demo seed, which calculates the demo's payouts on them.

@@ -1,6 +1,7 @@
 import type { Redis } from 'ioredis';
 import { ConnectionStatus, type StatusLog } from '../observability/connection-status.js';
 import { closeRedisClient, createRedisClient } from '../redis/client.js';
+import type { TenantGenerations } from './generations.js';
 import {
   CacheCounters,
   SingleFlight,
@@ -25,31 +26,36 @@ export interface RedisCacheOptions {
   connectTimeoutMs?: number;
   /** Connection name in CLIENT LIST: `cip-<name>`. */
   name?: string;
-}
-
-type PipelineResults = [error: Error | null, result: unknown][] | null;
-
-function resultsOf(results: PipelineResults): unknown[] {
-  if (!results) throw new Error('Redis pipeline was discarded');
-  return results.map(([error, result]) => {
-    if (error) throw error;
-    return result;
-  });
+  /** The durable generations (DatabaseGenerations in the service) that Redis keeps copies of. */
+  generations: TenantGenerations;
 }
 
 /**
+ * Raises the stored generation to at least ARGV[1] and answers the one in force: the larger. One
+ * round trip, and a copy that is behind the database (a Redis that kept its keys through an
+ * outage in which writes committed) is repaired by the first read that sees it.
+ */
+const GENERATION_SCRIPT = `local current = redis.call('GET', KEYS[1])
+if current and tonumber(current) >= tonumber(ARGV[1]) then return current end
+redis.call('SET', KEYS[1], ARGV[1])
+return ARGV[1]`;
+
+/**
  * The shared cache: every instance using the same Redis sees the same entries and the same
- * generation numbers, so an invalidation (INCR of the tenant's generation) through one instance
- * is seen by the next read through any other, with no message passing.
+ * generation numbers, so an invalidation through one instance is seen by the next read through any
+ * other, with no message passing.
  *
- * A tenant's generation starts from the clock in microseconds (SET NX), not from 0: if Redis
- * evicts the generation key (an `allkeys-*` maxmemory policy), starting over at 0 would bring back
- * entries that an earlier invalidation had killed; starting from "now" cannot, unless a tenant was
- * invalidated more than a thousand times a millisecond.
+ * The generation itself is durable in PostgreSQL (migration 0014, bumped in each write's own
+ * transaction); Redis holds a copy, and each instance remembers the last one it read from the
+ * database (`TenantGenerations.floor`, at most a few seconds old). A read uses the larger of the
+ * two and raises Redis's copy to it, so neither a Redis that kept its keys through an outage in
+ * which writes committed, nor an evicted generation key, nor an instance restarted meanwhile can
+ * bring back an entry an invalidation killed. When Redis reconnects or fails, the remembered
+ * floors are forgotten and read again.
  *
  * Every Redis failure is a miss or a no-op, counted in `errors`, logged once per outage. An
- * invalidation that fails is remembered: the tenant is not served from the cache by this instance
- * until the invalidation has been retried successfully (at the next use, and when Redis is back).
+ * invalidation that could not reach Redis is remembered: the tenant is not served from the cache
+ * by this instance until Redis has the new generation (at the next use, and when Redis is back).
  */
 export class RedisTenantCache implements TenantCache {
   readonly kind = 'redis' as const;
@@ -60,8 +66,10 @@ export class RedisTenantCache implements TenantCache {
   private readonly status: ConnectionStatus;
   private readonly loads = new SingleFlight();
   private readonly pendingInvalidations = new Set<string>();
+  private readonly generations: TenantGenerations;
 
   constructor(options: RedisCacheOptions) {
+    this.generations = options.generations;
     this.prefix = options.prefix ?? 'cip';
     this.maxValueBytes = options.maxValueBytes ?? 2 * 1024 * 1024;
     this.status = new ConnectionStatus('Redis cache', options.log);
@@ -72,6 +80,7 @@ export class RedisTenantCache implements TenantCache {
     });
     this.redis.on('error', (error: Error) => this.status.failed(error, 'answers are computed uncached until it returns'));
     this.redis.on('ready', () => {
+      this.generations.forgetAll();
       this.status.recovered();
       void this.retryInvalidations();
     });
@@ -114,7 +123,8 @@ export class RedisTenantCache implements TenantCache {
 
   async invalidateTenant(tenantId: string): Promise<void> {
     this.counters.invalidations += 1;
-    if (!(await this.bumpGeneration(tenantId))) this.pendingInvalidations.add(tenantId);
+    const generation = await this.generations.bump(tenantId);
+    if (generation === undefined || (await this.raiseGeneration(tenantId, generation)) === undefined) this.pendingInvalidations.add(tenantId);
   }
 
   stats(): CacheStats {
@@ -127,47 +137,41 @@ export class RedisTenantCache implements TenantCache {
 
   private failed(error: unknown): void {
     this.counters.errors += 1;
+    this.generations.forgetAll();
     this.status.failed(error, 'answers are computed uncached until it returns');
   }
 
-  /** The tenant's generation, or undefined when it cannot be trusted (Redis down, invalidation pending). */
+  /** The tenant's generation, or undefined when it cannot be trusted (Redis or the database down, invalidation pending). */
   private async currentGeneration(tenantId: string): Promise<string | undefined> {
     if (this.pendingInvalidations.has(tenantId)) {
-      if (!(await this.bumpGeneration(tenantId))) return undefined;
-      this.pendingInvalidations.delete(tenantId);
+      if (!(await this.retryInvalidation(tenantId))) return undefined;
     }
-    const key = generationKey(this.prefix, tenantId);
+    const floor = await this.generations.floor(tenantId);
+    if (floor === undefined) return undefined;
+    return this.raiseGeneration(tenantId, floor);
+  }
+
+  /** Redis's copy raised to at least `floor`: the generation in force, or undefined when Redis failed. */
+  private async raiseGeneration(tenantId: string, floor: bigint): Promise<string | undefined> {
     try {
-      const generation = await this.redis.get(key);
-      if (generation !== null) return generation;
-      const [, initialised] = resultsOf(await this.redis.pipeline().set(key, this.initialGeneration(), 'NX').get(key).exec());
-      if (typeof initialised !== 'string') throw new Error('generation key vanished');
-      return initialised;
+      const generation = await this.redis.eval(GENERATION_SCRIPT, 1, generationKey(this.prefix, tenantId), floor.toString());
+      if (typeof generation !== 'string') throw new Error('unexpected generation reply');
+      return generation;
     } catch (error) {
       this.failed(error);
       return undefined;
     }
   }
 
-  private async bumpGeneration(tenantId: string): Promise<boolean> {
-    const key = generationKey(this.prefix, tenantId);
-    try {
-      resultsOf(await this.redis.pipeline().set(key, this.initialGeneration(), 'NX').incr(key).exec());
-      return true;
-    } catch (error) {
-      this.failed(error);
-      return false;
-    }
+  private async retryInvalidation(tenantId: string): Promise<boolean> {
+    const generation = await this.generations.bump(tenantId);
+    if (generation === undefined || (await this.raiseGeneration(tenantId, generation)) === undefined) return false;
+    this.pendingInvalidations.delete(tenantId);
+    return true;
   }
 
   private async retryInvalidations(): Promise<void> {
-    for (const tenantId of [...this.pendingInvalidations]) {
-      if (await this.bumpGeneration(tenantId)) this.pendingInvalidations.delete(tenantId);
-    }
-  }
-
-  private initialGeneration(): string {
-    return String(Date.now() * 1000);
+    for (const tenantId of [...this.pendingInvalidations]) await this.retryInvalidation(tenantId);
   }
 
   private async read<T>(tenantId: string, key: string, generation: string, codec: CacheCodec<T>): Promise<T | undefined> {

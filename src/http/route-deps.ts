@@ -3,6 +3,7 @@ import type { Config } from '../config.js';
 import type { AuditedContext } from '../services/audit/audit-queue.js';
 import { serviceContext, type ServiceContext, type ServiceDeps } from '../services/context.js';
 import type { EntitledContext } from '../services/entitlements/tenant-entitlements.js';
+import { writeAuditOf } from './plugins/audit.js';
 import { unauthorized } from './problem.js';
 
 /** What route plugins receive from buildApp: the real dependencies, never globals. */
@@ -14,7 +15,7 @@ export interface RouteDeps extends ServiceDeps {
 export function contextOf(deps: ServiceDeps, request: FastifyRequest): ServiceContext {
   // Only routes behind the authenticate hook call this; a missing principal is a wiring bug that must not pass as anyone.
   if (!request.principal) throw unauthorized('missing bearer token');
-  return serviceContext(deps, request.principal);
+  return serviceContext(deps, request.principal, writeAuditOf(request));
 }
 
 /** The context with the tenant's entitlements of this request, for use cases whose answer depends on them. */

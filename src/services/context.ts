@@ -1,7 +1,10 @@
 import type pg from 'pg';
+import { insertAuditEntries } from '../db/audit.js';
+import { bumpCacheGeneration } from '../db/cache-generations.js';
 import { withTenant, type TenantTx, type WithTenantOptions } from '../db/tenant.js';
 import { forbiddenError } from '../domain/app-error.js';
 import type { Principal } from '../domain/principal.js';
+import type { WriteAudit } from './audit/audit-queue.js';
 
 /** A change of a tenant's data, as the change feed and open dashboards hear of it. */
 export interface TenantChange {
@@ -26,10 +29,12 @@ export interface ServiceDeps {
 /** A use case's first argument: who asks, and the dependencies to answer with. */
 export interface ServiceContext extends ServiceDeps {
   principal: Principal;
+  /** The audit row of the request's write (HTTP requests; the CLI and jobs have none). */
+  writeAudit?: WriteAudit | undefined;
 }
 
-export function serviceContext(deps: ServiceDeps, principal: Principal): ServiceContext {
-  return { pool: deps.pool, clock: deps.clock, tenantChanged: deps.tenantChanged, principal };
+export function serviceContext(deps: ServiceDeps, principal: Principal, writeAudit?: WriteAudit): ServiceContext {
+  return { pool: deps.pool, clock: deps.clock, tenantChanged: deps.tenantChanged, principal, writeAudit };
 }
 
 /**
@@ -43,17 +48,33 @@ export function inTenant<T>(ctx: ServiceContext, fn: (tx: TenantTx) => Promise<T
 }
 
 /**
- * A write in the principal's tenant: `fn` runs in one transaction, and once it has committed the
- * change is announced (`change` may depend on the result; null announces nothing, e.g. for a replay).
+ * A write in the principal's tenant: `fn` runs in one transaction. When there is a change, the
+ * same transaction then writes the request's audit row and bumps the tenant's durable cache
+ * generation (last: its row lock is held only while committing), so the audit row and the
+ * invalidation commit with the data or not at all; once committed, the change is announced.
+ * `change` may depend on the result; null is no change (a replay, or nothing found to change):
+ * nothing is announced and the request is audited after its answer, with its real status.
  */
 export async function writeInTenant<T>(
   ctx: ServiceContext,
   change: TenantChange | ((result: T) => TenantChange | null),
   fn: (tx: TenantTx) => Promise<T>,
 ): Promise<T> {
-  const result = await inTenant(ctx, fn);
-  const announced = typeof change === 'function' ? change(result) : change;
-  if (announced) await ctx.tenantChanged(ctx.principal.tenantId, announced);
+  const announcement = (result: T) => (typeof change === 'function' ? change(result) : change);
+  const result = await inTenant(ctx, async (tx) => {
+    const written = await fn(tx);
+    if (announcement(written)) {
+      const entry = ctx.writeAudit?.entry();
+      if (entry) await insertAuditEntries(tx, [entry]);
+      await bumpCacheGeneration(tx);
+    }
+    return written;
+  });
+  const announced = announcement(result);
+  if (announced) {
+    ctx.writeAudit?.committed();
+    await ctx.tenantChanged(ctx.principal.tenantId, announced);
+  }
   return result;
 }
 

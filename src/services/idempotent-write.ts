@@ -11,7 +11,8 @@ export interface IdempotentOutcome<R> {
 /**
  * A write under an optional Idempotency-Key, inside the caller's transaction: a repeat of the same
  * body (same `hash`) returns the first response without running `write`; the same key with a
- * different body is a 422; otherwise `write` runs and its response is saved under the key.
+ * different body is a 422; otherwise `write` runs and its response is saved under the key. Run it
+ * inside `writeInTenant` (a replay is no change: `replayed` says so).
  */
 export async function idempotentWrite<R>(
   tx: TenantTx,

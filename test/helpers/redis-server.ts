@@ -35,9 +35,9 @@ function answersPing(port: number): Promise<boolean> {
 }
 
 /**
- * A throwaway redis-server (no persistence) of this test on `port`, killed when the test ends.
- * `stop()` kills it (SIGKILL: a crash, not a shutdown); `start()` again brings up an empty one on
- * the same port.
+ * A throwaway redis-server of this test on `port`, killed when the test ends. `stop()` kills it
+ * (SIGKILL: a crash, not a shutdown); `start()` again brings up an empty one on the same port,
+ * or, with `persistDir`, one that kept every key (append-only file, fsync on every write).
  */
 export class ThrowawayRedis {
   private child: ChildProcess | undefined;
@@ -46,6 +46,7 @@ export class ThrowawayRedis {
   constructor(
     t: TestContext,
     readonly port: number,
+    private readonly options: { persistDir?: string } = {},
   ) {
     t.after(() => this.stop());
   }
@@ -59,7 +60,10 @@ export class ThrowawayRedis {
   }
 
   async start(): Promise<void> {
-    const child = spawn('redis-server', ['--port', String(this.port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--daemonize', 'no'], {
+    const persistence = this.options.persistDir
+      ? ['--save', '', '--appendonly', 'yes', '--appendfsync', 'always', '--dir', this.options.persistDir]
+      : ['--save', '', '--appendonly', 'no'];
+    const child = spawn('redis-server', ['--port', String(this.port), '--bind', '127.0.0.1', ...persistence, '--daemonize', 'no'], {
       stdio: 'ignore',
     });
     this.child = child;

@@ -1,6 +1,7 @@
 /**
  * The tenant cache, in-process and on a real Redis: tenants never see each other's entries,
- * invalidation is a generation bump every instance sees, and a missing, dead or hung Redis
+ * invalidation is a generation bump every instance sees (durable in PostgreSQL, copied in Redis:
+ * more in cache-durability.test.ts), and a missing, dead or hung Redis
  * turns every call into a quick miss or no-op, never an error, with caching back when Redis is.
  * (Invalidation of in-process caches across instances is in change-feed.test.ts.)
  */
@@ -13,11 +14,17 @@ import type { TenantCache } from '../../src/cache/cache.js';
 import { entryKey, generationKey } from '../../src/cache/cache.js';
 import { MemoryTenantCache } from '../../src/cache/memory-cache.js';
 import { RedisTenantCache, type RedisCacheOptions } from '../../src/cache/redis-cache.js';
+import { DatabaseGenerations, ProcessGenerations } from '../../src/cache/generations.js';
+import { provisionUser } from '../../src/db/provisioning.js';
+import { readCacheGeneration } from '../../src/db/cache-generations.js';
+import { withTenant } from '../../src/db/tenant.js';
+import { appPool, uniqueOrg } from '../helpers/env.js';
 import { eventually, timed } from '../helpers/eventually.js';
 import { ThrowawayRedis, freePort, redisTest } from '../helpers/redis-server.js';
 
+/** A Redis cache of one process (its own generations) unless given the database's. */
 function redisCache(t: TestContext, options: Partial<RedisCacheOptions> & { url: string }): RedisTenantCache {
-  const cache = new RedisTenantCache({ prefix: `cip-test-${randomUUID()}`, ...options });
+  const cache = new RedisTenantCache({ prefix: `cip-test-${randomUUID()}`, generations: new ProcessGenerations(), ...options });
   t.after(() => cache.close());
   return cache;
 }
@@ -26,6 +33,12 @@ function memoryCache(t: TestContext, options: ConstructorParameters<typeof Memor
   const cache = new MemoryTenantCache(options);
   t.after(() => cache.close());
   return cache;
+}
+
+/** A real tenant (its generation lives in the database, which refuses one for a tenant that does not exist). */
+async function realTenant(pool: import('pg').Pool): Promise<string> {
+  const provisioned = await provisionUser(pool, { orgId: uniqueOrg('cache'), userId: uniqueOrg('user'), email: 'c@example.test', promoDays: 90, today: new Date() });
+  return provisioned.tenantId;
 }
 
 /** Waits until the cache stores and returns values (Redis connected). */
@@ -159,10 +172,11 @@ redisTest('Redis cache: a value loaded across an invalidation is not stored; con
 
 redisTest('Redis cache: an invalidation through one instance is seen at once by another sharing the Redis', async (t, url) => {
   const prefix = `cip-test-${randomUUID()}`;
-  const one = redisCache(t, { url, prefix, name: 'cache-one' });
-  const two = redisCache(t, { url, prefix, name: 'cache-two' });
-  const a = randomUUID();
-  const b = randomUUID();
+  const pool = appPool(t);
+  const one = redisCache(t, { url, prefix, name: 'cache-one', generations: new DatabaseGenerations({ pool }) });
+  const two = redisCache(t, { url, prefix, name: 'cache-two', generations: new DatabaseGenerations({ pool }) });
+  const a = await realTenant(pool);
+  const b = await realTenant(pool);
   await cachingWorks(one, a);
   await cachingWorks(two, a);
 
@@ -177,7 +191,9 @@ redisTest('Redis cache: an invalidation through one instance is seen at once by 
   const raw = new Redis(url);
   t.after(() => raw.quit());
   const generation = await raw.get(generationKey(prefix, a));
-  assert.ok(generation && /^\d+$/.test(generation), 'the generation lives in Redis');
+  const durable = await withTenant(pool, a, readCacheGeneration);
+  assert.ok(generation && /^\d+$/.test(generation), 'Redis holds a copy of the generation');
+  assert.equal(generation, durable, 'the one PostgreSQL committed with the invalidation');
   await two.set(a, 'summary', 'A after the import', 60);
   const ttl = await raw.ttl(entryKey(prefix, a, generation, 'summary'));
   assert.ok(ttl > 0 && ttl <= 60, `entries carry their TTL (${ttl})`);
@@ -186,8 +202,9 @@ redisTest('Redis cache: an invalidation through one instance is seen at once by 
 
 redisTest('Redis cache: an evicted generation key never brings back invalidated entries', async (t, url) => {
   const prefix = `cip-test-${randomUUID()}`;
-  const cache = redisCache(t, { url, prefix });
-  const a = randomUUID();
+  const pool = appPool(t);
+  const cache = redisCache(t, { url, prefix, generations: new DatabaseGenerations({ pool }) });
+  const a = await realTenant(pool);
   await cachingWorks(cache, a);
   await cache.set(a, 'summary', 'stale', 600);
   await cache.invalidateTenant(a);
@@ -254,9 +271,10 @@ redisTest('Redis cache: a hung Redis times out quickly, and an invalidation made
   const server = new ThrowawayRedis(t, await freePort());
   await server.start();
   const prefix = `cip-test-${randomUUID()}`;
-  const one = redisCache(t, { url: server.url, prefix, name: 'cache-one' });
-  const two = redisCache(t, { url: server.url, prefix, name: 'cache-two' });
-  const a = randomUUID();
+  const pool = appPool(t);
+  const one = redisCache(t, { url: server.url, prefix, name: 'cache-one', generations: new DatabaseGenerations({ pool }) });
+  const two = redisCache(t, { url: server.url, prefix, name: 'cache-two', generations: new DatabaseGenerations({ pool }) });
+  const a = await realTenant(pool);
   await cachingWorks(one, a);
   await cachingWorks(two, a);
   await one.set(a, 'summary', 'before the import', 600);
@@ -270,7 +288,7 @@ redisTest('Redis cache: a hung Redis times out quickly, and an invalidation made
   assert.equal(read.result, undefined);
   server.signal('SIGCONT');
 
-  await cachingWorks(one, randomUUID());
+  await cachingWorks(one, await realTenant(pool));
   assert.equal(await one.get(a, 'summary'), undefined, 'instance one retried its invalidation');
   assert.equal(await two.get(a, 'summary'), undefined, 'so instance two does not serve the old value either');
 });

@@ -7,28 +7,19 @@
 import { test, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
-import type { FastifyInstance } from 'fastify';
 import { MemoryTenantCache } from '../../src/cache/memory-cache.js';
 import { RedisTenantCache } from '../../src/cache/redis-cache.js';
+import { DatabaseGenerations } from '../../src/cache/generations.js';
+import { redisCachePrefix } from '../../src/cache/create-cache.js';
 import { PgChangeFeed } from '../../src/realtime/pg-change-feed.js';
 import { RedisChangeFeed } from '../../src/realtime/redis-change-feed.js';
 import type { TenantCache } from '../../src/cache/cache.js';
 import type { ChangeFeed } from '../../src/realtime/change-feed.js';
 import { appPool, appUrl, bearer, testApp, tokenFor, uniqueOrg } from '../helpers/env.js';
 import { eventually } from '../helpers/eventually.js';
+import { importMonth, summaryPct } from '../helpers/app-calls.js';
 import { smallMonth } from '../helpers/fixtures.js';
 import { tenantIdForOrg } from '../../src/db/tenant-id.js';
-
-async function importMonth(app: FastifyInstance, headers: Record<string, string>, month: unknown) {
-  const response = await app.inject({ method: 'POST', url: '/api/v1/commissions/import', headers, payload: month as object });
-  assert.equal(response.statusCode, 201, response.body);
-}
-
-async function summaryPct(app: FastifyInstance, headers: Record<string, string>): Promise<number> {
-  const response = await app.inject({ url: '/api/v1/analytics/summary?period=all', headers });
-  assert.equal(response.statusCode, 200, response.body);
-  return response.json().commission_pct as number;
-}
 
 async function behavesAsOne(t: TestContext, instances: { cache: TenantCache; feed: ChangeFeed }[], waitForFeed: boolean) {
   const [one, two] = await Promise.all(
@@ -81,10 +72,10 @@ test('two instances sharing a Redis cache: a write through one is seen by the ne
     t.skip('TEST_REDIS_URL not set');
     return;
   }
-  await behavesAsOne(t, [
-    { cache: new RedisTenantCache({ url }), feed: new RedisChangeFeed({ url }) },
-    { cache: new RedisTenantCache({ url }), feed: new RedisChangeFeed({ url }) },
-  ], false);
+  const pool = appPool(t);
+  const prefix = await redisCachePrefix(pool);
+  const instance = () => ({ cache: new RedisTenantCache({ url, prefix, generations: new DatabaseGenerations({ pool }) }), feed: new RedisChangeFeed({ url }) });
+  await behavesAsOne(t, [instance(), instance()], false);
 });
 
 test('two instances with in-process caches kept in step by PostgreSQL LISTEN/NOTIFY', async (t) => {

@@ -1,6 +1,6 @@
 import { writeBranding, type Branding } from '../../db/branding.js';
 import { invalidInput } from '../../domain/app-error.js';
-import { inTenant, requireAdmin, type ServiceContext } from '../context.js';
+import { requireAdmin, writeInTenant, type ServiceContext } from '../context.js';
 import { brandingView } from './branding-view.js';
 
 export interface SetBrandingInput {
@@ -34,6 +34,6 @@ export async function setBranding(ctx: ServiceContext, input: SetBrandingInput) 
     primaryColor: input.primary_color?.toLowerCase() ?? null,
     accentColor: input.accent_color?.toLowerCase() ?? null,
   };
-  await inTenant(ctx, (tx) => writeBranding(tx, branding, ctx.principal.userId));
+  await writeInTenant(ctx, { type: 'branding' }, (tx) => writeBranding(tx, branding, ctx.principal.userId));
   return brandingView(branding, true);
 }

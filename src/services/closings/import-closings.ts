@@ -15,7 +15,7 @@ import { creditsOf, totalsByPerson } from '../../domain/closings/credits.js';
 import { rollupFromClosings } from '../../domain/closings/rollup.js';
 import type { MonthRollup } from '../../domain/analytics/rollups.js';
 import { formatAmount, parseAmount, toAmount } from '../../domain/money.js';
-import { inTenant, requireAdmin, type ServiceContext } from '../context.js';
+import { requireAdmin, writeInTenant, type ServiceContext } from '../context.js';
 import { idempotentWrite, type IdempotentOutcome } from '../idempotent-write.js';
 import { closingsHash, type ClosingsInput } from './closings-input.js';
 import { assertClosingsMonthOpen } from './month-lock.js';
@@ -67,13 +67,14 @@ export async function checkClosingsInput(tx: TenantTx, input: ClosingsInput, tod
  */
 export async function importClosings(ctx: ServiceContext, input: ClosingsInput & { idempotencyKey?: string | undefined }): Promise<ClosingsImportOutcome> {
   requireAdmin(ctx);
-  const outcome = await inTenant(ctx, (tx) =>
-    idempotentWrite(tx, { idempotencyKey: input.idempotencyKey, hash: () => closingsHash(input.document) }, () =>
-      importClosingsInTransaction(tx, input, { userId: ctx.principal.userId, today: ctx.clock() }),
-    ),
+  return writeInTenant(
+    ctx,
+    (outcome: ClosingsImportOutcome) => (outcome.replayed ? null : { type: 'closings', month: outcome.response.month }),
+    (tx) =>
+      idempotentWrite(tx, { idempotencyKey: input.idempotencyKey, hash: () => closingsHash(input.document) }, () =>
+        importClosingsInTransaction(tx, input, { userId: ctx.principal.userId, today: ctx.clock() }),
+      ),
   );
-  if (!outcome.replayed) await ctx.tenantChanged(ctx.principal.tenantId, { type: 'closings', month: outcome.response.month });
-  return outcome;
 }
 
 /** The import inside a tenant transaction the caller owns (the CLI puts several months in one). */

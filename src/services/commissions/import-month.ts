@@ -20,7 +20,7 @@ import { rollupFromHistory } from '../../domain/analytics/rollups.js';
 import type { CommissionMonth } from '../../domain/imports/format.js';
 import { formatAmount, parseAmount, toAmount, type Cents } from '../../domain/money.js';
 import { invalidInput, invalidValues } from '../../domain/app-error.js';
-import { inTenant, requireAdmin, type ServiceContext } from '../context.js';
+import { requireAdmin, writeInTenant, type ServiceContext } from '../context.js';
 import { idempotentWrite, type IdempotentOutcome } from '../idempotent-write.js';
 import { assertClosingsMonthOpen } from '../closings/month-lock.js';
 
@@ -70,13 +70,14 @@ export async function importMonth(ctx: ServiceContext, input: ImportMonthInput):
       { pointer: '/month', message: `is ${document.month}, but ?month= is ${expectedMonth}` },
     ]);
   }
-  const outcome = await inTenant(ctx, (tx) =>
-    idempotentWrite(tx, { idempotencyKey, hash: () => documentHash(document) }, () =>
-      importMonthInTransaction(tx, document, { userId: ctx.principal.userId, today: ctx.clock() }),
-    ),
+  return writeInTenant(
+    ctx,
+    (outcome: ImportOutcome) => (outcome.replayed ? null : { type: 'import', month: document.month }),
+    (tx) =>
+      idempotentWrite(tx, { idempotencyKey, hash: () => documentHash(document) }, () =>
+        importMonthInTransaction(tx, document, { userId: ctx.principal.userId, today: ctx.clock() }),
+      ),
   );
-  if (!outcome.replayed) await ctx.tenantChanged(ctx.principal.tenantId, { type: 'import', month: document.month });
-  return outcome;
 }
 
 /**

@@ -1,5 +1,6 @@
 import type pg from 'pg';
 import { applyEntitlementChange, applyMarketplacePush, readEntitlements, type AppliedChange, type PushOutcome } from '../../db/entitlements.js';
+import { bumpCacheGeneration } from '../../db/cache-generations.js';
 import { withTenant } from '../../db/tenant.js';
 import type { EntitlementChange, StoredEntitlements } from '../../domain/entitlements.js';
 import type { TenantCache } from '../../cache/cache.js';
@@ -25,8 +26,19 @@ export interface EntitlementStore {
 export function databaseEntitlementStore(pool: pg.Pool): EntitlementStore {
   return {
     read: (tenantId) => withTenant(pool, tenantId, readEntitlements),
-    apply: (tenantId, change) => withTenant(pool, tenantId, (tx) => applyEntitlementChange(tx, change)),
-    push: (tenantId, eventId, change) => withTenant(pool, tenantId, (tx) => applyMarketplacePush(tx, eventId, change)),
+    // A change bumps the durable cache generation in its own transaction (cached entitlements die with it).
+    apply: (tenantId, change) =>
+      withTenant(pool, tenantId, async (tx) => {
+        const result = await applyEntitlementChange(tx, change);
+        if (result.changed) await bumpCacheGeneration(tx);
+        return result;
+      }),
+    push: (tenantId, eventId, change) =>
+      withTenant(pool, tenantId, async (tx) => {
+        const result = await applyMarketplacePush(tx, eventId, change);
+        if (result.outcome === 'applied') await bumpCacheGeneration(tx);
+        return result;
+      }),
   };
 }
 

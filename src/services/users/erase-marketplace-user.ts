@@ -1,3 +1,4 @@
+import { bumpCacheGeneration } from '../../db/cache-generations.js';
 import { tenantIdForOrg } from '../../db/tenant-id.js';
 import { withTenant } from '../../db/tenant.js';
 import { eraseUserData, lockTenantUsers, userIdOfSubject } from '../../db/users.js';
@@ -16,7 +17,10 @@ export async function eraseMarketplaceUser(deps: ServiceDeps & { audit: AuditQue
   const erased = await withTenant(deps.pool, tenantId, async (tx) => {
     await lockTenantUsers(tx);
     const userId = await userIdOfSubject(tx, input.user_id);
-    return userId ? { userId, auditEntriesRedacted: await eraseUserData(tx, userId) } : undefined;
+    if (!userId) return undefined;
+    const auditEntriesRedacted = await eraseUserData(tx, userId);
+    await bumpCacheGeneration(tx);
+    return { userId, auditEntriesRedacted };
   });
   if (!erased) return { tenantId, status: 'absent' as const, audit_entries_redacted: 0 };
   await deps.tenantChanged(tenantId, { type: 'users' });

@@ -15,6 +15,8 @@ export async function eraseUser(ctx: ServiceContext & AuditedContext & Revocatio
   const { userId, self } = subjectOf(ctx.principal, input.id);
   // Queued audit entries of this user are written first, so the redaction covers them too.
   await ctx.audit.flush();
+  // Your own request's audit row (written with the erasure) keeps no IP.
+  if (self) ctx.audit.omitCallerIp();
   // Every instance forgets the user once it is gone.
   const redacted = await writeInTenant(ctx, { type: 'users' }, async (tx) => {
     await lockTenantUsers(tx);
@@ -24,7 +26,6 @@ export async function eraseUser(ctx: ServiceContext & AuditedContext & Revocatio
     return eraseUserData(tx, userId);
   });
   if (self) {
-    ctx.audit.omitCallerIp();
     const { sessionId, tenantId } = ctx.principal;
     if (sessionId) await recordRevocation(ctx.revocations, tenantId, { session_id: sessionId }, ctx.clock());
   }
