@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { constants as zlibConstants } from 'node:zlib';
 import fastifyCompress from '@fastify/compress';
-import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, type FastifyRequest, type FastifyServerOptions } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type pg from 'pg';
 import type { Config } from './config.js';
@@ -16,6 +16,7 @@ import auditPlugin from './http/plugins/audit.js';
 import metricsPlugin from './http/plugins/metrics.js';
 import observabilityPlugin from './http/plugins/observability.js';
 import type { ErrorReporter } from './observability/error-reporting.js';
+import { redactUrl } from './observability/redact-url.js';
 import type { ProductAnalytics } from './observability/product-analytics.js';
 import auditRoutes from './http/routes/audit.js';
 import tenantRoutes from './http/routes/tenant.js';
@@ -70,6 +71,18 @@ export interface AppDeps {
   analytics?: ProductAnalytics;
 }
 
+/** What a request log line says of the request: Fastify's default fields, the URL redacted. */
+function logRequest(request: FastifyRequest) {
+  return {
+    method: request.method,
+    url: redactUrl(request.url),
+    version: request.headers?.['accept-version'] as string | undefined,
+    host: request.host,
+    remoteAddress: request.ip,
+    remotePort: request.socket?.remotePort,
+  };
+}
+
 const REQUEST_ID = /^[A-Za-z0-9._:-]{8,128}$/;
 
 /** Logger settings: one JSON line per event, never a token or a cookie. */
@@ -77,6 +90,9 @@ export function loggerOptions(config: Config): FastifyServerOptions['logger'] {
   return {
     level: config.logLevel,
     redact: { paths: ['req.headers.authorization', 'req.headers.cookie', 'req.headers["x-signature"]'], censor: '[redacted]' },
+    // Fastify's own request serializer, with credential-like query values (`?access_token=`) cut out
+    // of the URL. Fastify merges these over its defaults, for a logger it makes and one it is given.
+    serializers: { req: logRequest },
   };
 }
 
