@@ -40,6 +40,7 @@ import payoutRoutes from './http/routes/payouts.js';
 import { createPlanWorkers, type PlanWorkers } from './services/plans/plan-workers.js';
 import type { TenantCache } from './cache/cache.js';
 import type { ChangeFeed } from './realtime/change-feed.js';
+import { TENANT_ERASED } from './realtime/change-message.js';
 import eventsRoutes from './http/routes/events.js';
 import reportRoutes from './http/routes/reports.js';
 import { inlineReports, type ReportRequester } from './services/reports/request-report.js';
@@ -138,7 +139,10 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     // others do when the feed tells them). None of it throws for an infrastructure failure.
     tenantChanged: async (tenantId, event = { type: 'change' }) => {
       if (changesUsers(event)) app.forgetTenant(tenantId);
-      await deps.cache?.invalidateTenant(tenantId);
+      // An erased tenant's cached results are deleted, not just made unreachable (every instance's
+      // in-process cache does the same when the feed brings the `erased` change).
+      if (event.type === TENANT_ERASED) await deps.cache?.deleteTenant(tenantId);
+      else await deps.cache?.invalidateTenant(tenantId);
       await deps.feed?.publish(tenantId, event);
     },
   };
