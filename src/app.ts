@@ -24,6 +24,7 @@ import sessionRoutes from './http/routes/sessions.js';
 import userRoutes from './http/routes/users.js';
 import { createRevocations } from './services/sessions/revocations.js';
 import { databasePrincipalSource } from './services/sessions/principal-source.js';
+import { mayStillRead } from './services/sessions/stream-access.js';
 import healthRoutes from './http/routes/health.js';
 import entitlementsRoutes from './http/routes/entitlements.js';
 import webRoutes from './http/routes/web.js';
@@ -40,7 +41,7 @@ import payoutRoutes from './http/routes/payouts.js';
 import { createPlanWorkers, type PlanWorkers } from './services/plans/plan-workers.js';
 import type { TenantCache } from './cache/cache.js';
 import type { ChangeFeed } from './realtime/change-feed.js';
-import { TENANT_ERASED } from './realtime/change-message.js';
+import { SESSIONS_CHANGED, TENANT_ERASED } from './realtime/change-message.js';
 import eventsRoutes from './http/routes/events.js';
 import reportRoutes from './http/routes/reports.js';
 import { inlineReports, type ReportRequester } from './services/reports/request-report.js';
@@ -141,8 +142,9 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       if (changesUsers(event)) app.forgetTenant(tenantId);
       // An erased tenant's cached results are deleted, not just made unreachable (every instance's
       // in-process cache does the same when the feed brings the `erased` change).
+      // A revoked session changes no data: nothing to invalidate, only open streams to look at.
       if (event.type === TENANT_ERASED) await deps.cache?.deleteTenant(tenantId);
-      else await deps.cache?.invalidateTenant(tenantId);
+      else if (event.type !== SESSIONS_CHANGED) await deps.cache?.invalidateTenant(tenantId);
       await deps.feed?.publish(tenantId, event);
     },
   };
@@ -198,7 +200,9 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       await api.register(settingsRoutes, routeDeps);
       await api.register(planRoutes, { ...routeDeps, planWorkers });
       await api.register(payoutRoutes, { ...routeDeps, planWorkers });
-      if (deps.feed) await api.register(eventsRoutes, { feed: deps.feed });
+      if (deps.feed) {
+        await api.register(eventsRoutes, { feed: deps.feed, stillAuthorised: (tenantId, viewer) => mayStillRead({ pool: deps.pool, revocations }, tenantId, viewer) });
+      }
       await api.register(reportRoutes, { ...routeDeps, reports: deps.reports ?? inlineReports({ pool: deps.pool, feed: deps.feed }) });
     },
     { prefix: '/api/v1' },

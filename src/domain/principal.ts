@@ -11,6 +11,8 @@ export interface Principal {
   role: AppRole;
   sessionId: string | undefined;
   email: string | undefined;
+  /** The token's `exp` (unix seconds), when the caller came with one. */
+  expiresAt?: number | undefined;
   /** Entitlements claimed by the token (`app_metadata.entitlements`), if any. */
   entitlementClaims?: ClaimedEntitlements | undefined;
 }

@@ -77,6 +77,7 @@ async function authPlugin(app: FastifyInstance, options: AuthPluginOptions) {
       role: identity.claimedRole ?? user.storedRole,
       sessionId: identity.sessionId,
       email: identity.email,
+      expiresAt: identity.expiresAt,
       entitlementClaims: identity.entitlements,
     };
     // Every later log line of this request, including Fastify's "request completed", names the
