@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { constants as zlibConstants } from 'node:zlib';
 import fastifyCompress from '@fastify/compress';
-import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, type FastifyRequest, type FastifyServerOptions } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type pg from 'pg';
 import type { Config } from './config.js';
@@ -16,6 +16,7 @@ import auditPlugin from './http/plugins/audit.js';
 import metricsPlugin from './http/plugins/metrics.js';
 import observabilityPlugin from './http/plugins/observability.js';
 import type { ErrorReporter } from './observability/error-reporting.js';
+import { redactUrl } from './observability/redact-url.js';
 import type { ProductAnalytics } from './observability/product-analytics.js';
 import auditRoutes from './http/routes/audit.js';
 import tenantRoutes from './http/routes/tenant.js';
@@ -23,6 +24,7 @@ import sessionRoutes from './http/routes/sessions.js';
 import userRoutes from './http/routes/users.js';
 import { createRevocations } from './services/sessions/revocations.js';
 import { databasePrincipalSource } from './services/sessions/principal-source.js';
+import { mayStillRead } from './services/sessions/stream-access.js';
 import healthRoutes from './http/routes/health.js';
 import entitlementsRoutes from './http/routes/entitlements.js';
 import webRoutes from './http/routes/web.js';
@@ -39,6 +41,7 @@ import payoutRoutes from './http/routes/payouts.js';
 import { createPlanWorkers, type PlanWorkers } from './services/plans/plan-workers.js';
 import type { TenantCache } from './cache/cache.js';
 import type { ChangeFeed } from './realtime/change-feed.js';
+import { SESSIONS_CHANGED, TENANT_ERASED } from './realtime/change-message.js';
 import eventsRoutes from './http/routes/events.js';
 import reportRoutes from './http/routes/reports.js';
 import { inlineReports, type ReportRequester } from './services/reports/request-report.js';
@@ -70,6 +73,18 @@ export interface AppDeps {
   analytics?: ProductAnalytics;
 }
 
+/** What a request log line says of the request: Fastify's default fields, the URL redacted. */
+function logRequest(request: FastifyRequest) {
+  return {
+    method: request.method,
+    url: redactUrl(request.url),
+    version: request.headers?.['accept-version'] as string | undefined,
+    host: request.host,
+    remoteAddress: request.ip,
+    remotePort: request.socket?.remotePort,
+  };
+}
+
 const REQUEST_ID = /^[A-Za-z0-9._:-]{8,128}$/;
 
 /** Logger settings: one JSON line per event, never a token or a cookie. */
@@ -77,6 +92,9 @@ export function loggerOptions(config: Config): FastifyServerOptions['logger'] {
   return {
     level: config.logLevel,
     redact: { paths: ['req.headers.authorization', 'req.headers.cookie', 'req.headers["x-signature"]'], censor: '[redacted]' },
+    // Fastify's own request serializer, with credential-like query values (`?access_token=`) cut out
+    // of the URL. Fastify merges these over its defaults, for a logger it makes and one it is given.
+    serializers: { req: logRequest },
   };
 }
 
@@ -122,7 +140,11 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     // others do when the feed tells them). None of it throws for an infrastructure failure.
     tenantChanged: async (tenantId, event = { type: 'change' }) => {
       if (changesUsers(event)) app.forgetTenant(tenantId);
-      await deps.cache?.invalidateTenant(tenantId);
+      // An erased tenant's cached results are deleted, not just made unreachable (every instance's
+      // in-process cache does the same when the feed brings the `erased` change).
+      // A revoked session changes no data: nothing to invalidate, only open streams to look at.
+      if (event.type === TENANT_ERASED) await deps.cache?.deleteTenant(tenantId);
+      else if (event.type !== SESSIONS_CHANGED) await deps.cache?.invalidateTenant(tenantId);
       await deps.feed?.publish(tenantId, event);
     },
   };
@@ -178,7 +200,9 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       await api.register(settingsRoutes, routeDeps);
       await api.register(planRoutes, { ...routeDeps, planWorkers });
       await api.register(payoutRoutes, { ...routeDeps, planWorkers });
-      if (deps.feed) await api.register(eventsRoutes, { feed: deps.feed });
+      if (deps.feed) {
+        await api.register(eventsRoutes, { feed: deps.feed, stillAuthorised: (tenantId, viewer) => mayStillRead({ pool: deps.pool, revocations }, tenantId, viewer) });
+      }
       await api.register(reportRoutes, { ...routeDeps, reports: deps.reports ?? inlineReports({ pool: deps.pool, feed: deps.feed }) });
     },
     { prefix: '/api/v1' },

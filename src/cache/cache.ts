@@ -27,6 +27,12 @@ export interface TenantCache {
   getOrLoad<T>(tenantId: string, key: string, ttlSeconds: number, load: () => Promise<T>, codec?: CacheCodec<T>): Promise<T>;
   /** Makes every entry of the tenant unreachable (bumps its generation). */
   invalidateTenant(tenantId: string): Promise<void>;
+  /**
+   * The tenant is erased: invalidates it and deletes every stored entry of it now (of every
+   * generation), rather than leaving unreachable entries to age out by TTL. Never throws; an entry
+   * it could not delete (Redis down) is still unreachable and expires by its TTL.
+   */
+  deleteTenant(tenantId: string): Promise<void>;
   stats(): CacheStats;
   close(): Promise<void>;
 }
@@ -56,7 +62,12 @@ export function effectiveTtlSeconds(ttlSeconds: number): number | undefined {
  * tenant a Redis Cluster hash tag: one tenant's keys live on one shard.
  */
 export function entryKey(prefix: string, tenantId: string, generation: number | string, key: string): string {
-  return `${prefix}:c:{${encodeURIComponent(tenantId)}}:${generation}:${key}`;
+  return `${tenantEntriesPrefix(prefix, tenantId)}${generation}:${key}`;
+}
+
+/** The start every stored key of `tenantId` shares, whatever its generation (what `deleteTenant` deletes). */
+export function tenantEntriesPrefix(prefix: string, tenantId: string): string {
+  return `${prefix}:c:{${encodeURIComponent(tenantId)}}:`;
 }
 
 /** Where a tenant's generation number lives (Redis). */

@@ -1,6 +1,6 @@
 import { LRUCache } from 'lru-cache';
 import type { ChangeFeed } from '../realtime/change-feed.js';
-import { ALL_TENANTS } from '../realtime/change-message.js';
+import { ALL_TENANTS, TENANT_ERASED } from '../realtime/change-message.js';
 import {
   CacheCounters,
   JSON_CODEC,
@@ -9,6 +9,7 @@ import {
   effectiveTtlSeconds,
   entryKey,
   serialise,
+  tenantEntriesPrefix,
   type CacheStats,
   type TenantCache,
 } from './cache.js';
@@ -23,8 +24,9 @@ export interface MemoryCacheOptions {
   /**
    * The change feed that carries other instances' invalidations. When given, every change it
    * delivers for a tenant invalidates that tenant here, a resync (after the feed reconnected)
-   * clears everything, and while the feed is not healthy the cache is bypassed (misses, no
-   * stores): without the feed this instance could not know of writes made through others.
+   * clears everything, an erasure (`erased`) deletes the tenant's entries, and while the feed is
+   * not healthy the cache is bypassed (misses, no stores): without the feed this instance could
+   * not know of writes made through others.
    */
   feed?: ChangeFeed;
 }
@@ -59,8 +61,9 @@ export class MemoryTenantCache implements TenantCache {
     });
     this.maxValueBytes = options.maxValueBytes ?? 2 * 1024 * 1024;
     this.feed = options.feed;
-    this.unsubscribe = options.feed?.subscribe((tenantId) => {
+    this.unsubscribe = options.feed?.subscribe((tenantId, event) => {
       if (tenantId === ALL_TENANTS) this.clear();
+      else if (event.type === TENANT_ERASED) this.deleteEntries(tenantId);
       else this.bump(tenantId);
     });
   }
@@ -88,6 +91,10 @@ export class MemoryTenantCache implements TenantCache {
     this.bump(tenantId);
   }
 
+  async deleteTenant(tenantId: string): Promise<void> {
+    this.deleteEntries(tenantId);
+  }
+
   stats(): CacheStats {
     return this.counters.snapshot();
   }
@@ -113,6 +120,13 @@ export class MemoryTenantCache implements TenantCache {
   private bump(tenantId: string): void {
     this.counters.invalidations += 1;
     this.generations.set(tenantId, this.nextGeneration++);
+  }
+
+  /** Bumps the tenant's generation and drops every entry of it (any generation). */
+  private deleteEntries(tenantId: string): void {
+    this.bump(tenantId);
+    const start = tenantEntriesPrefix('m', tenantId);
+    for (const key of [...this.entries.keys()]) if (key.startsWith(start)) this.entries.delete(key);
   }
 
   private clear(): void {

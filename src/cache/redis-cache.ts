@@ -9,6 +9,7 @@ import {
   entryKey,
   generationKey,
   serialise,
+  tenantEntriesPrefix,
   JSON_CODEC,
   type CacheCodec,
   type CacheStats,
@@ -28,6 +29,11 @@ export interface RedisCacheOptions {
   name?: string;
   /** The durable generations (DatabaseGenerations in the service) that Redis keeps copies of. */
   generations: TenantGenerations;
+}
+
+/** A literal for a Redis MATCH pattern: glob characters (`*`, `?`, `[`, `]`, `\\`) escaped. */
+function globEscaped(text: string): string {
+  return text.replace(/[*?[\]\\]/g, (c) => `\\${c}`);
 }
 
 /**
@@ -125,6 +131,23 @@ export class RedisTenantCache implements TenantCache {
     this.counters.invalidations += 1;
     const generation = await this.generations.bump(tenantId);
     if (generation === undefined || (await this.raiseGeneration(tenantId, generation)) === undefined) this.pendingInvalidations.add(tenantId);
+  }
+
+  async deleteTenant(tenantId: string): Promise<void> {
+    await this.invalidateTenant(tenantId);
+    // SCAN (non-blocking, in steps) for the tenant's keys of every generation, UNLINK (freed in the
+    // background) what each step finds. The hash tag keeps them on one shard of a cluster.
+    const match = `${globEscaped(tenantEntriesPrefix(this.prefix, tenantId))}*`;
+    let cursor = '0';
+    try {
+      do {
+        const [next, keys] = await this.redis.scan(cursor, 'MATCH', match, 'COUNT', 1000);
+        if (keys.length > 0) await this.redis.unlink(...keys);
+        cursor = next;
+      } while (cursor !== '0');
+    } catch (error) {
+      this.failed(error);
+    }
   }
 
   stats(): CacheStats {

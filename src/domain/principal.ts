@@ -19,6 +19,8 @@ export interface Principal {
   payee?: string | undefined;
   sessionId: string | undefined;
   email: string | undefined;
+  /** The token's `exp` (unix seconds), when the caller came with one. */
+  expiresAt?: number | undefined;
   /** Entitlements claimed by the token (`app_metadata.entitlements`), if any. */
   entitlementClaims?: ClaimedEntitlements | undefined;
 }

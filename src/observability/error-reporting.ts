@@ -3,6 +3,7 @@ import https from 'node:https';
 import type { ErrorEvent, EventHint } from '@sentry/node-core/light';
 import type { ErrorReportingConfig } from '../config.js';
 import type { StatusLog } from './connection-status.js';
+import { redactSecrets } from './redact-url.js';
 
 /** What is known about a request that failed on our side; nothing of its body, query, headers or caller. */
 export interface ServerErrorContext {
@@ -34,11 +35,11 @@ const KEPT_CONTEXTS = new Set(['app', 'cloud_resource', 'culture', 'device', 'os
 const EMAIL = /[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}/g;
 const QUERY = /\?[^\s"'#]*=[^\s"'#]*/g;
 
-/** A message with this request's identifying values, e-mail addresses and query strings cut out. */
+/** A message with this request's identifying values, tokens, e-mail addresses and query strings cut out. */
 export function scrubText(text: string, redact: readonly string[]): string {
   let scrubbed = text;
   for (const value of redact) if (value.length >= 3) scrubbed = scrubbed.split(value).join('[redacted]');
-  return scrubbed.replace(EMAIL, '[email]').replace(QUERY, '?[query]');
+  return redactSecrets(scrubbed).replace(EMAIL, '[email]').replace(QUERY, '?[query]');
 }
 
 /**

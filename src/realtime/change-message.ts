@@ -17,6 +17,12 @@ export const CHANGE_CHANNEL = 'cip_changes';
 export const ALL_TENANTS = '*';
 export const RESYNC_EVENT: TenantChangeEvent = Object.freeze({ type: 'resync' });
 
+/** The change type of a tenant's erasure: every instance deletes what it still holds of the tenant. */
+export const TENANT_ERASED = 'erased';
+
+/** A session of the tenant was revoked: no data changed, but open event streams are checked again. */
+export const SESSIONS_CHANGED = 'sessions';
+
 const TENANT_ID = /^[A-Za-z0-9-]{1,64}$/;
 const EVENT_TYPE = /^[a-z][a-z0-9_.-]{0,63}$/;
 const MONTH = /^\d{4}-(0[1-9]|1[0-2])$/;

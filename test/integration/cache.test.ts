@@ -19,6 +19,8 @@ import { provisionUser } from '../../src/db/provisioning.js';
 import { readCacheGeneration } from '../../src/db/cache-generations.js';
 import { withTenant } from '../../src/db/tenant.js';
 import { appPool, uniqueOrg } from '../helpers/env.js';
+import type { ChangeFeed } from '../../src/realtime/change-feed.js';
+import type { ChangeListener, TenantChangeEvent } from '../../src/realtime/change-message.js';
 import { eventually, timed } from '../helpers/eventually.js';
 import { ThrowawayRedis, freePort, redisTest } from '../helpers/redis-server.js';
 
@@ -27,6 +29,30 @@ function redisCache(t: TestContext, options: Partial<RedisCacheOptions> & { url:
   const cache = new RedisTenantCache({ prefix: `cip-test-${randomUUID()}`, generations: new ProcessGenerations(), ...options });
   t.after(() => cache.close());
   return cache;
+}
+
+/** A change feed within the test: what another instance's publish would deliver here. */
+class LocalFeed implements ChangeFeed {
+  readonly kind = 'postgres' as const;
+  readonly healthy = true;
+  private readonly listeners = new Set<ChangeListener>();
+  emit(tenantId: string, event: TenantChangeEvent): void {
+    for (const listener of this.listeners) listener(tenantId, event);
+  }
+  async publish(tenantId: string, event: TenantChangeEvent): Promise<void> {
+    this.emit(tenantId, event);
+  }
+  subscribe(listener: ChangeListener): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+  async ready(): Promise<boolean> {
+    return true;
+  }
+  stats() {
+    return { published: 0, received: 0, errors: 0, reconnects: 0 };
+  }
+  async close(): Promise<void> {}
 }
 
 function memoryCache(t: TestContext, options: ConstructorParameters<typeof MemoryTenantCache>[0] = {}): MemoryTenantCache {
@@ -198,6 +224,59 @@ redisTest('Redis cache: an invalidation through one instance is seen at once by 
   const ttl = await raw.ttl(entryKey(prefix, a, generation, 'summary'));
   assert.ok(ttl > 0 && ttl <= 60, `entries carry their TTL (${ttl})`);
   assert.equal(await one.get(a, 'summary'), 'A after the import');
+});
+
+redisTest('Redis cache: deleting an erased tenant removes every key of it from Redis, of every generation, and no other tenant\'s', async (t, url) => {
+  const prefix = `cip-test-${randomUUID()}`;
+  const cache = redisCache(t, { url, prefix });
+  // A tenant id with glob characters: the SCAN pattern must match it literally, not as a glob
+  // (unescaped, A's '*' would also match tenant B's id).
+  const id = randomUUID();
+  const a = `a*${id}`;
+  const b = `a-other-${id}`;
+  const c = randomUUID();
+  await cachingWorks(cache, a);
+  for (let i = 0; i < 30; i += 1) await cache.set(a, `summary:${i}`, `A ${i}`, 600);
+  await cache.invalidateTenant(a); // entries of an older generation, unreachable but stored
+  await cache.set(a, 'summary', 'A now', 600);
+  await cache.set(b, 'summary', 'B', 600);
+  await cache.set(c, 'summary', 'C', 600);
+  const raw = new Redis(url);
+  t.after(() => raw.quit());
+  const keysOf = async (tenantId: string) => raw.keys(`${prefix}:c:{${encodeURIComponent(tenantId).replace(/[*?[\]]/g, '\\$&')}}:*`);
+  assert.equal((await keysOf(a)).length, 32, 'before: two generations of A (probe, 30 summaries; one summary)');
+
+  await cache.deleteTenant(a);
+  assert.deepEqual(await keysOf(a), [], 'no entry of A is left in Redis');
+  assert.equal(await cache.get(a, 'summary'), undefined);
+  assert.equal(await cache.get(b, 'summary'), 'B');
+  assert.equal(await cache.get(c, 'summary'), 'C');
+  assert.equal((await keysOf(b)).length, 1);
+});
+
+test('memory cache: deleting an erased tenant drops its entries now, here and, through the feed, on other instances', async (t) => {
+  const feed = new LocalFeed();
+  const here = memoryCache(t);
+  const there = memoryCache(t, { feed });
+  const a = randomUUID();
+  const b = randomUUID();
+  for (const cache of [here, there]) {
+    await cache.set(a, 'summary', 'A', 600);
+    await cache.set(b, 'summary', 'B', 600);
+  }
+  const stored = (cache: MemoryTenantCache) => [...(cache as unknown as { entries: Map<string, string> }).entries.keys()];
+  const ofA = (cache: MemoryTenantCache) => stored(cache).filter((key) => key.includes(a));
+  assert.equal(ofA(here).length, 1);
+
+  await here.deleteTenant(a);
+  assert.deepEqual(ofA(here), [], 'the entries are gone, not just unreachable');
+  assert.equal(await here.get(b, 'summary'), 'B');
+
+  feed.emit(a, { type: 'users' });
+  assert.equal(ofA(there).length, 1, 'an ordinary change only makes them unreachable');
+  feed.emit(a, { type: 'erased' });
+  assert.deepEqual(ofA(there), [], 'the erasure, heard through the feed, deletes them');
+  assert.equal(await there.get(b, 'summary'), 'B');
 });
 
 redisTest('Redis cache: an evicted generation key never brings back invalidated entries', async (t, url) => {

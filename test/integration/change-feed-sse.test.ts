@@ -14,6 +14,7 @@ import { tenantIdForOrg } from '../../src/db/tenant-id.js';
 import { createChangeFeed, type ChangeFeed } from '../../src/realtime/change-feed.js';
 import { appPool, appUrl, bearer, testApp, tokenFor, uniqueOrg } from '../helpers/env.js';
 import { eventually, timed } from '../helpers/eventually.js';
+import { redisTest } from '../helpers/redis-server.js';
 
 interface SseMessage {
   event: string | undefined;
@@ -139,4 +140,88 @@ test('events: closing the server ends open streams instead of waiting for them',
   assert.ok(ms < 3_000, `close took ${Math.round(ms)} ms`);
   await eventually('the client to see the end of the stream', () => stream.ended, 3_000);
   assert.equal(open.streams, 0);
+});
+
+/** The whole application (its own events route, revocations and users) listening, on `feed`. */
+async function liveApp(t: TestContext, feed: ChangeFeed, env: Record<string, string> = {}) {
+  const app = await testApp(t, { feed, env });
+  await app.listen({ port: 0, host: '127.0.0.1' });
+  const address = app.server.address();
+  assert.ok(address && typeof address === 'object');
+  return { app, base: `http://127.0.0.1:${address.port}` };
+}
+
+const sessionToken = async (orgId: string, role: 'admin' | 'member', extra: { ttlSeconds?: number } = {}) => {
+  const sessionId = randomUUID();
+  return { sessionId, headers: bearer(await tokenFor({ orgId, role, sub: randomUUID(), extra: { session_id: sessionId }, ...extra })) };
+};
+
+async function subscribed(base: string, headers: Record<string, string>) {
+  const stream = await openStream(`${base}/api/v1/events`, headers);
+  assert.equal(stream.status, 200);
+  await eventually('subscribed', () => stream.messages.some((m) => m.event === 'ready'));
+  return stream;
+}
+
+const revokedAndEnded = (stream: Awaited<ReturnType<typeof openStream>>) => stream.ended && stream.messages.some((m) => m.event === 'revoked');
+
+test('events: a revoked session, an erased user and an erased organisation lose their open streams; the others keep theirs', async (t) => {
+  const feed = feedFor(t);
+  const otherInstance = feedFor(t);
+  assert.ok((await feed.ready(10_000)) && (await otherInstance.ready(10_000)));
+  const { app, base } = await liveApp(t, feed);
+  const org = uniqueOrg('revoke-stream');
+  const admin = await sessionToken(org, 'admin');
+  assert.equal((await app.inject({ url: '/api/v1/entitlements', headers: admin.headers })).statusCode, 200); // provisioned first: the admin
+  const laptop = await sessionToken(org, 'member');
+  const leaver = await sessionToken(org, 'member');
+  const leaverId = (await app.inject({ url: '/api/v1/users/me', headers: leaver.headers })).json().id as string;
+
+  const adminStream = await subscribed(base, admin.headers);
+  const laptopStream = await subscribed(base, laptop.headers);
+  const leaverStream = await subscribed(base, leaver.headers);
+  t.after(() => Promise.all([adminStream.close(), laptopStream.close(), leaverStream.close()]));
+
+  const revoked = await app.inject({ method: 'POST', url: '/api/v1/sessions/revoke', headers: admin.headers, payload: { session_id: laptop.sessionId } });
+  assert.equal(revoked.statusCode, 200, revoked.body);
+  await eventually("the revoked session's stream to be told and ended", () => revokedAndEnded(laptopStream), 5_000);
+  assert.equal(laptopStream.changes().length, 0, 'a revocation is not a change of data for dashboards');
+  assert.equal((await fetch(`${base}/api/v1/events`, { headers: laptop.headers })).status, 401, 'and it cannot reconnect');
+
+  // The others still hear the tenant's changes.
+  await otherInstance.publish(tenantIdForOrg(org), { type: 'import', month: '2025-09' });
+  await eventually('the change on the streams left open', () => adminStream.changes().length > 0 && leaverStream.changes().length > 0);
+  assert.ok(!adminStream.ended && !leaverStream.ended);
+
+  assert.equal((await app.inject({ method: 'DELETE', url: `/api/v1/users/${leaverId}`, headers: admin.headers })).statusCode, 200);
+  await eventually("the erased user's stream to be ended", () => revokedAndEnded(leaverStream), 5_000);
+  assert.ok(!adminStream.ended, "the admin's stream stays");
+
+  assert.equal((await app.inject({ method: 'DELETE', url: '/api/v1/tenant', headers: admin.headers, payload: { confirm: org } })).statusCode, 200);
+  await eventually("the erased organisation's last stream to be ended", () => revokedAndEnded(adminStream), 5_000);
+});
+
+test('events: a stream ends when the token that opened it expires', async (t) => {
+  const { base } = await liveApp(t, feedFor(t));
+  const shortLived = await sessionToken(uniqueOrg('expiring'), 'member', { ttlSeconds: 2 });
+  const stream = await subscribed(base, shortLived.headers);
+  t.after(() => stream.close());
+  const { ms } = await timed(() => eventually('the stream to end at exp', () => revokedAndEnded(stream), 6_000));
+  assert.ok(ms < 4_000, `ended ${Math.round(ms)} ms after subscribing`);
+});
+
+redisTest('events: a session revoked through another instance ends the stream open on this one (Redis revocations, change feed)', async (t, url) => {
+  const env = { REDIS_URL: url };
+  const one = await liveApp(t, feedFor(t), env);
+  const two = await liveApp(t, feedFor(t), env);
+  const org = uniqueOrg('revoke-elsewhere');
+  const admin = await sessionToken(org, 'admin');
+  assert.equal((await two.app.inject({ url: '/api/v1/entitlements', headers: admin.headers })).statusCode, 200);
+  const member = await sessionToken(org, 'member');
+  const stream = await subscribed(one.base, member.headers);
+  t.after(() => stream.close());
+
+  const revoked = await two.app.inject({ method: 'POST', url: '/api/v1/sessions/revoke', headers: admin.headers, payload: { session_id: member.sessionId } });
+  assert.equal(revoked.statusCode, 200, revoked.body);
+  await eventually('the stream on the other instance to be ended', () => revokedAndEnded(stream), 5_000);
 });

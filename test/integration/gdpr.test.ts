@@ -9,6 +9,10 @@ import { randomUUID } from 'node:crypto';
 import { appPool, bearer, ownerClient, testApp, tokenFor, uniqueOrg } from '../helpers/env.js';
 import { smallMonth } from '../helpers/fixtures.js';
 import { tenantIdForOrg } from '../../src/db/tenant-id.js';
+import { Redis } from 'ioredis';
+import { RedisTenantCache } from '../../src/cache/redis-cache.js';
+import { eventually } from '../helpers/eventually.js';
+import { redisTest } from '../helpers/redis-server.js';
 
 const PLAN = { name: 'Flat', applies_to: ['acq'], basis: 'month', tiers: { measure: 'gp', mode: 'graduated', brackets: [{ up_to: null, rate: 0.1 }] } };
 
@@ -123,4 +127,28 @@ test('export and erasure stay reachable for a tenant without a subscription', as
   assert.equal((await app.inject({ url: '/api/v1/commissions', headers: admin })).statusCode, 402);
   assert.equal((await app.inject({ url: '/api/v1/tenant/export', headers: admin })).statusCode, 200);
   assert.equal((await app.inject({ method: 'DELETE', url: '/api/v1/tenant', headers: admin, payload: { confirm: org } })).statusCode, 200);
+});
+
+redisTest('erasure deletes the organisation’s cached analytics from Redis at once, and nobody else’s', async (t, url) => {
+  const prefix = `cip-test-${randomUUID()}`;
+  const cache = new RedisTenantCache({ url, prefix });
+  t.after(() => cache.close());
+  const app = await testApp(t, { cache });
+  const [org, other] = [uniqueOrg('erase-cache'), uniqueOrg('keep-cache')];
+  const admin = bearer(await tokenFor({ orgId: org, role: 'admin' }));
+  const otherAdmin = bearer(await tokenFor({ orgId: other, role: 'admin' }));
+  const raw = new Redis(url);
+  t.after(() => raw.quit());
+  const keysOf = (orgId: string) => raw.keys(`${prefix}:c:{${encodeURIComponent(tenantIdForOrg(orgId))}}:*`);
+  for (const headers of [admin, otherAdmin]) {
+    assert.equal((await app.inject({ method: 'POST', url: '/api/v1/commissions/import', headers, payload: smallMonth('2025-09') })).statusCode, 201);
+    await eventually('the summary to be cached in Redis', async () => {
+      assert.equal((await app.inject({ url: '/api/v1/analytics/summary?period=all', headers })).statusCode, 200);
+      return (await keysOf(headers === admin ? org : other)).length > 0;
+    });
+  }
+
+  assert.equal((await app.inject({ method: 'DELETE', url: '/api/v1/tenant', headers: admin, payload: { confirm: org } })).statusCode, 200);
+  assert.deepEqual(await keysOf(org), [], 'no cached result of the erased organisation is left in Redis');
+  assert.ok((await keysOf(other)).length > 0, 'the other organisation keeps its cache');
 });

@@ -1,8 +1,10 @@
-import { test } from 'node:test';
+import { test, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
 import { Writable } from 'node:stream';
 import { pino } from 'pino';
-import { buildApp } from '../../src/app.js';
+import type { FastifyBaseLogger } from 'fastify';
+import { buildApp, loggerOptions } from '../../src/app.js';
+import type { Config } from '../../src/config.js';
 import { createTokenVerifier } from '../../src/auth/verify-token.js';
 import { latestMigration } from '../../src/db/bootstrap.js';
 import { createPool } from '../../src/db/pool.js';
@@ -74,7 +76,8 @@ test('a request id is echoed, taken from X-Request-Id when it is well-formed', a
   assert.match(String(hostile.headers['x-request-id']), /^[0-9a-f-]{36}$/);
 });
 
-test('every log line of an authenticated request carries its request id and tenant id; tokens are never logged', async (t) => {
+/** An app logging to `lines` (one parsed JSON object a line) through the logger `make` builds on the sink. */
+async function loggedApp(t: TestContext, make: (config: Config, lineSink: Writable) => FastifyBaseLogger) {
   const lines: Record<string, unknown>[] = [];
   const sink = new Writable({
     write(chunk, _encoding, done) {
@@ -88,9 +91,14 @@ test('every log line of an authenticated request carries its request id and tena
     pool: appPool(t),
     verifyToken: createTokenVerifier(config.auth, { hsSecret: new TextEncoder().encode(TEST_SECRET) }),
     latestMigration: await latestMigration(),
-    logger: pino({ level: 'info', redact: ['req.headers.authorization'] }, sink),
+    logger: make(config, sink),
   });
   t.after(() => app.close());
+  return { app, lines };
+}
+
+test('every log line of an authenticated request carries its request id and tenant id; tokens are never logged', async (t) => {
+  const { app, lines } = await loggedApp(t, (_config, sink) => pino({ level: 'info', redact: ['req.headers.authorization'] }, sink));
   const org = uniqueOrg();
   const token = await tokenFor({ orgId: org });
   const response = await app.inject({ url: '/api/v1/entitlements', headers: { ...bearer(token), 'x-request-id': 'trace-me-0001' } });
@@ -101,6 +109,26 @@ test('every log line of an authenticated request carries its request id and tena
   assert.ok(completed, 'the completion line is logged');
   assert.equal(completed.tenant_id, tenantIdForOrg(org));
   assert.ok(!JSON.stringify(lines).includes(token), 'the token never reaches the log');
+});
+
+test('a token in a URL query (?access_token=) is never logged, with the logger the service runs with', async (t) => {
+  const { app, lines } = await loggedApp(t, (config, sink) => pino(loggerOptions(config) as pino.LoggerOptions, sink));
+  const token = await tokenFor({ orgId: uniqueOrg() });
+  // A sign-in redirect sent with the token in the query instead of the fragment, on the web app,
+  // an API route and a route that does not exist; and one with the bearer header as well.
+  for (const url of [`/?access_token=${token}&type=signup`, `/api/v1/entitlements?access_token=${token}`, `/nowhere?refresh_token=${token}`]) {
+    await app.inject({ url, headers: { 'x-request-id': 'query-token-0001' } });
+  }
+  assert.equal((await app.inject({ url: `/api/v1/entitlements?access_token=${token}`, headers: bearer(token) })).statusCode, 200);
+  const logged = JSON.stringify(lines);
+  assert.ok(!logged.includes(token) && !logged.includes(token.split('.')[1]!), 'the token never reaches the log');
+  const urls = lines.flatMap((line) => {
+    const url = (line.req as { url?: string } | undefined)?.url;
+    return url ? [url] : [];
+  });
+  assert.ok(urls.includes('/?access_token=[redacted]&type=signup'), JSON.stringify(urls));
+  assert.ok(urls.includes('/api/v1/entitlements?access_token=[redacted]'));
+  assert.ok(urls.includes('/nowhere?refresh_token=[redacted]'));
 });
 
 test('an unreachable database is a 503 problem with Retry-After, not a 500 or a hang', async (t) => {

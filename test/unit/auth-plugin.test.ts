@@ -140,6 +140,7 @@ describe('auth plugin', () => {
       role: 'admin',
       sessionId: 'session-ada',
       email: 'ada@acme.example',
+      expiresAt: 4_102_444_800,
     });
     assert.equal((await app.inject('/open')).json().principal, null, 'a route without the hook sees no principal');
   });

@@ -1,8 +1,23 @@
 /** CSV text of a table (RFC 4180 quoting) and saving a file the page made. */
+import { neutraliseCell } from '../../src/domain/formula-cell.js';
+
 export type Cell = string | number | null;
 
+/** A plain decimal number written as text ('-250.00'): a spreadsheet reads it as the number, never a formula. */
+const PLAIN_NUMBER = /^-?\d+(?:\.\d+)?$/;
+
+/**
+ * Text cells are formula-safe as the server's exports are (one rule, src/domain/formula-cell.ts);
+ * numbers, and plain numbers as text, stay numbers: a clawback's -250.00 is not neutralised.
+ */
+export function csvCell(cell: Cell): string {
+  if (cell === null) return '';
+  if (typeof cell === 'number' || PLAIN_NUMBER.test(cell)) return String(cell);
+  return neutraliseCell(cell);
+}
+
 function quote(cell: Cell): string {
-  const text = cell === null ? '' : String(cell);
+  const text = csvCell(cell);
   return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
 }
 

@@ -2,7 +2,8 @@
  * Live refresh from `GET /api/v1/events` (Server-Sent Events). EventSource cannot send the bearer
  * token, so this reads the stream with fetch and parses the event format itself. A 404 means the
  * server has no live updates: the app then works without them. Other failures reconnect with
- * backoff; a 401 or 402 stops (the API client has already acted on them).
+ * backoff; a 401 or 402 stops (the API client has already acted on them), and so does a `revoked`
+ * event (the session was revoked, the user erased or the token expired: the server ended the stream).
  */
 import { API, authHeaders } from './api';
 
@@ -86,7 +87,9 @@ export function connectLive(options: LiveOptions): () => void {
       }
       options.onStatus('live');
       retry = 1000;
+      let revoked = false;
       const parser = new SseParser((event, data) => {
+        if (event === 'revoked') revoked = true;
         let parsed: unknown = data;
         try {
           parsed = data ? JSON.parse(data) : null;
@@ -106,6 +109,10 @@ export function connectLive(options: LiveOptions): () => void {
         // Dropped connection: reconnect below.
       }
       if (stopped) return;
+      if (revoked) {
+        options.onStatus('unavailable');
+        return;
+      }
       options.onStatus('offline');
       await wait(retry);
       // Anything sent while disconnected was missed.

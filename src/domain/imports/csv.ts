@@ -19,7 +19,7 @@
  * is the full record.
  *
  * Spreadsheet formula injection (OWASP "CSV Injection"): a text cell beginning with = + - @ tab CR or
- * LF (or a full-width = + - @) gets a leading `'`. Amount cells are never touched: a clawback's -250.00 must stay a number for
+ * LF (or a full-width = + - @), also after leading white space, gets a leading `'` (../formula-cell.ts). Amount cells are never touched: a clawback's -250.00 must stay a number for
  * the accountant. Import removes exactly the quote export added, so export → import is lossless.
  */
 import { parse } from 'csv-parse/sync';
@@ -28,6 +28,7 @@ import { formatAmount, parseAmount, parseAmountText, toAmount } from '../money.j
 import { isValidMonth, type FieldError } from './check.js';
 import { decodeText, type Charset } from './text-encoding.js';
 import { unsafeTextProblem } from '../text-safety.js';
+import { neutraliseCell, restoreCell } from '../formula-cell.js';
 import type { AgentType, CommissionMonth, ImportAgent, ImportManager } from './format.js';
 
 export const CSV_COLUMNS = [
@@ -70,28 +71,7 @@ function capped(errors: FieldError[]): FieldError[] {
   return [...errors.slice(0, MAX_ERRORS), { pointer: '', message: `…and ${rest} more errors` }];
 }
 
-/**
- * Starts a formula in Excel, LibreOffice or Google Sheets, possibly after quotes we added earlier.
- * The full-width ＝ ＋ － ＠ are included because Apple Numbers folds them to their ASCII forms.
- */
-// A formula start (= + - @ or their full-width forms), also after leading white space of any kind:
-// spreadsheets skip spaces, NBSP, the ideographic space, zero-width characters and a BOM before
-// reading `=` (\s covers the Unicode spaces and U+FEFF; the zero-width ones are listed).
-const FORMULA_START = "(?:[\\t\\r\\n]|[\\s\\u200B-\\u200D\\u2060\\u180E]*[=+\\-@\\uFF1D\\uFF0B\\uFF0D\\uFF20])";
-const NEEDS_NEUTRALISING = new RegExp(`^'*${FORMULA_START}`, 'u');
-const WAS_NEUTRALISED = new RegExp(`^'+${FORMULA_START}`, 'u');
-
-/**
- * Prefixes `'` to a dangerous cell. A value that already starts with quotes before a dangerous
- * character gets one more, so that import can always strip exactly one.
- */
-export function neutraliseCell(text: string): string {
-  return NEEDS_NEUTRALISING.test(text) ? `'${text}` : text;
-}
-
-export function restoreCell(text: string): string {
-  return WAS_NEUTRALISED.test(text) ? text.slice(1) : text;
-}
+export { neutraliseCell, restoreCell };
 
 function joinTeam(team: readonly string[]): string {
   return team.map((member) => member.replace(/[\\;]/g, (c) => `\\${c}`)).join(';');

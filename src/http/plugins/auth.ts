@@ -100,6 +100,7 @@ async function authPlugin(app: FastifyInstance, options: AuthPluginOptions) {
       ...(isPayee ? { payee: user.payee ?? undefined } : {}),
       sessionId: identity.sessionId,
       email: identity.email,
+      expiresAt: identity.expiresAt,
       entitlementClaims: identity.entitlements,
     };
     // Every later log line of this request, including Fastify's "request completed", names the

@@ -12,8 +12,10 @@ const DESCRIPTION = `
 Server-Sent Events (\`text/event-stream\`) announcing changes to the caller's tenant, so dashboards
 refresh without polling. Events: \`ready\` (subscribed), \`change\` with data \`{"type": "import",
 "month": "2025-09"}\` (the type says what changed; the month is present when one month did),
-\`resync\` (changes may have been missed: refetch everything). A comment line every 25 seconds
-keeps the connection open through proxies. Only ever the caller's own tenant's changes.
+\`resync\` (changes may have been missed: refetch everything), \`revoked\` (the stream ends: the
+session was revoked, the user or the organisation erased, or the token expired: reconnecting with
+the same token is pointless). A comment line every 25 seconds keeps the connection open through
+proxies. Only ever the caller's own tenant's changes.
 `.trim();
 
 /**
@@ -53,7 +55,8 @@ const eventsRoutes: FastifyPluginAsync<EventsRouteOptions> = async (app, options
       // The headers the reply holds so far (security headers, CORS) go out with the stream's own.
       const held = Object.entries(reply.getHeaders()).filter((entry): entry is [string, string | number | string[]] => entry[1] !== undefined);
       reply.raw.writeHead(200, { ...Object.fromEntries(held), ...SSE_HEADERS, 'x-request-id': request.id });
-      hub.attach(tenantId, reply.raw);
+      const { userId, sessionId, expiresAt } = request.principal!;
+      hub.attach(tenantId, reply.raw, { userId, sessionId, expiresAt });
       return reply;
     },
   );

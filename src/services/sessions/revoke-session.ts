@@ -1,11 +1,17 @@
 import { tenantIdForOrg } from '../../db/tenant-id.js';
 import { AppError } from '../../domain/app-error.js';
-import { requireAdmin, type ServiceContext } from '../context.js';
+import { SESSIONS_CHANGED } from '../../realtime/change-message.js';
+import { requireAdmin, type ServiceContext, type TenantChanged } from '../context.js';
 import { DEFAULT_REVOCATION_TTL_SECONDS, type SessionRevocations } from './revocations.js';
 
 /** What use cases that revoke sessions get besides the context. */
 export interface RevocationContext {
   revocations: SessionRevocations;
+}
+
+/** Where a revocation is announced, so every instance ends the session's open event streams. */
+interface Announcer {
+  tenantChanged: TenantChanged;
 }
 
 export interface RevokeSessionInput {
@@ -28,9 +34,12 @@ export function revocationTtlSeconds(expiresAt: number | undefined, now: Date): 
   return Math.min(expiresAt - Math.floor(now.getTime() / 1000), DEFAULT_REVOCATION_TTL_SECONDS);
 }
 
-/** Remembers a revoked session of a tenant until its tokens would expire. */
+/**
+ * Remembers a revoked session of a tenant until its tokens would expire, and tells every instance
+ * (`sessions` change, no ids on the wire), which ends the session's open event streams.
+ */
 export async function recordRevocation(
-  revocations: SessionRevocations,
+  deps: RevocationContext & Announcer,
   tenantId: string,
   input: RevokeSessionInput,
   now: Date,
@@ -38,11 +47,12 @@ export async function recordRevocation(
   const ttl = revocationTtlSeconds(input.expires_at, now);
   if (ttl > 0) {
     try {
-      await revocations.revoke(tenantId, input.session_id, ttl);
+      await deps.revocations.revoke(tenantId, input.session_id, ttl);
     } catch {
       // Nobody may believe a session revoked that other instances would still accept.
       throw new AppError('unavailable', 'unavailable', 'cannot record the revocation right now; retry', { retryAfterSeconds: 5 });
     }
+    await deps.tenantChanged(tenantId, { type: SESSIONS_CHANGED });
   }
   return { session_id: input.session_id, status: 'revoked' };
 }
@@ -50,14 +60,14 @@ export async function recordRevocation(
 /** A tenant admin ends a session of one of the organisation's users (a lost laptop, a leaver). */
 export async function revokeSession(ctx: ServiceContext & RevocationContext, input: RevokeSessionInput): Promise<Revoked> {
   requireAdmin(ctx);
-  return recordRevocation(ctx.revocations, ctx.principal.tenantId, input, ctx.clock());
+  return recordRevocation(ctx, ctx.principal.tenantId, input, ctx.clock());
 }
 
 /** The marketplace ends a session of an organisation it names (`tenant_id` is its organisation id). */
 export async function revokeMarketplaceSession(
-  deps: { clock: () => Date } & RevocationContext,
+  deps: { clock: () => Date } & RevocationContext & Announcer,
   input: RevokeSessionInput & { tenant_id: string },
 ): Promise<Revoked & { tenantId: string }> {
   const tenantId = tenantIdForOrg(input.tenant_id);
-  return { ...(await recordRevocation(deps.revocations, tenantId, input, deps.clock())), tenantId };
+  return { ...(await recordRevocation(deps, tenantId, input, deps.clock())), tenantId };
 }

@@ -35,7 +35,8 @@ async function eraseTenantRows(ctx: ServiceContext, options: { orgId: string; er
 
 /**
  * An admin erases their own organisation (irreversible), confirming it with the organisation id.
- * Every instance hears of it (`erased`), so nothing of the tenant lives on in their memory.
+ * Every instance hears of it (`erased`), so nothing of the tenant lives on in their memory: cached
+ * results are deleted from Redis and from each in-process cache.
  */
 export async function eraseOrganisation(ctx: ServiceContext & { audit: AuditQueue }, input: { confirm: string; requestId: string }): Promise<Erasure> {
   requireAdmin(ctx);

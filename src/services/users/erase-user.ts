@@ -27,7 +27,7 @@ export async function eraseUser(ctx: ServiceContext & AuditedContext & Revocatio
   });
   if (self) {
     const { sessionId, tenantId } = ctx.principal;
-    if (sessionId) await recordRevocation(ctx.revocations, tenantId, { session_id: sessionId }, ctx.clock());
+    if (sessionId) await recordRevocation(ctx, tenantId, { session_id: sessionId }, ctx.clock());
   }
   return { status: 'erased' as const, user_id: userId, audit_entries_redacted: redacted };
 }
