@@ -11,6 +11,7 @@ import { smallMonth } from '../helpers/fixtures.js';
 import { tenantIdForOrg } from '../../src/db/tenant-id.js';
 import { Redis } from 'ioredis';
 import { RedisTenantCache } from '../../src/cache/redis-cache.js';
+import { DatabaseGenerations } from '../../src/cache/generations.js';
 import { eventually } from '../helpers/eventually.js';
 import { redisTest } from '../helpers/redis-server.js';
 
@@ -131,7 +132,7 @@ test('export and erasure stay reachable for a tenant without a subscription', as
 
 redisTest('erasure deletes the organisation’s cached analytics from Redis at once, and nobody else’s', async (t, url) => {
   const prefix = `cip-test-${randomUUID()}`;
-  const cache = new RedisTenantCache({ url, prefix });
+  const cache = new RedisTenantCache({ url, prefix, generations: new DatabaseGenerations({ pool: appPool(t) }) });
   t.after(() => cache.close());
   const app = await testApp(t, { cache });
   const [org, other] = [uniqueOrg('erase-cache'), uniqueOrg('keep-cache')];
