@@ -9,7 +9,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { FastifyInstance } from 'fastify';
 import { DEMO_OWNER, seedDemoTenant } from '../../src/demo/demo-tenant.js';
-import { DEMO_MARKETS, DEMO_MONTHS } from '../../src/demo/generate.js';
+import { DEMO_MARKETS, DEMO_MONTHS, generateDemoMonths } from '../../src/demo/generate.js';
 import { DEMO_PLANS } from '../../src/demo/plans.js';
 import { appPool, bearer, testApp, tokenFor, uniqueOrg } from '../helpers/env.js';
 
@@ -96,4 +96,25 @@ test('the demo tenant, seeded through the use cases, pays September 2025 97,539.
   assert.equal((await ok(app, owner, 'GET', '/api/v1/analytics/summary?period=2025-09')).commission_pct, null);
   await ok(app, owner, 'POST', '/api/v1/payouts/2025-09/approve');
   assert.equal((await ok(app, owner, 'GET', '/api/v1/analytics/summary?period=2025-09')).commission_pct, 14.3);
+});
+
+test('a demo tenant seeded by an earlier version (payee-level months) gets its closings and approved payouts beside them', { timeout: 10 * 60_000 }, async (t) => {
+  const pool = appPool(t);
+  const app = await testApp(t, { pool });
+  const org = uniqueOrg('demo-old');
+  const options = { orgId: org, promoDays: 90, today: new Date(), log: { info: () => {} } };
+  const owner = bearer(await tokenFor({ orgId: org, sub: DEMO_OWNER.sub, email: DEMO_OWNER.email, role: 'admin' }));
+  // What the earlier seed stored: the payee-level months (the last two are enough here).
+  for (const month of generateDemoMonths().slice(-2)) {
+    const response = await app.inject({ method: 'POST', url: '/api/v1/commissions/import', headers: owner, payload: month as object });
+    assert.equal(response.statusCode, 201, response.body);
+  }
+  assert.deepEqual(await seedDemoTenant(pool, options), { seeded: 24, approved: 24, plans: 4 });
+  assert.deepEqual(await seedDemoTenant(pool, options), { seeded: 0, approved: 0, plans: 0 });
+  // Both say 682,043.00 of GP for September; the approved payout is its commission.
+  const summary = await ok(app, owner, 'GET', '/api/v1/analytics/summary?period=2025-09');
+  assert.equal(summary.gp, 682043);
+  assert.equal(summary.commission, 97539.31);
+  assert.equal(summary.commission_pct, 14.3);
+  assert.equal((await ok(app, owner, 'GET', '/api/v1/commissions?limit=100')).items.length, 2, 'the earlier months are kept');
 });

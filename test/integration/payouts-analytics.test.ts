@@ -3,7 +3,7 @@
  * closings month has no known pay until its payouts are approved (a draft does not count), then
  * the summary, the agents and the teams read the approved statements; reopening takes it back.
  */
-import { test } from 'node:test';
+import { test, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
@@ -18,15 +18,22 @@ async function ok(app: FastifyInstance, headers: Headers, method: 'GET' | 'POST'
   return response.json();
 }
 
-test('a closings month’s commission is its approved payout: unknown before, not a draft, the statements once approved, unknown again when reopened', async (t) => {
+/** The worked month (test/helpers/payouts-month.ts) in a tenant of its own, after a payee-level import of the month when given. */
+async function workedMonth(t: TestContext, payees?: object) {
   const app = await testApp(t, { clock: () => new Date('2025-10-15T12:00:00Z') });
   const org = uniqueOrg('payan');
+  // Enterprise: the worked month's senior leaders are paid by formulas.
   const enterprise = { app_metadata: { role: 'admin', entitlements: { subscription_tier: 'enterprise', promo_until: null } } };
   const admin = bearer(await tokenFor({ orgId: org, role: 'admin', email: 'boss@payan.example', sub: randomUUID(), extra: enterprise }));
+  if (payees) await ok(app, admin, 'POST', '/api/v1/commissions/import', payees, 201);
   await ok(app, admin, 'POST', '/api/v1/closings/import', { month: MONTH, closings: CLOSINGS, adjustments: ADJUSTMENTS }, 201);
   await ok(app, admin, 'PUT', `/api/v1/goals/${MONTH}`, GOALS);
   for (const definition of PLANS) await ok(app, admin, 'POST', '/api/v1/plans', { ...definition, effective_from: '2025-01' }, 201);
-  const summary = () => ok(app, admin, 'GET', `/api/v1/analytics/summary?period=${MONTH}`);
+  return { app, admin, summary: () => ok(app, admin, 'GET', `/api/v1/analytics/summary?period=${MONTH}`) };
+}
+
+test('a closings month’s commission is its approved payout: unknown before, not a draft, the statements once approved, unknown again when reopened', async (t) => {
+  const { app, admin, summary } = await workedMonth(t);
 
   // Closings only: company GP 148,846.17, no pay invented (0, left out of commission %).
   const before = await summary();
@@ -73,4 +80,24 @@ test('a closings month’s commission is its approved payout: unknown before, no
   await ok(app, admin, 'POST', `/api/v1/payouts/${MONTH}/reopen`, { reason: 'a deal corrected after approval' });
   assert.deepEqual((await summary()).months_without_pay, [MONTH]);
   assert.equal((await summary()).commission_pct, null);
+});
+
+test('a month with a payee-level import and closings: the import’s pay until the payout is approved, then the payout’s', async (t) => {
+  // The spreadsheet's own figure for the month, imported the old way: 21,000.00 for one payee.
+  const payees = { month: MONTH, agents: [{ name: 'Ana Acq', type: 'acq', gp: 42000, deals: 2, commission: 21000 }] };
+  const { app, admin, summary } = await workedMonth(t, payees);
+
+  // 21,000.00 / 148,846.17 = 14.108…% → 14.1: closings' GP, the import's pay.
+  const merged = await summary();
+  assert.equal(merged.gp, 148846.17);
+  assert.equal(merged.commission, 21000);
+  assert.equal(merged.commission_pct, 14.1);
+  await ok(app, admin, 'POST', `/api/v1/payouts/${MONTH}/calculate`);
+  assert.equal((await summary()).commission, 21000, 'a draft changes nothing');
+  await ok(app, admin, 'POST', `/api/v1/payouts/${MONTH}/approve`);
+  const approved = await summary();
+  assert.equal(approved.commission, EXPECTED_TOTAL);
+  assert.equal(approved.commission_pct, 13.4);
+  const agents = (await ok(app, admin, 'GET', `/api/v1/analytics/agents?period=${MONTH}`)).agents as Array<{ name: string; totals: { commission: number } }>;
+  assert.equal(agents.find((agent) => agent.name === 'Ana Acq')?.totals.commission, EXPECTED['Ana Acq']);
 });
