@@ -54,17 +54,34 @@ export async function dropDatabase(serverUrl: string, database: string): Promise
  * and holds an advisory lock, so several instances starting together migrate once.
  */
 export async function migrate(ownerUrl: string, log: Log = () => {}): Promise<string[]> {
-  const applied = await runner({
-    databaseUrl: ownerUrl,
-    dir: MIGRATIONS_DIR,
-    migrationsTable: MIGRATIONS_TABLE,
-    direction: 'up',
-    singleTransaction: true,
-    advisoryLockMode: 'wait',
-    checkOrder: true,
-    log,
-  });
-  return applied.map((migration) => migration.name);
+  for (let attempt = 1; ; attempt += 1) {
+    try {
+      const applied = await runner({
+        databaseUrl: ownerUrl,
+        dir: MIGRATIONS_DIR,
+        migrationsTable: MIGRATIONS_TABLE,
+        direction: 'up',
+        singleTransaction: true,
+        advisoryLockMode: 'wait',
+        checkOrder: true,
+        log,
+      });
+      return applied.map((migration) => migration.name);
+    } catch (error) {
+      if (!concurrentRoleChange(error) || attempt >= 5) throw error;
+      // The whole run was one transaction and rolled back: running it again is safe.
+      await new Promise((resolve) => setTimeout(resolve, 50 * attempt + Math.random() * 100));
+    }
+  }
+}
+
+/**
+ * The role cip_app belongs to the cluster, not to one database: two databases of one cluster
+ * migrated at the same moment (tests, a restore beside a running service) can both ALTER it, and
+ * the later one fails with "tuple concurrently updated". The advisory lock above is per database.
+ */
+function concurrentRoleChange(error: unknown): boolean {
+  return (error as { code?: string }).code === 'XX000' && /tuple concurrently updated/.test((error as Error).message ?? '');
 }
 
 /** Name of the newest migration shipped with this build: what a migrated database has applied last. */
