@@ -61,6 +61,9 @@ export const PayoutSchema = Type.Object(
   {
     month: Type.String(),
     status: PayoutStatus,
+    stale: Type.Optional(
+      Type.Boolean({ description: 'A draft whose inputs, or an earlier month it carries from (quarter, year, draws), changed since its calculation: calculate again before approving.' }),
+    ),
     company_gp: Type.Number(),
     company_transactions: Type.Integer(),
     total: Type.Number({ description: 'The sum of the statements.' }),

@@ -1,4 +1,4 @@
-import { listPayoutEvents, readPayout } from '../../db/payouts.js';
+import { listPayoutEvents, monthInputsStamp, readPayout, storedInputsStamp } from '../../db/payouts.js';
 import type { TenantTx } from '../../db/tenant.js';
 import type { PayoutView } from '../../schemas/payouts.js';
 
@@ -12,9 +12,12 @@ export async function payoutView(tx: TenantTx, month: string): Promise<PayoutVie
   const stored = await readPayout(tx, month);
   if (!stored) return undefined;
   const history = await listPayoutEvents(tx, month);
+  // A draft is stale once what it was calculated from changed: its own inputs, or an earlier month it carries from.
+  const stale = stored.status === 'draft' && (await storedInputsStamp(tx, month)) !== (await monthInputsStamp(tx, month));
   return {
     month: stored.month,
     status: stored.status,
+    stale,
     company_gp: Number(stored.company_gp),
     company_transactions: stored.company_transactions,
     total: Number(stored.total),
