@@ -259,8 +259,8 @@ export async function readGoals(tx: TenantTx, from: string, to: string): Promise
 }
 
 /**
- * What a calculation of the month reads, hashed: its closings import, its adjustments, its goals
- * and the tenant's plan versions. The draft is stored only if it is still the same once computed
+ * What a calculation of the month reads, hashed: its closings import, its adjustments, its goals,
+ * the tenant's plan versions and what earlier months carry into it. The draft is stored only if it is still the same once computed
  * (a change that landed meanwhile is never overwritten by pay computed without it), and a draft
  * is approved only if it still is (otherwise: recalculate).
  */
@@ -270,7 +270,24 @@ export async function monthInputsStamp(tx: TenantTx, month: string): Promise<str
        (SELECT imported_at::text FROM closing_months WHERE tenant_id = $1 AND month = $2),
        (SELECT string_agg(id::text, ',' ORDER BY id) FROM closing_adjustments WHERE tenant_id = $1 AND month = $2),
        (SELECT updated_at::text FROM month_goals WHERE tenant_id = $1 AND month = $2),
-       (SELECT string_agg(plan_id::text || ':' || version, ',' ORDER BY plan_id, version) FROM plan_versions WHERE tenant_id = $1))) AS stamp`,
+       (SELECT string_agg(plan_id::text || ':' || version, ',' ORDER BY plan_id, version) FROM plan_versions WHERE tenant_id = $1),
+       -- What earlier months carry into this one, when a plan in force carries (quarter or year
+       -- basis, a draw): the closings and goals of the year's earlier months (quarter and year
+       -- windows), and the calculations of the year's earlier payouts and of earlier payouts with
+       -- draw balances (paid before, draws). Recalculating one of them leaves this draft stale.
+       CASE WHEN EXISTS (
+         SELECT 1 FROM (SELECT DISTINCT ON (plan_id) definition FROM plan_versions
+                         WHERE tenant_id = $1 AND effective_from <= $2 ORDER BY plan_id, effective_from DESC, version DESC) AS in_force
+          WHERE definition->>'basis' IN ('quarter', 'year') OR jsonb_path_exists(definition, '$.components[*] ? (@.type == "draw")'))
+       THEN concat_ws('|',
+         (SELECT string_agg(month::text || ':' || imported_at::text, ',' ORDER BY month) FROM closing_months
+           WHERE tenant_id = $1 AND month < $2 AND month >= date_trunc('year', $2::date)),
+         (SELECT string_agg(month::text || ':' || updated_at::text, ',' ORDER BY month) FROM month_goals
+           WHERE tenant_id = $1 AND month < $2 AND month >= date_trunc('year', $2::date)),
+         (SELECT string_agg(m.month::text || ':' || m.calculated_at::text, ',' ORDER BY m.month) FROM payout_months m
+           WHERE m.tenant_id = $1 AND m.month < $2 AND (m.month >= date_trunc('year', $2::date)
+             OR EXISTS (SELECT 1 FROM payout_carry c WHERE c.tenant_id = m.tenant_id AND c.month = m.month AND c.draw_balance IS NOT NULL))))
+       END)) AS stamp`,
     [tx.tenantId, monthDate(month)],
   );
   return result.rows[0]!.stamp;
@@ -316,4 +333,46 @@ export async function approvedTotals(tx: TenantTx, from: string, to: string): Pr
   const out = new Map<string, Record<string, number>>(months.rows.map((row) => [row.month, {}]));
   for (const row of result.rows) out.get(row.month)![row.payee] = Number(row.total);
   return out;
+}
+
+/**
+ * The earliest month whose payout the month's stored payout carries from: the start of the
+ * quarter or year of each quarter or year plan it was paid under, and for a plan with a draw the
+ * latest earlier month that left a draw balance under it. Null: it stands alone.
+ */
+export async function carriesFrom(tx: TenantTx, month: string): Promise<string | null> {
+  const result = await tx.query<{ start: string | null }>(
+    `WITH paid AS (
+       SELECT v.plan_id, v.definition FROM payout_months m
+         CROSS JOIN LATERAL jsonb_to_recordset(m.plans) AS p(id uuid, version integer)
+         JOIN plan_versions v ON v.tenant_id = m.tenant_id AND v.plan_id = p.id AND v.version = p.version
+        WHERE m.tenant_id = $1 AND m.month = $2)
+     SELECT to_char(min(start), 'YYYY-MM') AS start FROM (
+       SELECT date_trunc(definition->>'basis', $2::date) AS start FROM paid WHERE definition->>'basis' IN ('quarter', 'year')
+       UNION ALL
+       SELECT (SELECT max(c.month) FROM payout_carry c WHERE c.tenant_id = $1 AND c.plan_id = paid.plan_id AND c.month < $2 AND c.draw_balance IS NOT NULL)
+         FROM paid WHERE jsonb_path_exists(definition, '$.components[*] ? (@.type == "draw")')) AS starts`,
+    [tx.tenantId, monthDate(month)],
+  );
+  return result.rows[0]?.start ?? null;
+}
+
+/** Months from `from` (inclusive) to `to` (exclusive) with closings whose payouts are not approved. */
+export async function unapprovedMonthsBetween(tx: TenantTx, from: string, to: string): Promise<string[]> {
+  const result = await tx.query<{ month: string }>(
+    `SELECT to_char(c.month, 'YYYY-MM') AS month FROM closing_months c
+       LEFT JOIN payout_months m ON m.tenant_id = c.tenant_id AND m.month = c.month
+      WHERE c.tenant_id = $1 AND c.month >= $2 AND c.month < $3 AND (m.status IS NULL OR m.status <> 'approved') ORDER BY c.month`,
+    [tx.tenantId, monthDate(from), monthDate(to)],
+  );
+  return result.rows.map((row) => row.month);
+}
+
+/** Approved months after `month`, oldest first. */
+export async function approvedMonthsAfter(tx: TenantTx, month: string): Promise<string[]> {
+  const result = await tx.query<{ month: string }>(
+    `SELECT to_char(month, 'YYYY-MM') AS month FROM payout_months WHERE tenant_id = $1 AND month > $2 AND status = 'approved' ORDER BY month`,
+    [tx.tenantId, monthDate(month)],
+  );
+  return result.rows.map((row) => row.month);
 }

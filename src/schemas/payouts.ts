@@ -61,7 +61,7 @@ export const PayoutSchema = Type.Object(
   {
     month: Type.String(),
     status: PayoutStatus,
-    stale: Type.Boolean({ description: 'A draft whose closings, adjustments, goals or plans changed after it was calculated: calculate again before approving. Always false once approved.' }),
+    stale: Type.Boolean({ description: 'A draft whose inputs, or an earlier month it carries from (quarter, year, draws), changed since its calculation: calculate again before approving. Always false once approved.' }),
     company_gp: Type.Number(),
     company_transactions: Type.Integer(),
     total: Type.Number({ description: 'The sum of the statements.' }),

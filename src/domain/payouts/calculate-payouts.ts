@@ -183,13 +183,15 @@ function keyOf(payee: string, planId: string): string {
 export function calculatePayouts(input: PayoutInput): Payout {
   const current = monthCredits(input.month, input.closings, input.goals ?? null);
   const year = input.month.slice(0, 4);
+  const plans: Compiled[] = input.plans.map((source) => ({ source, plan: compileExactPlan(source.definition) }));
+  // Earlier months matter only to quarter and year windows: read none when every plan is monthly.
+  const anyPeriodic = plans.some(({ plan }) => plan.basis === 'quarter' || plan.basis === 'year');
   const months = [
-    ...(input.earlier ?? [])
+    ...(anyPeriodic ? (input.earlier ?? []) : [])
       .filter((entry) => entry.month < input.month && entry.month.startsWith(year))
       .map((entry) => monthCredits(entry.month, entry.closings, entry.goals ?? null)),
     current,
   ].sort((a, b) => (a.month < b.month ? -1 : a.month > b.month ? 1 : 0));
-  const plans: Compiled[] = input.plans.map((source) => ({ source, plan: compileExactPlan(source.definition) }));
   const paidBefore = new Map((input.paid_before ?? []).map((entry) => [keyOf(entry.payee, entry.plan_id), new Exact(entry.amount)]));
   const balances = new Map((input.draw_balances ?? []).map((entry) => [keyOf(entry.payee, entry.plan_id), new Exact(entry.balance)]));
 

@@ -141,7 +141,9 @@ function tableLines(table: ExactTable, context: TableContext): PlanLine[] {
   const parts = new Map<string, WindowCredit[]>();
   for (const entry of context.credits) {
     const key = attributeKey(entry.credit, attribute);
-    parts.set(key, [...(parts.get(key) ?? []), entry]);
+    const part = parts.get(key);
+    if (part) part.push(entry);
+    else parts.set(key, [entry]);
   }
   const lines: PlanLine[] = [];
   for (const [valueKey, credits] of [...parts.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {

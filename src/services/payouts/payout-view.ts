@@ -14,6 +14,7 @@ export async function payoutView(tx: TenantTx, month: string): Promise<PayoutVie
   const stored = await readPayout(tx, month);
   if (!stored) return undefined;
   const history = await listPayoutEvents(tx, month);
+  // A draft is stale once what it was calculated from changed: its own inputs, or an earlier month it carries from.
   const stale = stored.status === 'draft' && (await storedInputsStamp(tx, month)) !== (await monthInputsStamp(tx, month));
   return {
     month: stored.month,
