@@ -8,14 +8,8 @@
  * dropped afterwards), or an embedded PostgreSQL in a temporary directory. Prints the median of
  * each and the budget (import ≤ 1 s).
  */
-import { chmod, mkdtemp, rm } from 'node:fs/promises';
-import os from 'node:os';
-import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { performance } from 'node:perf_hooks';
-import { loadConfig } from '../src/config.js';
-import { dropDatabase, ensureDatabase, withDatabase } from '../src/db/bootstrap.js';
-import { openDatabase } from '../src/db/open.js';
 import { ensureTenant } from '../src/db/provisioning.js';
 import type { Closing, ClosingsMonth } from '../src/domain/closings/closing.js';
 import { ClosingsMonthSchema } from '../src/http/schemas/closings.js';
@@ -23,6 +17,7 @@ import { validateBody } from '../src/http/schemas/validate.js';
 import { serviceContext, systemPrincipal } from '../src/services/context.js';
 import { importClosings } from '../src/services/closings/import-closings.js';
 import { previewClosings } from '../src/services/closings/preview-closings.js';
+import { openBenchDatabase } from './bench-database.js';
 
 const { values: args } = parseArgs({ options: { closings: { type: 'string', default: '10000' }, runs: { type: 'string', default: '5' } } });
 const COUNT = Number(args.closings);
@@ -57,30 +52,7 @@ function benchMonth(count: number): ClosingsMonth {
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
 
 async function main(): Promise<void> {
-  const config = loadConfig();
-  const log = { info: () => {}, debug: () => {}, warn: () => {}, error: (object: object, message: string) => process.stderr.write(`${message}\n`) };
-  const serverUrl = process.env.BENCH_DATABASE_URL;
-  let cleanup: () => Promise<void>;
-  let open;
-  if (serverUrl) {
-    await dropDatabase(serverUrl, DATABASE);
-    await ensureDatabase(serverUrl, DATABASE);
-    open = await openDatabase({ ...config, databaseUrl: withDatabase(serverUrl, DATABASE) }, log as never);
-    const opened = open;
-    cleanup = async () => {
-      await opened.close();
-      await dropDatabase(serverUrl, DATABASE);
-    };
-  } else {
-    const dataDir = await mkdtemp(path.join(os.tmpdir(), 'cip-bench-closings-'));
-    await chmod(dataDir, 0o755);
-    open = await openDatabase({ ...config, databaseUrl: undefined, dataDir }, log as never);
-    const opened = open;
-    cleanup = async () => {
-      await opened.close();
-      await rm(dataDir, { recursive: true, force: true });
-    };
-  }
+  const { open, cleanup } = await openBenchDatabase(DATABASE);
   try {
     const { tenantId } = await ensureTenant(open.pool, 'bench-closings', { promoDays: 90, today: new Date() });
     const ctx = serviceContext({ pool: open.pool, clock: () => new Date('2025-10-15T12:00:00Z'), tenantChanged: async () => {} }, systemPrincipal(tenantId));

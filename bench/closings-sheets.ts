@@ -1,8 +1,8 @@
 /**
  * `npx tsx bench/closings-sheets.ts [--rows 10000] [--runs 5]`
  *
- * Reads a closings month of `--rows` deals (two-sided deals, memo rows, house rows, a totals line)
- * from CSV and from xlsx, through the same mapping and code the closings import uses (strict
+ * Reads a closings month of `--rows` deals (bench/closings-data.ts: two-sided deals, memo rows,
+ * house rows, messy cells, a totals line) from CSV and from xlsx, through the same mapping and code the closings import uses (strict
  * decoding or the zip guard, the parser, the mapping), and prints the median time of `--runs` runs
  * after one warm-up (wall clock, and CPU time, which a machine shared with other work disturbs less), and the peak memory. Each format runs in a child process of its own, so the
  * peak resident size (getrusage maxRSS) is that format's alone.
@@ -10,70 +10,18 @@
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import * as XLSX from '@e965/xlsx';
-import type { ImportMapping } from '../src/domain/closings/mapping.js';
 import { closingsFromSheet } from '../src/domain/closings/sheet-closings.js';
 import { readSpreadsheet } from '../src/domain/closings/spreadsheet.js';
 import { XLSX_MEDIA_TYPE } from '../src/domain/closings/xlsx-sheet.js';
-
-const MAPPING: ImportMapping = {
-  columns: {
-    id: 'Deal #', property: 'Property Address', date: 'Dispo Closing Date', gp: 'Gross Profit', assignment_fee: 'Assignment Fee', transactions: 'Trx #',
-    'sides.acq.agent': 'Acq Agent', 'sides.acq.manager': 'Acq Manager', 'sides.dispo.agent': 'Dispo Agent', 'sides.dispo.manager': 'Dispo Manager',
-    'attributes.flat_fee': 'FlatFee Listed', 'attributes.tl_eligible': 'TL Eligibility',
-  },
-  values: { 'attributes.flat_fee': { YES: true, '*': false }, 'attributes.tl_eligible': { No: false, '*': true }, agents: { House: null } },
-};
-const HEADERS = ['Deal #', 'Property Address', 'Dispo Closing Date', 'Gross Profit', 'Assignment Fee', 'Trx #', 'Acq Agent', 'Acq Manager', 'Dispo Agent', 'Dispo Manager', 'FlatFee Listed', 'TL Eligibility', '', '', ''];
-const AGENTS = ['Steve Shelburne', 'Kyle Singer', 'José Núñez', 'Ana Ruiz', 'Bo Tran', 'Cy Park', 'Di Moss', 'Ed Lowe'];
-
-/** Deterministic rows: the i-th deal's cells as text and as xlsx values. */
-function deal(i: number): { text: string[]; cells: (string | number | null)[] } {
-  const cents = 150_000 + ((i * 7919) % 900_000);
-  const gp = i % 50 === 7 ? -(cents % 50_000) : cents;
-  const memo = i % 25 === 3;
-  const house = i % 40 === 11;
-  const twoSided = i % 3 !== 0;
-  const day = 1 + (i % 30);
-  const acq = house ? 'House' : AGENTS[i % AGENTS.length]!;
-  const dispo = twoSided ? AGENTS[(i + 3) % AGENTS.length]! : '';
-  const money = (c: number) => {
-    const abs = Math.abs(c);
-    const text = `$${Math.floor(abs / 100).toLocaleString('en-US')}.${String(abs % 100).padStart(2, '0')}`;
-    return c < 0 ? `(${text.slice(1)})` : ` ${text} `;
-  };
-  const flat = i % 4 === 0 ? 'YES' : 'NO';
-  const tl = i % 9 === 0 ? 'No' : 'Yes';
-  return {
-    text: [`R-${i}`, `${100 + i} Main St, Philadelphia, PA 19139`, `9/${day}/25`, money(gp), money(cents + 50_000), memo ? '0' : '1', acq, 'Devin Buford', dispo, twoSided ? 'Maegan Grace' : '', flat, tl, '', '', ''],
-    cells: [`R-${i}`, `${100 + i} Main St, Philadelphia, PA 19139`, 45900 + day, gp / 100, (cents + 50_000) / 100, memo ? 0 : 1, acq, 'Devin Buford', dispo || null, twoSided ? 'Maegan Grace' : null, flat, tl],
-  };
-}
-
-const csvQuote = (cell: string) => (/[",\r\n]/.test(cell) ? `"${cell.replace(/"/g, '""')}"` : cell);
-
-function csvFile(rows: number): Buffer {
-  const lines = [HEADERS.join(',')];
-  for (let i = 0; i < rows; i += 1) lines.push(deal(i).text.map(csvQuote).join(','));
-  lines.push(',,,"$0.00",,,,,,,,,,,');
-  return Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(`${lines.join('\r\n')}\r\n`)]);
-}
-
-function xlsxFile(rows: number): Buffer {
-  const aoa: (string | number | null)[][] = [HEADERS.slice(0, 12)];
-  for (let i = 0; i < rows; i += 1) aoa.push(deal(i).cells);
-  const book = XLSX.utils.book_new();
-  XLSX.utils.book_append_sheet(book, XLSX.utils.aoa_to_sheet(aoa), 'Dispo Closings');
-  return XLSX.write(book, { type: 'buffer', bookType: 'xlsx', compression: true }) as Buffer;
-}
+import { closingsCsv, closingsXlsx, MAPPING, MONTH } from './closings-data.js';
 
 function readOnce(bytes: Buffer, contentType: string) {
-  const read = readSpreadsheet({ bytes, contentType }, { delimiter: ',' });
-  return closingsFromSheet(read.sheet, MAPPING, '2025-09');
+  const read = readSpreadsheet({ bytes, contentType }, { sheet: MAPPING.sheet, delimiter: ',' });
+  return closingsFromSheet(read.sheet, MAPPING, MONTH);
 }
 
 function runCase(format: 'csv' | 'xlsx', rows: number, runs: number) {
-  const bytes = format === 'csv' ? csvFile(rows) : xlsxFile(rows);
+  const bytes = format === 'csv' ? closingsCsv(rows) : closingsXlsx(rows);
   const contentType = format === 'csv' ? 'text/csv' : XLSX_MEDIA_TYPE;
   global.gc?.();
   const rssBefore = process.memoryUsage().rss;

@@ -1,11 +1,12 @@
 /**
- * `npm run bench [-- --quick] [-- --only summary_cached,export_csv] [-- --duration 20]`
+ * `npm run bench [-- --quick] [-- --only summary_cached,export_csv,closings_sheets] [-- --duration 20]`
  *
  * Starts the service in this process (buildApp + listen on an ephemeral loopback port) against
  * PostgreSQL — embedded in a temporary DATA_DIR, or a fresh database `cip_bench` on the server at
  * BENCH_DATABASE_URL (a superuser URL) — and Redis at BENCH_REDIS_URL when set (the in-process cache
  * otherwise). Loads a large tenant and many small ones (bench/generate.ts), then measures each case
- * with autocannon in a worker thread, prints a table and writes bench/results.json.
+ * with autocannon in a worker thread, then imports and previews 10,000-row closings spreadsheets
+ * (bench/closings.ts), prints a table and writes bench/results.json.
  */
 import { chmod, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
@@ -26,6 +27,7 @@ import { openDatabase, type OpenDatabase } from '../src/db/open.js';
 import type { ChangeFeed } from '../src/realtime/change-feed.js';
 import { FULL_DATASET, LARGE_ORG, QUICK_DATASET, generateMonth, loadDataset, type LoadedDataset } from './generate.js';
 import type { LoadCase, LoadResult } from './load-worker.js';
+import { benchClosingsSpreadsheets, type SheetBenchResult } from './closings.js';
 
 const BENCH_DIR = path.dirname(new URL(import.meta.url).pathname);
 const BENCH_DATABASE = 'cip_bench';
@@ -407,6 +409,7 @@ async function main(): Promise<void> {
         load_seconds: round(dataset.seconds, 1),
       },
       cases: results,
+      closings_sheets: [] as SheetBenchResult[],
       aims: [] as Aim[],
       total_seconds: 0,
     };
@@ -429,8 +432,18 @@ async function main(): Promise<void> {
       await save();
     }
 
+    // Closings spreadsheets (issue 14) through the import's use cases, on the same database.
+    let sheetAims: Aim[] = [];
+    if (!only || only.includes('closings_sheets')) {
+      say('closings spreadsheets, 10,000 rows:');
+      const sheets = await benchClosingsSpreadsheets(pool, { runs: quick ? 1 : 3, say: (line) => say(line) });
+      output.closings_sheets = sheets.results;
+      sheetAims = sheets.aims;
+      await save();
+    }
+
     say(`\n${table(results)}\n`);
-    output.aims = checkAims(results);
+    output.aims = [...checkAims(results), ...sheetAims];
     for (const aim of output.aims) say(`${aim.met ? 'met ' : 'MISS'}  ${aim.aim}: ${aim.measured}`);
     say(`\nload average after: ${output.machine.load_average_after.map((value) => value.toFixed(2)).join(' ')}`);
     output.complete = true;

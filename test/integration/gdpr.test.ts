@@ -4,9 +4,12 @@
  * whatever its subscription (neither route is gated).
  */
 import { test } from 'node:test';
+import type pg from 'pg';
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
-import { appPool, bearer, ownerClient, testApp, tokenFor, uniqueOrg } from '../helpers/env.js';
+import { appPool, appUrl, bearer, ownerClient, tenantProofKey, testApp, tokenFor, uniqueOrg } from '../helpers/env.js';
+import { createPool } from '../../src/db/pool.js';
+import { bindTenantProofKey } from '../../src/db/tenant.js';
 import { smallMonth } from '../helpers/fixtures.js';
 import { tenantIdForOrg } from '../../src/db/tenant-id.js';
 import { Redis } from 'ioredis';
@@ -14,6 +17,8 @@ import { RedisTenantCache } from '../../src/cache/redis-cache.js';
 import { DatabaseGenerations } from '../../src/cache/generations.js';
 import { eventually } from '../helpers/eventually.js';
 import { redisTest } from '../helpers/redis-server.js';
+import { serviceContext, systemPrincipal } from '../../src/services/context.js';
+import { exportTenant } from '../../src/services/tenant/export-tenant.js';
 
 const PLAN = { name: 'Flat', applies_to: ['acq'], basis: 'month', tiers: { measure: 'gp', mode: 'graduated', brackets: [{ up_to: null, rate: 0.1 }] } };
 
@@ -152,4 +157,72 @@ redisTest('erasure deletes the organisation’s cached analytics from Redis at o
   assert.equal((await app.inject({ method: 'DELETE', url: '/api/v1/tenant', headers: admin, payload: { confirm: org } })).statusCode, 200);
   assert.deepEqual(await keysOf(org), [], 'no cached result of the erased organisation is left in Redis');
   assert.ok((await keysOf(other)).length > 0, 'the other organisation keeps its cache');
+
+/** The export through its use case, as text: what GET /tenant/export streams. */
+async function exportText(pool: pg.Pool, org: string, clock: () => Date): Promise<string> {
+  const ctx = {
+    ...serviceContext({ pool, clock, tenantChanged: async () => {} }, systemPrincipal(tenantIdForOrg(org), org)),
+    audit: { flush: async () => {} },
+    log: { error: () => {} },
+  };
+  const { stream } = await exportTenant(ctx);
+  const chunks: Buffer[] = [];
+  for await (const chunk of stream) chunks.push(Buffer.from(chunk as Buffer));
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+test('the export holds closings, mappings, adjustments, goals and approved payouts, and two exports are byte for byte the same', async (t) => {
+  const pool = appPool(t);
+  const clock = () => new Date('2025-10-15T12:00:00Z');
+  const app = await testApp(t, { pool, clock });
+  const org = uniqueOrg('gdpr-closings');
+  const admin = bearer(await tokenFor({ orgId: org, role: 'admin', sub: randomUUID() }));
+  const ok = async (method: 'POST' | 'PUT', url: string, payload: object, status: number) => {
+    const response = await app.inject({ method, url, headers: admin, payload });
+    assert.equal(response.statusCode, status, `${method} ${url}: ${response.body}`);
+  };
+  const closings = [
+    { id: 'R-1', property: '5118 Reno St, Philadelphia, PA 19139', gp: 6000, sides: [{ role: 'acq', agent: 'Steve', manager: 'Devin' }, { role: 'dispo', agent: 'Vince' }] },
+    { id: 'R-2', property: '77 Elm Ave, Camden, NJ 08102', gp: 1234.5, transactions: 0, sides: [{ role: 'acq', agent: 'Ana', manager: 'Devin' }] },
+  ];
+  await ok('POST', '/api/v1/closings/import', { month: '2025-09', closings, adjustments: [{ payee: 'Vince', amount: -250, reason: 'correction' }] }, 201);
+  await ok('PUT', '/api/v1/import-mappings/dispo-sheet', { columns: { gp: 'Gross Profit', 'sides.acq.agent': 'Acq Agent' } }, 201);
+  await ok('PUT', '/api/v1/import-mappings/another', { columns: { gp: 'GP', 'sides.dispo.agent': 'Dispo' } }, 201);
+  await ok('POST', '/api/v1/payouts/2025-09/adjustments', { payee: 'Ana', amount: 100, reason: 'sprint', note: 'week 2' }, 201);
+  await ok('PUT', '/api/v1/goals/2025-09', { transactions: 10, gp: 50000 }, 200);
+  await ok('POST', '/api/v1/plans', { ...PLAN, effective_from: '2025-01' }, 201);
+  await ok('POST', '/api/v1/payouts/2025-09/calculate', {}, 200);
+  await ok('POST', '/api/v1/payouts/2025-09/approve', {}, 200);
+
+  // Exports read through sequential scans, as a table without a usable index is read: without an
+  // ORDER BY, rows come in the order they lie on disk (an index scan would hide that).
+  const seqPool = createPool({ url: `${appUrl()}${appUrl().includes('?') ? '&' : '?'}options=${encodeURIComponent('-c enable_indexscan=off -c enable_bitmapscan=off -c enable_indexonlyscan=off')}`, max: 2, statementTimeoutMs: 10_000, onIdleError: () => {} });
+  bindTenantProofKey(seqPool, tenantProofKey());
+  t.after(() => seqPool.end());
+  const first = await exportText(seqPool, org, clock);
+  const { tables } = JSON.parse(first) as { tables: Record<string, Array<Record<string, unknown>>> };
+  assert.deepEqual(tables.closing_months!.map((row) => [row.month, row.company_gp, row.closing_count]), [['2025-09-01', 7234.5, 2]]);
+  assert.deepEqual(tables.closings!.map((row) => row.closing_id), ['R-1', 'R-2']);
+  assert.deepEqual(tables.closing_sides!.map((row) => row.agent), ['Steve', 'Vince', 'Ana']);
+  assert.deepEqual(tables.closing_adjustments!.map((row) => [row.payee, row.amount, row.source]).sort(), [['Ana', 100, 'manual'], ['Vince', -250, 'import']]);
+  assert.deepEqual(tables.import_mappings!.map((row) => row.name), ['another', 'dispo-sheet'], 'by name, the key');
+  assert.deepEqual(tables.month_goals!.map((row) => [row.month, row.transactions, row.gp]), [['2025-09-01', 10, 50000]]);
+  assert.deepEqual(tables.payout_months!.map((row) => row.status), ['approved']);
+  // The flat 10% acq plan: Steve 6,000 → 600.00, Ana 1,234.50 → 123.45 + 100 sprint = 223.45; Vince
+  // (dispo, no plan) only his −250 correction.
+  const statements = tables.payout_statements!.map((row) => JSON.stringify(row));
+  assert.equal(statements.length, 3, statements.join('\n'));
+  assert.ok(statements.some((row) => row.includes('"Steve"') && row.includes('600')), statements.join('\n'));
+  assert.ok(tables.payout_events!.length >= 2, 'calculated and approved');
+
+  // Rows rewritten in place move to the end of their tables on disk; the export's order is the
+  // primary key's, so nothing shows.
+  const owner = await ownerClient(t);
+  const tenantId = tenantIdForOrg(org);
+  await owner.query("UPDATE import_mappings SET name = name WHERE tenant_id = $1 AND name = 'another'", [tenantId]);
+  await owner.query("UPDATE agents SET name = name WHERE tenant_id = $1 AND name = 'Ana'", [tenantId]);
+  await owner.query('UPDATE closing_sides SET agent = agent WHERE tenant_id = $1 AND position = 0 AND side = 0', [tenantId]);
+  await owner.query('UPDATE closings SET gp = gp WHERE tenant_id = $1 AND position = 0', [tenantId]);
+  const second = await exportText(seqPool, org, clock);
+  assert.equal(second, first);
 });
