@@ -38,6 +38,8 @@ import analyticsRoutes from './http/routes/analytics.js';
 import settingsRoutes from './http/routes/settings.js';
 import planRoutes from './http/routes/plans.js';
 import payoutRoutes from './http/routes/payouts.js';
+import meRoutes from './http/routes/me.js';
+import inquiryRoutes from './http/routes/inquiries.js';
 import { createPlanWorkers, type PlanWorkers } from './services/plans/plan-workers.js';
 import type { TenantCache } from './cache/cache.js';
 import type { ChangeFeed } from './realtime/change-feed.js';
@@ -200,6 +202,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       await api.register(settingsRoutes, routeDeps);
       await api.register(planRoutes, { ...routeDeps, planWorkers });
       await api.register(payoutRoutes, { ...routeDeps, planWorkers });
+      await api.register(meRoutes, routeDeps);
+      await api.register(inquiryRoutes, routeDeps);
       if (deps.feed) {
         await api.register(eventsRoutes, { feed: deps.feed, stillAuthorised: (tenantId, viewer) => mayStillRead({ pool: deps.pool, revocations }, tenantId, viewer) });
       }

@@ -157,6 +157,7 @@ redisTest('erasure deletes the organisation’s cached analytics from Redis at o
   assert.equal((await app.inject({ method: 'DELETE', url: '/api/v1/tenant', headers: admin, payload: { confirm: org } })).statusCode, 200);
   assert.deepEqual(await keysOf(org), [], 'no cached result of the erased organisation is left in Redis');
   assert.ok((await keysOf(other)).length > 0, 'the other organisation keeps its cache');
+});
 
 /** The export through its use case, as text: what GET /tenant/export streams. */
 async function exportText(pool: pg.Pool, org: string, clock: () => Date): Promise<string> {

@@ -15,6 +15,11 @@ Errors are RFC 9457 \`application/problem+json\` documents. \`type\` is one of:
 \`/problems/forbidden\`, \`/problems/not-found\`, \`/problems/malformed-body\`,
 \`/problems/body-too-large\`, \`/problems/unsupported-media-type\`, \`/problems/unavailable\`,
 \`/problems/internal\`.
+
+A token with \`app_metadata.role: "payee"\` is a person who is paid: linked to one roster person (by
+\`app_metadata.payee\`, or by its e-mail matching the person's), it may call only the routes tagged
+\`me\` and \`inquiries\`, and sees only that person's rows. Every other route answers it 403
+\`/problems/payee-forbidden\`; a payee token that links to nobody gets 403 \`/problems/payee-unlinked\`.
 `.trim();
 
 type Hook = (...args: never[]) => unknown;
@@ -29,17 +34,20 @@ function hooksOf(route: RouteOptions): Hook[] {
  * The answers a route's guards can give, added to its documented responses (the document only: the
  * route's own schema, which serialises replies, is left as it is): 401 wherever a bearer token is
  * needed, 402 behind a feature gate (the hook plugins/entitlements.ts names `requireFeature`), 403
- * behind `requireAdmin`. A route that declares one itself keeps its own.
+ * behind `requireAdmin` and wherever a bearer token is needed (payees are refused every route not
+ * opened to them). A route that declares one itself keeps its own.
  */
-function guardResponses(app: FastifyInstance): SwaggerTransform {
+function guardResponses(): SwaggerTransform {
   return ({ schema, url, route }) => {
     if (!schema) return { schema, url };
     const guarded: Record<number, unknown> = {};
     const security = (schema as { security?: Array<Record<string, unknown>> }).security ?? [];
-    if (security.some((scheme) => 'bearerAuth' in scheme)) guarded[401] = Problem;
+    if (security.some((scheme) => 'bearerAuth' in scheme)) {
+      guarded[401] = Problem;
+      guarded[403] = Problem;
+    }
     const hooks = hooksOf(route);
     if (hooks.some((hook) => hook.name === 'requireFeature')) guarded[402] = Problem;
-    if (hooks.some((hook) => hook === (app.requireAdmin as unknown as Hook))) guarded[403] = Problem;
     if (Object.keys(guarded).length === 0) return { schema, url };
     const response = { ...guarded, ...((schema.response as Record<number, unknown> | undefined) ?? {}) };
     return { schema: { ...schema, response } as FastifySchema, url };
@@ -76,7 +84,7 @@ const documentFixes: SwaggerTransformObject = (documentObject) => {
 /** OpenAPI 3.1 generated from the route schemas, served at /openapi.json and browsable at /docs. */
 async function openapiPlugin(app: FastifyInstance) {
   await app.register(swagger, {
-    transform: guardResponses(app),
+    transform: guardResponses(),
     transformObject: documentFixes,
     openapi: {
       openapi: '3.1.0',
@@ -94,6 +102,8 @@ async function openapiPlugin(app: FastifyInstance) {
         { name: 'settings', description: "The tenant's thresholds" },
         { name: 'plans', description: 'Commission plans: versions, statements, what-if simulation and the optimiser' },
         { name: 'payouts', description: "A month's pay from its closings: calculate, adjust, approve and lock, reopen; the months' goals" },
+        { name: 'me', description: 'The caller, and a payee\'s own statements (the role payee sees only these and inquiries)' },
+        { name: 'inquiries', description: 'A payee questions a line of their statement; admins answer and resolve' },
         { name: 'entitlements', description: 'What the tenant may use' },
         { name: 'audit', description: 'Who read or changed what: the append-only audit trail' },
         { name: 'tenant', description: "The organisation's own data: GDPR export and erasure" },
