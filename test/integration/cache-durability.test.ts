@@ -136,4 +136,13 @@ redisTest('two databases sharing one Redis, the same tenant id, different number
     assert.equal(await summaryPct(second!.app, headers), 9.6, `round ${round}: the second database's figure`);
   }
   assert.ok(first!.cache.stats().hits >= 4 && second!.cache.stats().hits >= 4, 'both were served from the one Redis');
+
+  // Issue 21: a cached read costs no database round trip; the durable generation is re-read at most once per 5 s.
+  let acquired = 0;
+  pools[1]!.on('acquire', () => (acquired += 1));
+  const hits = second!.cache.stats().hits;
+  for (let read = 0; read < 20; read += 1) assert.equal(await summaryPct(second!.app, headers), 9.6);
+  assert.equal(second!.cache.stats().hits - hits, 40, 'entitlements and summary from Redis on every read');
+  // At most the generation's re-read (every 5 s) and a refresh of the caller's principal: never one per read.
+  assert.ok(acquired <= 2, `${acquired} database connections taken for 20 cached reads`);
 });
