@@ -105,9 +105,11 @@ const post = (path, body) => fetch(base + path, { method: 'POST', headers: { ...
 // at once, IMPORTS_PER_TENANT per tenant); with parallel 20,000-deal imports the same measure gave
 // p99 1.8 s on a loaded two-core machine. A known gap, in SECURITY.md.
 // todo: on the development machine (load average above 30 on two cores) the p99 under attack was
-// 1.4 s against 160 ms unattacked, one read in fifty; not yet shown to hold, so it reports without
-// failing the run until it is measured on a machine that is not shared.
-test('a tenant sending the worst bodies does not hold up another tenant\'s reads (p99 < 500 ms)', { todo: 'p99 1.4 s on a shared, overloaded machine' }, async (t) => {
+// 1.4 s against 160 ms unattacked, one read in fifty; on 2 December 2026 (load average 20 on two
+// shared cores) 711 ms against 108 ms unattacked over 58 reads, the attacker's bodies all refused
+// (413, 400): the worst single read, not a sustained backlog. Not yet shown to hold, so it reports
+// without failing the run until it is measured on a machine that is not shared.
+test('a tenant sending the worst bodies does not hold up another tenant\'s reads (p99 < 500 ms)', { todo: 'p99 711 ms (108 ms unattacked) at load average 20 on two shared cores' }, async (t) => {
   const { base } = await listening(t, { IMPORTS_PER_TENANT: '2', IMPORTS_TOTAL: '4' });
   const attackerHeaders = await admin();
   const victim = await admin();
