@@ -15,13 +15,25 @@ const MAX_HEADER_LENGTH = 1024;
 const TIMESTAMP = /^\d{1,12}$/;
 const HEX_SHA256 = /^[0-9a-f]{64}$/i;
 
-function mac(secret: string, timestamp: string, body: Uint8Array | string): Buffer {
-  return createHmac('sha256', secret).update(`${timestamp}.`).update(body).digest();
+/**
+ * What is signed. The entitlement push keeps the contract's form, `"<t>.<raw body>"`. Every other
+ * marketplace route binds its path: `"<t>.<path>.<raw body>"` (`path` as requested, without the
+ * query: `/api/v1/marketplace/sessions/revoke`), so a body signed for one route verifies on no other.
+ * The forms cannot be confused either: after `"<t>."` a path starts with `/` and a JSON body with
+ * `{` (or white space), and every route refuses a body that is not JSON.
+ */
+function mac(secret: string, timestamp: string, body: Uint8Array | string, path: string | undefined): Buffer {
+  const hmac = createHmac('sha256', secret).update(`${timestamp}.`);
+  if (path !== undefined) hmac.update(`${path}.`);
+  return hmac.update(body).digest();
 }
 
-/** `X-Signature` for `body` signed at `timestamp` (unix seconds): what the marketplace sends. */
-export function signMarketplaceBody(secret: string, timestamp: number, body: Uint8Array | string): string {
-  return `t=${timestamp},v1=${mac(secret, String(timestamp), body).toString('hex')}`;
+/**
+ * `X-Signature` for `body` signed at `timestamp` (unix seconds): what the marketplace sends. With
+ * `path`, the form bound to that route (every marketplace route but the entitlement push).
+ */
+export function signMarketplaceBody(secret: string, timestamp: number, body: Uint8Array | string, path?: string): string {
+  return `t=${timestamp},v1=${mac(secret, String(timestamp), body, path).toString('hex')}`;
 }
 
 function parseHeader(header: string | undefined): { timestamp: string; signatures: Buffer[] } {
@@ -48,13 +60,14 @@ function parseHeader(header: string | undefined): { timestamp: string; signature
 }
 
 /**
- * Verifies `X-Signature: t=<unix seconds>,v1=<hex HMAC-SHA256 of "<t>.<raw body>">` over the raw
- * body bytes, in constant time, and that `t` is within five minutes of `now`. Several `v1` values
- * are accepted (any one matching), which is how a secret is rotated. Returns the signing time.
+ * Verifies `X-Signature: t=<unix seconds>,v1=<hex HMAC-SHA256 of "<t>.<raw body>">` (or, with
+ * `path`, of `"<t>.<path>.<raw body>"`) over the raw body bytes, in constant time, and that `t` is
+ * within five minutes of `now`. Several `v1` values are accepted (any one matching), which is how a
+ * secret is rotated. Returns the signing time.
  */
-export function verifyMarketplaceSignature(header: string | undefined, body: Uint8Array, secret: string, now: Date): Date {
+export function verifyMarketplaceSignature(header: string | undefined, body: Uint8Array, secret: string, now: Date, path?: string): Date {
   const { timestamp, signatures } = parseHeader(header);
-  const expected = mac(secret, timestamp, body);
+  const expected = mac(secret, timestamp, body, path);
   let matched = false;
   for (const signature of signatures) {
     // Both are 32 bytes (checked by the pattern), as timingSafeEqual requires.

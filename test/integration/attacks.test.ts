@@ -105,9 +105,11 @@ const post = (path, body) => fetch(base + path, { method: 'POST', headers: { ...
 // at once, IMPORTS_PER_TENANT per tenant); with parallel 20,000-deal imports the same measure gave
 // p99 1.8 s on a loaded two-core machine. A known gap, in SECURITY.md.
 // todo: on the development machine (load average above 30 on two cores) the p99 under attack was
-// 1.4 s against 160 ms unattacked, one read in fifty; not yet shown to hold, so it reports without
-// failing the run until it is measured on a machine that is not shared.
-test('a tenant sending the worst bodies does not hold up another tenant\'s reads (p99 < 500 ms)', { todo: 'p99 1.4 s on a shared, overloaded machine' }, async (t) => {
+// 1.4 s against 160 ms unattacked, one read in fifty; on 2 December 2026 (load average 20 on two
+// shared cores) 711 ms against 108 ms unattacked over 58 reads, the attacker's bodies all refused
+// (413, 400): the worst single read, not a sustained backlog. Not yet shown to hold, so it reports
+// without failing the run until it is measured on a machine that is not shared.
+test('a tenant sending the worst bodies does not hold up another tenant\'s reads (p99 < 500 ms)', { todo: 'p99 711 ms (108 ms unattacked) at load average 20 on two shared cores' }, async (t) => {
   const { base } = await listening(t, { IMPORTS_PER_TENANT: '2', IMPORTS_TOTAL: '4' });
   const attackerHeaders = await admin();
   const victim = await admin();
@@ -177,4 +179,83 @@ test('erasing the organisation does not buy a new promotion: the tombstone keeps
   const owner = await ownerClient(t);
   const tombstone = await owner.query('SELECT subscription_tier, promo_until::text AS promo_until FROM tenant_tombstones WHERE tenant_id = $1', [tenantIdForOrg(org)]);
   assert.deepEqual(tombstone.rows, [{ subscription_tier: 'promo', promo_until: '2026-01-12' }]);
+});
+
+/** sqlmap's families in miniature: boolean, UNION, stacked, time-based, error-based, quoting and placeholders. */
+const INJECTIONS = [
+  "' OR '1'='1",
+  "1' OR 1=1--",
+  "') OR ('1'='1",
+  '" OR ""="',
+  "%' OR '%'='",
+  "' UNION SELECT NULL,NULL,NULL--",
+  "2025-08' AND (SELECT pg_sleep(5)) IS NULL--",
+  '1;SELECT pg_sleep(5)--',
+  "1' AND 1=CAST((SELECT version()) AS int)--",
+  "2025-08'||(SELECT current_setting('app.current_tenant'))||'",
+  "'; SET app.current_tenant = '00000000-0000-0000-0000-000000000000'; --",
+  '$1',
+  '\\',
+];
+
+test('sqlmap-style payloads on every path and query parameter of the OpenAPI document: no 5xx, no SQL error, no delay, no other tenant', async (t) => {
+  const app = await testApp(t, { clock: () => new Date('2025-10-15T12:00:00Z') });
+  const attacker = await admin();
+  const victimOrg = uniqueOrg('sqli-victim');
+  const victim = bearer(await tokenFor({ orgId: victimOrg, role: 'admin', sub: randomUUID() }));
+  const marker = `Victim Marker ${randomUUID().slice(0, 8)}`;
+  const victimMonth = JSON.parse(JSON.stringify(smallMonth('2025-08')).replaceAll('Ada Quill', marker)) as ReturnType<typeof smallMonth>;
+  for (const [headers, month] of [[attacker, smallMonth('2025-08')], [victim, victimMonth]] as const) {
+    const imported = await app.inject({ method: 'POST', url: '/api/v1/commissions/import', headers, payload: month });
+    assert.equal(imported.statusCode, 201, imported.body);
+  }
+
+  type Operation = { parameters?: { in: string; name: string }[] };
+  const document = (await app.inject('/openapi.json')).json() as { paths: Record<string, Record<string, Operation>> };
+  const failures: string[] = [];
+  let sent = 0;
+  let slowest = 0;
+  const attack = async (method: 'GET' | 'DELETE', url: string) => {
+    const started = performance.now();
+    const response = await app.inject({ method, url, headers: attacker });
+    const ms = performance.now() - started;
+    slowest = Math.max(slowest, ms);
+    sent += 1;
+    const label = `${method} ${url.slice(0, 140)}`;
+    if (response.statusCode >= 500) failures.push(`${label} → ${response.statusCode} ${response.body.slice(0, 160)}`);
+    // A time-based payload that ran would take 5 s; nothing here takes half of that.
+    if (ms > 2_500) failures.push(`${label} took ${Math.round(ms)} ms`);
+    // PostgreSQL's own error texts (the payload itself is echoed in `instance`, so not its words).
+    if (/syntax error|unterminated quoted|invalid input syntax|SQLSTATE|relation "|column "|\bat .+\.(ts|js):\d+/i.test(response.body)) {
+      failures.push(`${label} → leaks SQL or internals: ${response.body.slice(0, 160)}`);
+    }
+    if (response.body.includes(marker)) failures.push(`${label} → shows the other tenant's data`);
+  };
+
+  for (const [path, operations] of Object.entries(document.paths)) {
+    if (path === '/api/v1/events' || path === '/readyz') continue;
+    for (const method of ['get', 'delete'] as const) {
+      const operation = operations[method];
+      if (!operation) continue;
+      const verb = method.toUpperCase() as 'GET' | 'DELETE';
+      const fill = (name: string) => (name === 'month' ? '2025-07' : randomUUID());
+      for (const name of [...path.matchAll(/\{(\w+)\}/g)].map((match) => match[1]!)) {
+        for (const payload of INJECTIONS) {
+          await attack(verb, path.replace(/\{(\w+)\}/g, (_, other: string) => (other === name ? encodeURIComponent(payload) : fill(other))));
+        }
+      }
+      const goodPath = path.replace(/\{(\w+)\}/g, (_, name: string) => fill(name));
+      for (const name of (operation.parameters ?? []).filter((parameter) => parameter.in === 'query').map((parameter) => parameter.name)) {
+        for (const payload of INJECTIONS) await attack(verb, `${goodPath}?${new URLSearchParams({ [name]: payload })}`);
+      }
+    }
+  }
+  t.diagnostic(`${sent} injection requests, slowest ${Math.round(slowest)} ms`);
+  assert.ok(sent > 100, `only ${sent} requests sent`);
+  assert.deepEqual(failures, []);
+
+  // Both tenants' months survived every DELETE with an injected id.
+  for (const headers of [attacker, victim]) assert.equal((await app.inject({ url: '/api/v1/commissions/2025-08', headers })).statusCode, 200);
+  const shown = await app.inject({ url: '/api/v1/commissions/2025-08', headers: victim });
+  assert.ok(shown.body.includes(marker));
 });

@@ -1,16 +1,22 @@
 /**
  * Session revocation: a tenant admin, or the marketplace through a signed push, revokes a
  * `session_id`; every token of that session then gets 401, on every instance (Redis), while other
- * sessions and other organisations' sessions with the same id are untouched.
+ * sessions and other organisations' sessions with the same id are untouched. The marketplace's
+ * signature binds the route's path, and each of its requests is processed once per event id.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
-import { bearer, testApp, tokenFor, uniqueOrg } from '../helpers/env.js';
+import type { FastifyInstance } from 'fastify';
+import { bearer, ownerClient, testApp, tokenFor, uniqueOrg } from '../helpers/env.js';
+import { tenantIdForOrg } from '../../src/db/tenant-id.js';
 import { redisTest } from '../helpers/redis-server.js';
 import { signMarketplaceBody } from '../../src/auth/marketplace-signature.js';
 
 const SECRET = 'marketplace-secret-for-session-tests';
+const REVOKE = '/api/v1/marketplace/sessions/revoke';
+const ERASE = '/api/v1/marketplace/users/erase';
+const ENTITLEMENTS = '/api/v1/marketplace/entitlements';
 
 async function sessionToken(orgId: string, sessionId: string, role: 'admin' | 'member' = 'member') {
   return bearer(await tokenFor({ orgId, role, sub: randomUUID(), extra: { session_id: sessionId } }));
@@ -48,12 +54,12 @@ test('the marketplace revokes a session with a signed push; a bad signature chan
   const token = await sessionToken(org, sessionId);
   assert.equal((await app.inject({ url: '/api/v1/entitlements', headers: token })).statusCode, 200);
 
-  const body = JSON.stringify({ tenant_id: org, session_id: sessionId });
+  const body = JSON.stringify({ event_id: 'evt-revoke-1', tenant_id: org, session_id: sessionId });
   const now = Math.floor(Date.now() / 1000);
   const forged = await app.inject({
     method: 'POST',
-    url: '/api/v1/marketplace/sessions/revoke',
-    headers: { 'content-type': 'application/json', 'x-signature': signMarketplaceBody('not-the-secret', now, body) },
+    url: REVOKE,
+    headers: { 'content-type': 'application/json', 'x-signature': signMarketplaceBody('not-the-secret', now, body, REVOKE) },
     payload: body,
   });
   assert.equal(forged.statusCode, 401);
@@ -61,12 +67,66 @@ test('the marketplace revokes a session with a signed push; a bad signature chan
 
   const signed = await app.inject({
     method: 'POST',
-    url: '/api/v1/marketplace/sessions/revoke',
-    headers: { 'content-type': 'application/json', 'x-signature': signMarketplaceBody(SECRET, now, body) },
+    url: REVOKE,
+    headers: { 'content-type': 'application/json', 'x-signature': signMarketplaceBody(SECRET, now, body, REVOKE) },
     payload: body,
   });
   assert.equal(signed.statusCode, 200, signed.body);
+  assert.deepEqual(signed.json(), { event_id: 'evt-revoke-1', session_id: sessionId, status: 'revoked' });
   assert.equal((await app.inject({ url: '/api/v1/entitlements', headers: token })).statusCode, 401);
+});
+
+/** Sends `body` to `url` signed as the marketplace signs for `signedFor` (a path, or the entitlement push's pathless form). */
+function signedPush(app: FastifyInstance, url: string, body: object, signedFor: string | undefined) {
+  const text = JSON.stringify(body);
+  const signature = signMarketplaceBody(SECRET, Math.floor(Date.now() / 1000), text, signedFor);
+  return app.inject({ method: 'POST', url, headers: { 'content-type': 'application/json', 'x-signature': signature }, payload: text });
+}
+
+test('a marketplace signature covers its route: a body signed for one route is refused by the others', async (t) => {
+  const app = await testApp(t, { env: { MARKETPLACE_WEBHOOK_SECRET: SECRET } });
+  const org = uniqueOrg('sessions-path');
+  const sessionId = randomUUID();
+  const token = await sessionToken(org, sessionId);
+  assert.equal((await app.inject({ url: '/api/v1/entitlements', headers: token })).statusCode, 200);
+  // One body every route's schema accepts (extra fields are allowed), so only the signature decides.
+  const body = { event_id: 'evt-any', tenant_id: org, session_id: sessionId, user_id: randomUUID(), subscription_tier: 'none', promo_until: null };
+  const routes = [REVOKE, ERASE, ENTITLEMENTS];
+  const signedAs = (route: string) => (route === ENTITLEMENTS ? undefined : route);
+  for (const signedFor of routes) {
+    for (const sentTo of routes.filter((route) => route !== signedFor)) {
+      const response = await signedPush(app, sentTo, body, signedAs(signedFor));
+      assert.equal(response.statusCode, 401, `signed for ${signedFor}, sent to ${sentTo}: ${response.body}`);
+      assert.equal(response.json().detail, 'signature does not match');
+    }
+  }
+  assert.equal((await app.inject({ url: '/api/v1/entitlements', headers: token })).statusCode, 200, 'nothing was applied');
+  // The entitlement push keeps the contract's form: a path-bound signature is not it.
+  assert.equal((await signedPush(app, ENTITLEMENTS, body, ENTITLEMENTS)).statusCode, 401);
+  assert.equal((await signedPush(app, ENTITLEMENTS, body, undefined)).statusCode, 200);
+  assert.equal((await signedPush(app, REVOKE, body, REVOKE)).statusCode, 200);
+  assert.equal((await app.inject({ url: '/api/v1/entitlements', headers: token })).statusCode, 401);
+});
+
+test('a marketplace revocation is processed once per event id: a replay is a 200 no-op', async (t) => {
+  const app = await testApp(t, { env: { MARKETPLACE_WEBHOOK_SECRET: SECRET } });
+  const org = uniqueOrg('sessions-replay');
+  const sessionId = randomUUID();
+  assert.equal((await app.inject({ url: '/api/v1/entitlements', headers: await sessionToken(org, sessionId) })).statusCode, 200);
+  const first = await signedPush(app, REVOKE, { event_id: 'evt-once', tenant_id: org, session_id: sessionId }, REVOKE);
+  assert.deepEqual(first.json(), { event_id: 'evt-once', session_id: sessionId, status: 'revoked' });
+  const replay = await signedPush(app, REVOKE, { event_id: 'evt-once', tenant_id: org, session_id: sessionId }, REVOKE);
+  assert.equal(replay.statusCode, 200);
+  assert.deepEqual(replay.json(), { event_id: 'evt-once', session_id: sessionId, status: 'duplicate' });
+  // Same event id, other session: still the event processed before.
+  const other = randomUUID();
+  assert.equal((await signedPush(app, REVOKE, { event_id: 'evt-once', tenant_id: org, session_id: other }, REVOKE)).json().status, 'duplicate');
+  assert.equal((await app.inject({ url: '/api/v1/entitlements', headers: await sessionToken(org, other) })).statusCode, 200);
+  const owner = await ownerClient(t);
+  const stored = await owner.query('SELECT kind FROM marketplace_requests WHERE tenant_id = $1', [tenantIdForOrg(org)]);
+  assert.deepEqual(stored.rows, [{ kind: 'session_revoke' }]);
+  // Without an event id the request is refused before anything happens.
+  assert.equal((await signedPush(app, REVOKE, { tenant_id: org, session_id: other }, REVOKE)).statusCode, 422);
 });
 
 redisTest('with Redis, a revocation through one instance holds on every instance', async (t, url) => {

@@ -134,9 +134,9 @@ test('a signed marketplace push with a NUL in a field is a 422, not a 500', asyn
   const now = Math.floor(new Date('2025-10-15T12:00:00Z').getTime() / 1000);
   const send = (url: string, body: object) => {
     const payload = JSON.stringify(body);
-    return app.inject({ method: 'POST', url, headers: { 'content-type': 'application/json', 'x-signature': signMarketplaceBody(secret, now, payload) }, payload });
+    return app.inject({ method: 'POST', url, headers: { 'content-type': 'application/json', 'x-signature': signMarketplaceBody(secret, now, payload, url.endsWith('/entitlements') ? undefined : url) }, payload });
   };
   assertRefused(await send('/api/v1/marketplace/entitlements', { event_id: `evt${NUL}1`, tenant_id: uniqueOrg(), subscription_tier: 'premium', promo_until: null }), 422, '/event_id');
-  assertRefused(await send('/api/v1/marketplace/sessions/revoke', { tenant_id: uniqueOrg(), session_id: `s${NUL}` }), 422, '/session_id');
-  assertRefused(await send('/api/v1/marketplace/users/erase', { tenant_id: `o${LONE}`, user_id: randomUUID() }), 422, '/tenant_id');
+  assertRefused(await send('/api/v1/marketplace/sessions/revoke', { event_id: 'evt-2', tenant_id: uniqueOrg(), session_id: `s${NUL}` }), 422, '/session_id');
+  assertRefused(await send('/api/v1/marketplace/users/erase', { event_id: 'evt-3', tenant_id: `o${LONE}`, user_id: randomUUID() }), 422, '/tenant_id');
 });

@@ -180,17 +180,17 @@ test('the marketplace erases a deleted account’s user with a signed push, even
     return app.inject({
       method: 'POST',
       url: '/api/v1/marketplace/users/erase',
-      headers: { 'content-type': 'application/json', 'x-signature': signMarketplaceBody(key, Math.floor(Date.now() / 1000), text) },
+      headers: { 'content-type': 'application/json', 'x-signature': signMarketplaceBody(key, Math.floor(Date.now() / 1000), text, '/api/v1/marketplace/users/erase') },
       payload: text,
     });
   };
-  assert.equal((await push({ tenant_id: orgId, user_id: sub }, 'not-the-secret')).statusCode, 401);
+  assert.equal((await push({ event_id: 'evt-erase-1', tenant_id: orgId, user_id: sub }, 'not-the-secret')).statusCode, 401);
   const owner = await ownerClient(t);
   const emails = async () =>
     (await owner.query<{ email: string }>('SELECT email FROM users WHERE tenant_id = $1 ORDER BY email', [tenantIdForOrg(orgId)])).rows.map((row) => row.email);
   assert.deepEqual(await emails(), ['leaving@mp-erase.example', 'staying@mp-erase.example'], 'a forged push changes nothing');
 
-  const erased = await push({ tenant_id: orgId, user_id: sub });
+  const erased = await push({ event_id: 'evt-erase-1', tenant_id: orgId, user_id: sub });
   assert.equal(erased.statusCode, 200, erased.body);
   assert.equal(erased.json().status, 'erased');
   assert.ok(erased.json().audit_entries_redacted >= 1);
@@ -198,6 +198,15 @@ test('the marketplace erases a deleted account’s user with a signed push, even
   const ips = await owner.query('SELECT 1 FROM audit_log WHERE tenant_id = $1 AND user_id = $2 AND ip IS NOT NULL', [tenantIdForOrg(orgId), adminUser.id]);
   assert.equal(ips.rowCount, 0);
 
-  const again = await push({ tenant_id: orgId, user_id: sub });
-  assert.deepEqual(again.json(), { status: 'absent', audit_entries_redacted: 0 }, 'a second push finds nobody');
+  const again = await push({ event_id: 'evt-erase-2', tenant_id: orgId, user_id: sub });
+  assert.deepEqual(again.json(), { status: 'absent', audit_entries_redacted: 0 }, 'a second request finds nobody');
+
+  // The person signs in again (a new account with the same id): a replay of the first request,
+  // signed anew within the tolerance, must not erase them a second time.
+  await me(app, admin);
+  assert.deepEqual(await emails(), ['leaving@mp-erase.example', 'staying@mp-erase.example']);
+  const replayed = await push({ event_id: 'evt-erase-1', tenant_id: orgId, user_id: sub });
+  assert.equal(replayed.statusCode, 200);
+  assert.deepEqual(replayed.json(), { status: 'duplicate', audit_entries_redacted: 0 });
+  assert.deepEqual(await emails(), ['leaving@mp-erase.example', 'staying@mp-erase.example'], 'the replay changed nothing');
 });

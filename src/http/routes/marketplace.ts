@@ -10,7 +10,6 @@ import { refuseUnsafeText } from '../json/unsafe-text.js';
 import { HttpProblem, notFound } from '../problem.js';
 import type { RouteDeps } from '../route-deps.js';
 import { Problem } from '../schemas/problem.js';
-import { RevokeResponse } from '../schemas/session.js';
 
 const TierSchema = Type.Union([Type.Literal('none'), Type.Literal('promo'), Type.Literal('premium'), Type.Literal('enterprise')]);
 
@@ -48,6 +47,19 @@ const PushResponse = Type.Object({
 
 const PUSH_BODY_LIMIT = 64 * 1024;
 
+/** The one marketplace route signed as the contract says, over `"<t>.<raw body>"` without its path. */
+const ENTITLEMENTS_PATH = '/api/v1/marketplace/entitlements';
+
+const EventId = Type.String({
+  minLength: 1,
+  maxLength: 200,
+  description: 'The marketplace’s id of this request: processed once per organisation; a repeat answers `duplicate` and changes nothing.',
+});
+
+const SIGNED_WITH_PATH =
+  'Signed like the entitlement push, with the path bound: `X-Signature: t=<unix seconds>,v1=<hex HMAC-SHA256 of "<t>.<path>.<raw body>">`, ' +
+  '`<path>` being this route’s path as requested without the query (`%PATH%`), so a body signed for another route is refused (401).';
+
 /**
  * The marketplace's entitlement push. Outside the bearer-token context: it is authenticated by its
  * HMAC signature over the raw body, which is why this context keeps the body as bytes, verifies it,
@@ -68,8 +80,11 @@ const marketplaceRoutes: FastifyPluginAsyncTypebox<RouteDeps & { revocations: Se
   const verifySigned = async (request: FastifyRequest) => {
     const raw = request.body;
     if (!Buffer.isBuffer(raw)) throw new HttpProblem(400, 'malformed-body', 'The body is empty.');
+    // Every route but the entitlement push (the contract's form) signs its own path with the body.
+    const path = request.routeOptions.url;
+    const boundPath = path === ENTITLEMENTS_PATH ? undefined : path;
     try {
-      signedAt.set(request, verifyMarketplaceSignature(request.headers['x-signature'] as string | undefined, raw, secret!, clock()));
+      signedAt.set(request, verifyMarketplaceSignature(request.headers['x-signature'] as string | undefined, raw, secret!, clock(), boundPath));
     } catch (error) {
       if (error instanceof SignatureError) throw new HttpProblem(401, 'unauthorized', error.reason);
       throw error;
@@ -93,20 +108,33 @@ const marketplaceRoutes: FastifyPluginAsyncTypebox<RouteDeps & { revocations: Se
         tags: ['entitlements'],
         summary: 'Marketplace revocation of a user session (signed)',
         description:
-          'Signed like the entitlement push (`X-Signature`). Every token carrying `session_id` for the organisation `tenant_id` gets 401 ' +
-          'on every instance from now until `expires_at` (unix seconds; default one week). 404 while MARKETPLACE_WEBHOOK_SECRET is unset.',
+          `${SIGNED_WITH_PATH.replace('%PATH%', '/api/v1/marketplace/sessions/revoke')} Every token carrying \`session_id\` for the organisation \`tenant_id\` gets 401 ` +
+          'on every instance from now until `expires_at` (unix seconds; default one week), and its open event streams end. ' +
+          'Once per `event_id`. 404 while MARKETPLACE_WEBHOOK_SECRET is unset.',
         security: [],
         consumes: ['application/json'],
         headers: Type.Object({ 'x-signature': Type.String({ maxLength: 1024 }) }),
         body: Type.Object(
           {
+            event_id: EventId,
             tenant_id: Type.String({ minLength: 1, maxLength: 255, description: 'The marketplace organisation id.' }),
             session_id: Type.String({ minLength: 1, maxLength: 255 }),
             expires_at: Type.Optional(Type.Integer({ minimum: 0, maximum: 4_102_444_800 })),
           },
           { additionalProperties: true },
         ),
-        response: { 200: RevokeResponse, 400: Problem, 401: Problem, 404: Problem, 422: Problem, 503: Problem },
+        response: {
+          200: Type.Object({
+            event_id: Type.String(),
+            session_id: Type.String(),
+            status: Type.Union([Type.Literal('revoked'), Type.Literal('duplicate')], { description: '`duplicate`: this event id was processed before.' }),
+          }),
+          400: Problem,
+          401: Problem,
+          404: Problem,
+          422: Problem,
+          503: Problem,
+        },
       },
     },
     async (request) => {
@@ -126,16 +154,17 @@ const marketplaceRoutes: FastifyPluginAsyncTypebox<RouteDeps & { revocations: Se
         tags: ['tenant'],
         summary: 'Marketplace request to erase a user’s personal data in an organisation (signed)',
         description:
-          'Signed like the entitlement push (`X-Signature`). For a person whose marketplace account is deleted: in the organisation ' +
+          `${SIGNED_WITH_PATH.replace('%PATH%', '/api/v1/marketplace/users/erase')} For a person whose marketplace account is deleted: in the organisation ` +
           '`tenant_id`, removes the record of the user `user_id` (the token’s `sub`) and the IP addresses of their requests from the ' +
           'audit trail, as `DELETE /users/{id}` does, and is not refused for a last admin. Idempotent: a user unknown here answers ' +
-          '`{"status": "absent"}`. Tokens already issued stay valid until they expire: revoke their sessions too ' +
+          '`{"status": "absent"}`, an `event_id` processed before `{"status": "duplicate"}`. Tokens already issued stay valid until they expire: revoke their sessions too ' +
           '(`/marketplace/sessions/revoke`). 404 while MARKETPLACE_WEBHOOK_SECRET is unset.',
         security: [],
         consumes: ['application/json'],
         headers: Type.Object({ 'x-signature': Type.String({ maxLength: 1024 }) }),
         body: Type.Object(
           {
+            event_id: EventId,
             tenant_id: Type.String({ minLength: 1, maxLength: 255, description: 'The marketplace organisation id.' }),
             user_id: Type.String({ minLength: 1, maxLength: 255, description: 'The marketplace user id (the token’s `sub`).' }),
           },
@@ -143,7 +172,7 @@ const marketplaceRoutes: FastifyPluginAsyncTypebox<RouteDeps & { revocations: Se
         ),
         response: {
           200: Type.Object({
-            status: Type.Union([Type.Literal('erased'), Type.Literal('absent')]),
+            status: Type.Union([Type.Literal('erased'), Type.Literal('absent'), Type.Literal('duplicate')]),
             audit_entries_redacted: Type.Integer(),
           }),
           400: Problem,

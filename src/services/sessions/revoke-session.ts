@@ -1,4 +1,7 @@
+import type pg from 'pg';
+import { marketplaceRequestSeen, recordMarketplaceRequest } from '../../db/marketplace-requests.js';
 import { tenantIdForOrg } from '../../db/tenant-id.js';
+import { withTenant } from '../../db/tenant.js';
 import { AppError } from '../../domain/app-error.js';
 import { SESSIONS_CHANGED } from '../../realtime/change-message.js';
 import { requireAdmin, type ServiceContext, type TenantChanged } from '../context.js';
@@ -63,11 +66,19 @@ export async function revokeSession(ctx: ServiceContext & RevocationContext, inp
   return recordRevocation(ctx, ctx.principal.tenantId, input, ctx.clock());
 }
 
-/** The marketplace ends a session of an organisation it names (`tenant_id` is its organisation id). */
+/**
+ * The marketplace ends a session of an organisation it names (`tenant_id` is its organisation id),
+ * once per `event_id`: a repeat is `duplicate` and does nothing. The revocation is stored before the
+ * event id, so a failure in between leaves the request to be retried, never marked done undone.
+ */
 export async function revokeMarketplaceSession(
-  deps: { clock: () => Date } & RevocationContext & Announcer,
-  input: RevokeSessionInput & { tenant_id: string },
-): Promise<Revoked & { tenantId: string }> {
+  deps: { clock: () => Date; pool: pg.Pool } & RevocationContext & Announcer,
+  input: RevokeSessionInput & { tenant_id: string; event_id: string },
+): Promise<{ event_id: string; session_id: string; status: 'revoked' | 'duplicate'; tenantId: string }> {
   const tenantId = tenantIdForOrg(input.tenant_id);
-  return { ...(await recordRevocation(deps, tenantId, input, deps.clock())), tenantId };
+  const done = { event_id: input.event_id, session_id: input.session_id, tenantId };
+  if (await withTenant(deps.pool, tenantId, (tx) => marketplaceRequestSeen(tx, input.event_id))) return { ...done, status: 'duplicate' };
+  await recordRevocation(deps, tenantId, input, deps.clock());
+  await withTenant(deps.pool, tenantId, (tx) => recordMarketplaceRequest(tx, input.event_id, 'session_revoke'));
+  return { ...done, status: 'revoked' };
 }
