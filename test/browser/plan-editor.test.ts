@@ -212,6 +212,24 @@ test('the plan editor in Chromium: every extension shown, one rate edited, the r
     assert.deepEqual(pageErrors, []);
   });
 
+  await t.test('plans saved but none in force at the period end: said so, never "No plan is saved yet"', async () => {
+    const later = uniqueOrg('web-plan-later');
+    const laterToken = await tokenFor({ orgId: later, role: 'admin', email: `ops@${later}.example`, sub: randomUUID(), extra: enterprise });
+    const send = (path: string, body: unknown) =>
+      fetch(`${base}/api/v1${path}`, { method: 'POST', headers: { authorization: `Bearer ${laterToken}`, 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    assert.equal((await send('/commissions/import', generateDemoMonths().at(-1))).status, 201);
+    assert.equal((await send('/plans', { ...planNamed('Acq reps'), effective_from: '2030-01' })).status, 201);
+    const other = await browser.context.newPage();
+    await other.goto(`${base}/#access_token=${laterToken}`);
+    await other.locator('#panel-dashboard[data-state=ready]').waitFor({ timeout: 90_000 });
+    assert.equal(await openView(other, 'plans'), 'ready');
+    const origin = (await other.locator('#plan-origin').textContent()) ?? '';
+    assert.doesNotMatch(origin, /No plan is saved yet/);
+    assert.match(origin, /The saved plan “Acq reps” is not in force at .+ \(it starts .*2030\)/);
+    await other.close();
+    assert.deepEqual(pageErrors, []);
+  });
+
   await t.test('375 px: nothing scrolls sideways', async () => {
     const narrow = await launch({ width: 375, height: 800 });
     t.after(() => narrow.close());

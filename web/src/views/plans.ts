@@ -217,10 +217,11 @@ export const plansView: View = {
         origin.textContent = `Opened on “${draft!.source.name}”, version ${draft!.source.version}, which is not in force at ${formatMonth(range.to)}.`;
       } else if (stored.plans.length > 0) {
         const starts = stored.plans.flatMap((p) => p.versions.map((v) => v.effective_from)).sort()[0];
+        const start = starts ? formatMonth(starts) : '';
         origin.textContent =
           inForceList.length > 0
             ? 'A new plan: save it to add it to the plans in force.'
-            : `None of the ${plural(stored.plans.length, 'saved plan')} is in force at ${formatMonth(range.to)}${starts ? ` (the first starts ${formatMonth(starts)})` : ''}, so the editor starts from a sample plan.`;
+            : `${stored.plans.length === 1 ? `The saved plan “${stored.plans[0]!.name}” is not in force at ${formatMonth(range.to)}${start ? ` (it starts ${start})` : ''}` : `None of the ${plural(stored.plans.length, 'saved plan')} is in force at ${formatMonth(range.to)}${start ? ` (the first starts ${start})` : ''}`}, so the editor starts from a sample plan.`;
       } else {
         origin.textContent = 'No plan is saved yet, so the editor starts from a sample plan; differences are against what was actually paid. Save a plan to make it the plan in force.';
       }
