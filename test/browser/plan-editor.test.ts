@@ -18,6 +18,7 @@ import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import type { Page } from 'playwright-core';
 import { generateDemoMonths } from '../../src/demo/generate.js';
+import { DEMO_PLANS } from '../../src/demo/plans.js';
 import type { PlanDefinition } from '../../src/domain/plans/definition.js';
 import { testApp, tokenFor, uniqueOrg } from '../helpers/env.js';
 import { PLANS } from '../helpers/payouts-month.js';
@@ -57,8 +58,10 @@ test('the plan editor in Chromium: every extension shown, one rate edited, the r
     const imported = await api('/commissions/import', { method: 'POST', body: JSON.stringify(month) });
     assert.equal(imported.status, 201, `seeding ${month.month}: ${JSON.stringify(imported.body)}`);
   }
+  // The demo's manager override: two overrides of one rate each, one with `where`.
+  const managerOverride = DEMO_PLANS.find((plan) => plan.name === 'Manager override')!.versions.at(-1)!.definition;
   const ids = new Map<string, string>();
-  for (const definition of PLANS) {
+  for (const definition of [...PLANS, managerOverride]) {
     const created = await api<StoredPlan>('/plans', { method: 'POST', body: JSON.stringify(definition) });
     assert.equal(created.status, 201, `${definition.name}: ${JSON.stringify(created.body)}`);
     ids.set(definition.name, created.body.id);
@@ -87,7 +90,7 @@ test('the plan editor in Chromium: every extension shown, one rate edited, the r
     await page.locator('#panel-dashboard[data-state=ready]').waitFor({ timeout: 90_000 });
     assert.equal(await openView(page, 'plans'), 'ready');
     const options = await page.locator('#plan-picker option').allTextContents();
-    assert.equal(options.length, PLANS.length + 1, options.join(' | '));
+    assert.equal(options.length, PLANS.length + 2, options.join(' | '));
     assert.ok(options.includes('Team lead Lee (acquisitions, managers; for Lee Lead)'), options.join(' | '));
     assert.ok(options.includes('Acq reps (acquisitions)'));
     const origin = (await page.locator('#plan-origin').textContent()) ?? '';
@@ -113,6 +116,8 @@ test('the plan editor in Chromium: every extension shown, one rate edited, the r
 
     await open('Dispo reps');
     assert.equal(await page.inputValue('#panel-plans [aria-label="Tiers: rates"]'), 'flat_fee');
+    // Rates by flat fee need closings: the payee-level simulation says so in words, not as a failure.
+    await page.locator('#panel-plans .plan-result[data-state=unavailable] [data-outcome=not-simulated]').waitFor({ timeout: 60_000 });
     assert.equal(await value('Bracket 1 rate in percent, not flat fee'), '5');
     assert.equal(await value('Bracket 1 rate in percent, flat fee'), '3.3333');
     assert.equal(await value('Bracket 2 rate in percent, flat fee'), '4');
@@ -138,6 +143,13 @@ test('the plan editor in Chromium: every extension shown, one rate edited, the r
     await open('Team lead Tess');
     assert.equal(await value('Override 1 bracket 2 lower bound'), '25000');
     assert.equal(await value('Override 1 bracket 2 rate in percent, flat fee'), '1.25');
+
+    await open('Manager override');
+    assert.equal(await page.inputValue('#panel-plans [aria-label="Override “Acquisition team override”: pays"]'), 'rate');
+    assert.equal(await value('Override “Acquisition team override”: rate in percent of team GP'), '2');
+    assert.equal(await value('Override “Acquisition team override”: deals where (attribute=value, comma-separated)'), 'tl_eligible=true');
+    assert.equal(await value('Override “Disposition team override”: rate in percent of team GP'), '0.5');
+    assert.equal(await page.inputValue('#panel-plans select[data-pointer="/components/1/team/role"]'), 'dispo');
 
     await open('Senior leader Sam');
     assert.equal(await page.locator('#panel-plans fieldset[data-readonly=true]').count(), 2);
