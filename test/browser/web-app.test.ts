@@ -297,7 +297,7 @@ test('the web app in Chromium', { skip: chromiumMissing, timeout: 20 * 60_000 },
     // Saving keeps its message; the change feed's notice of this very save does not replace it.
     await page.fill('#panel-plans input[aria-label="Plan name"]', 'House plan 2');
     const saved = page.waitForResponse((r) => r.url().endsWith('/api/v1/plans') && r.request().method() === 'POST');
-    await page.click('#panel-plans button:has-text("Save plan")');
+    await page.click('#plan-save-new');
     assert.equal((await saved).status(), 201);
     await page.locator('#plan-status', { hasText: 'Saved “House plan 2”' }).waitFor();
     // A negative: the feed's event arrives within its 600 ms debounce; two seconds is ample.

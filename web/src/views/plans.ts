@@ -5,53 +5,27 @@ import { h } from '../dom';
 import { formatCompactMoney, formatMoney, formatMonth, formatPct, plural } from '../format';
 import type { AgentComparison, AgentsView, OptimizeResult, PlanDefinition, Simulation, StoredPlan, Summary } from '../types';
 import { sortableTable, type Column } from '../table';
-import { card, errorState, loadingState, notAvailable, section } from '../ui';
+import { card, errorState, loadingState, notAvailable, pointerList, section } from '../ui';
 import { query, type View, type ViewContext } from '../view';
 import { coverage, signedMoney, type Coverage } from './plan-coverage';
-
-/**
- * What this editor edits: one tier table bounded from above, with a plain rate per bracket. A
- * stored plan with other parts (components, lower bounds, rates by a deal attribute) is not opened
- * here: `editablePlan` says which are.
- */
-interface EditableBracket {
-  up_to: number | null;
-  rate: number;
-}
-export type EditablePlan = Omit<PlanDefinition, 'tiers' | 'components'> & {
-  tiers: { measure: 'gp' | 'deals'; mode: 'graduated' | 'retroactive'; brackets: EditableBracket[] };
-};
-
-/** The definition as this editor's shape, or undefined when it has parts the editor cannot show. */
-export function editablePlan(definition: PlanDefinition): EditablePlan | undefined {
-  const { tiers, components, tier_overrides } = definition;
-  if (!tiers || (components && components.length > 0) || (tier_overrides && tier_overrides.length > 0)) return undefined;
-  if (tiers.measure !== 'gp' && tiers.measure !== 'deals') return undefined;
-  if (tiers.rate_by !== undefined || tiers.team !== undefined) return undefined;
-  const brackets: EditableBracket[] = [];
-  for (const bracket of tiers.brackets) {
-    if (bracket.from !== undefined || bracket.up_to === undefined || typeof bracket.rate !== 'number') return undefined;
-    brackets.push({ up_to: bracket.up_to, rate: bracket.rate });
-  }
-  const { components: _components, ...rest } = definition;
-  return { ...rest, tiers: { measure: tiers.measure, mode: tiers.mode, brackets } };
-}
+import { bracketsSummary, clearProblems, planFields, rolesText, showProblems } from './plan-editor';
 
 /** The simulation as `POST /plans/simulate` answers it (amounts in currency units). */
 export type SimulationResult = Simulation;
 export type SimulatedPayee = AgentComparison;
 type Candidate = OptimizeResult['plans'][number];
 type PlanRecord = StoredPlan;
-/** The plan the tenant pays by at the end of the period. */
+/** A plan's version in force at the end of the period. */
 interface InForce {
   id: string;
   name: string;
   version: number;
   effective_from: string;
-  definition: EditablePlan;
+  created_at: string;
+  definition: PlanDefinition;
 }
 
-const SAMPLE_PLAN: EditablePlan = {
+const SAMPLE_PLAN: PlanDefinition = {
   name: 'Declining GP brackets',
   applies_to: ['acq', 'dispo'],
   basis: 'month',
@@ -66,31 +40,39 @@ const SAMPLE_PLAN: EditablePlan = {
   },
 };
 
+/** What the editor holds: a definition, and the stored plan it was opened on (saved as its new version). */
+interface Draft {
+  plan: PlanDefinition;
+  source?: { id: string; name: string; version: number; effective_from: string };
+}
+
 /** The plan being edited survives re-renders (period changes, live refreshes) once someone touched it. */
-let draft: EditablePlan | undefined;
+let draft: Draft | undefined;
 /** A status line that outlives the re-render a save causes. */
 let lastSaved: string | undefined;
 
-/** The version in force at `month` of each plan; the newest of those (latest start, then latest plan). */
-export function planInForce(plans: PlanRecord[], month: string): InForce | undefined {
-  let best: InForce | undefined;
-  let bestCreated = '';
+/** Every plan's version in force at `month`, the newest first (latest start, then latest created). */
+export function plansInForce(plans: PlanRecord[], month: string): InForce[] {
+  const out: InForce[] = [];
   for (const plan of plans) {
     const version = plan.versions.filter((v) => v.effective_from <= month).sort((a, b) => (a.effective_from < b.effective_from ? -1 : a.effective_from > b.effective_from ? 1 : a.version - b.version)).at(-1);
-    const definition = version && editablePlan(version.definition);
-    if (!version || !definition) continue;
-    const better = !best || version.effective_from > best.effective_from || (version.effective_from === best.effective_from && plan.created_at > bestCreated);
-    if (better) {
-      best = { id: plan.id, name: plan.name, version: version.version, effective_from: version.effective_from, definition };
-      bestCreated = plan.created_at;
-    }
+    if (version) out.push({ id: plan.id, name: plan.name, version: version.version, effective_from: version.effective_from, created_at: plan.created_at, definition: version.definition });
   }
-  return best;
+  return out.sort((a, b) => (a.effective_from !== b.effective_from ? (a.effective_from > b.effective_from ? -1 : 1) : a.created_at > b.created_at ? -1 : a.created_at < b.created_at ? 1 : 0));
 }
 
-function bracketsText(plan: EditablePlan): string {
-  const unit = plan.tiers.measure === 'deals' ? (n: number) => `${n} deals` : formatCompactMoney;
-  return plan.tiers.brackets.map((b) => `${(b.rate * 100).toFixed(1)}% ${b.up_to === null ? 'above' : `to ${unit(b.up_to)}`}`).join(', ');
+/** The version in force at `month` of each plan; the newest of those (latest start, then latest plan). */
+export function planInForce(plans: PlanRecord[], month: string): InForce | undefined {
+  return plansInForce(plans, month)[0];
+}
+
+const opened = (plan: InForce): Draft => ({
+  plan: structuredClone(plan.definition),
+  source: { id: plan.id, name: plan.name, version: plan.version, effective_from: plan.effective_from },
+});
+
+function bracketsText(plan: PlanDefinition): string {
+  return bracketsSummary(plan, formatCompactMoney);
 }
 
 /** The optimiser speaks fractions for rates in its reasons ("0.05..0.2"); the form speaks percent. */
@@ -115,14 +97,18 @@ export const plansView: View = {
       ),
     ]);
     const range = { from: agents.period.from, to: agents.period.to };
-    const inForce = planInForce(stored.plans, range.to);
-    draft ??= structuredClone(inForce?.definition ?? SAMPLE_PLAN);
+    let inForceList = plansInForce(stored.plans, range.to);
+    const defaultPlan = inForceList[0];
+    draft ??= defaultPlan ? opened(defaultPlan) : { plan: structuredClone(SAMPLE_PLAN) };
+    /** The stored plan the editor is on, as in force (the simulation's comparison). */
+    const sourceOf = () => inForceList.find((p) => p.id === draft!.source?.id);
 
     const editor = h('form', { class: 'plan-editor', novalidate: true });
     const status = h('p', { class: 'plan-status', id: 'plan-status', role: 'status' }, lastSaved ?? '');
+    const problems = h('div', { id: 'plan-problems' });
     const result = h('div', { class: 'plan-result', 'aria-live': 'polite' });
     const optimiserHost = h('div');
-    let baseline: SimulationResult | undefined;
+    let baseline: { id: string; simulation: SimulationResult } | undefined;
 
     const simulateDefinition = (plan: PlanDefinition) =>
       apiSend<SimulationResult>('POST', '/plans/simulate', { plan, from: range.from, to: range.to }, ctx.signal, { inlinePaywall: true });
@@ -131,38 +117,87 @@ export const plansView: View = {
       destroyCharts(result);
       result.replaceChildren(loadingState('Simulating…'));
       result.dataset.state = 'loading';
+      const plan = draft!.plan;
+      const current = sourceOf();
       try {
-        const plan = draft!;
         const [simulation, base] = await Promise.all([
           simulateDefinition(plan),
-          inForce && !baseline ? simulateDefinition(inForce.definition) : Promise.resolve(baseline),
+          // The comparison is an extra: a plan in force that cannot be simulated just has none.
+          current && baseline?.id !== current.id
+            ? simulateDefinition(current.definition).then((sim) => ({ id: current.id, simulation: sim }), () => undefined)
+            : Promise.resolve(current ? baseline : undefined),
         ]);
         baseline = base;
-        showSimulation(result, plan, simulation, agents, inForce && baseline ? { name: inForce.name, simulation: baseline } : undefined);
+        showSimulation(result, plan, simulation, agents, current && base ? { name: current.name, simulation: base.simulation } : undefined);
         result.dataset.state = 'ready';
       } catch (error) {
         if (error instanceof DOMException) return;
+        if (error instanceof ApiError && error.status === 422 && !error.pointers.some((p) => !p.pointer.startsWith('/plan'))) {
+          // A plan only closings can pay (rates by flat fee, team scopes, forced tiers…) is not simulated on payee-level history.
+          result.dataset.state = 'unavailable';
+          result.replaceChildren(
+            h('div', { class: 'state state-empty', 'data-outcome': 'not-simulated' }, h('h3', {}, 'Not simulated'), h('p', {}, error.message), pointerList(error.pointers.map((p) => ({ ...p, pointer: p.pointer.replace(/^\/plan/, '') })))),
+          );
+          return;
+        }
         result.dataset.state = 'error';
         result.replaceChildren(error instanceof ApiError && error.kind === 'missing-route' ? notAvailable('Plan simulation', 'The plan engine is not on this server.') : errorState(error, () => void simulate()));
       }
     };
 
-    const save = async () => {
+    const effective = h('input', { type: 'month', id: 'plan-effective-from', 'aria-label': 'New version in force from (month)' });
+    const save = async (as: 'version' | 'plan') => {
       status.textContent = 'Saving…';
+      clearProblems(editor);
+      problems.replaceChildren();
+      const { plan, source } = draft!;
       try {
-        const plan = draft!;
-        await apiSend('POST', '/plans', plan, undefined, { inlinePaywall: true });
+        const saved =
+          as === 'version' && source
+            ? await apiSend<PlanRecord>('PUT', `/plans/${source.id}`, { ...plan, effective_from: effective.value || range.to }, undefined, { inlinePaywall: true })
+            : await apiSend<PlanRecord>('POST', '/plans', plan, undefined, { inlinePaywall: true });
+        const version = saved.versions.at(-1)!;
+        draft = { plan: structuredClone(version.definition), source: { id: saved.id, name: saved.name, version: version.version, effective_from: version.effective_from } };
         // Kept in place (not a toast): the change feed's own notice must not replace it.
-        lastSaved = `Saved “${plan.name}” at ${new Date().toLocaleTimeString()}: it is now the plan in force.`;
+        lastSaved =
+          as === 'version'
+            ? `Saved “${saved.name}” version ${version.version} at ${new Date().toLocaleTimeString()}: in force from ${formatMonth(version.effective_from)}.`
+            : `Saved “${saved.name}” at ${new Date().toLocaleTimeString()}: it is now a plan in force.`;
         status.textContent = lastSaved;
+        // The list as saved: the picker and the sentence above the editor follow without a reload.
+        stored.plans = [...stored.plans.filter((p) => p.id !== saved.id), saved];
+        inForceList = plansInForce(stored.plans, range.to);
+        drawPicker();
+        describeOrigin();
+        drawEditor();
         ctx.dataChanged();
       } catch (error) {
+        if (error instanceof ApiError && error.status === 422 && error.pointers.length) {
+          const rest = showProblems(editor, error.pointers);
+          problems.replaceChildren(...(rest.length ? [pointerList(rest)] : []));
+          status.textContent = `Not saved: ${error.message} Each problem is shown beside its field.`;
+          editor.querySelector<HTMLElement>('[aria-invalid=true]')?.focus();
+          return;
+        }
         status.textContent =
           error instanceof ApiError && error.status === 403 ? 'Not saved: only an administrator can save plans.' : `Not saved: ${error instanceof Error ? error.message : 'unknown error'}`;
       }
     };
 
-    const drawEditor = () => editor.replaceChildren(...editorFields(draft!, () => void save(), drawEditor));
+    const drawEditor = () => {
+      const source = draft!.source;
+      const current = sourceOf();
+      effective.value = current && current.effective_from > range.to ? current.effective_from : range.to;
+      const run = h('button', { type: 'submit', class: 'button' }, 'Simulate');
+      const buttons = source
+        ? [
+            h('label', { class: 'field' }, 'New version from ', effective),
+            h('div', { class: 'toolbar' }, run, h('button', { type: 'button', class: 'button secondary', id: 'plan-save-version', onclick: () => void save('version') }, `Save as a new version of “${source.name}”`),
+              h('button', { type: 'button', class: 'button secondary', id: 'plan-save-new', onclick: () => void save('plan') }, 'Save as a new plan')),
+          ]
+        : [h('div', { class: 'toolbar' }, run, h('button', { type: 'button', class: 'button secondary', id: 'plan-save-new', onclick: () => void save('plan') }, 'Save plan'))];
+      editor.replaceChildren(...planFields(draft!.plan, { redraw: drawEditor, say: (text) => (status.textContent = text), month: range.to }), ...buttons);
+    };
     editor.addEventListener('submit', (event) => {
       event.preventDefault();
       lastSaved = undefined;
@@ -170,17 +205,68 @@ export const plansView: View = {
     });
     drawEditor();
 
-    const origin = inForce
-      ? h('p', { class: 'muted', id: 'plan-origin' }, `Opened on the plan in force: “${inForce.name}”, version ${inForce.version}${inForce.effective_from > '1970-01' ? ` since ${formatMonth(inForce.effective_from)}` : ''}.`)
-      : h('p', { class: 'muted', id: 'plan-origin' }, 'No plan is saved yet, so the editor starts from a sample plan; differences are against what was actually paid. Save a plan to make it the plan in force.');
-    const reload = inForce
-      ? h('button', { type: 'button', class: 'button secondary', onclick: () => { draft = structuredClone(inForce.definition); drawEditor(); void simulate(); } }, 'Back to the plan in force')
+    const origin = h('p', { class: 'muted', id: 'plan-origin' });
+    const describeOrigin = () => {
+      const current = sourceOf();
+      const source = draft!.source;
+      if (current && source && source.version !== current.version) {
+        origin.textContent = `Opened on “${source.name}”, version ${source.version} from ${formatMonth(source.effective_from)}; version ${current.version} is the one in force at ${formatMonth(range.to)}.`;
+      } else if (current) {
+        origin.textContent = `Opened on the plan in force: “${current.name}”, version ${current.version}${current.effective_from > '1970-01' ? ` since ${formatMonth(current.effective_from)}` : ''}.`;
+      } else if (draft!.source) {
+        origin.textContent = `Opened on “${draft!.source.name}”, version ${draft!.source.version}, which is not in force at ${formatMonth(range.to)}.`;
+      } else if (stored.plans.length > 0) {
+        const starts = stored.plans.flatMap((p) => p.versions.map((v) => v.effective_from)).sort()[0];
+        const start = starts ? formatMonth(starts) : '';
+        origin.textContent =
+          inForceList.length > 0
+            ? 'A new plan: save it to add it to the plans in force.'
+            : `${stored.plans.length === 1 ? `The saved plan “${stored.plans[0]!.name}” is not in force at ${formatMonth(range.to)}${start ? ` (it starts ${start})` : ''}` : `None of the ${plural(stored.plans.length, 'saved plan')} is in force at ${formatMonth(range.to)}${start ? ` (the first starts ${start})` : ''}`}, so the editor starts from a sample plan.`;
+      } else {
+        origin.textContent = 'No plan is saved yet, so the editor starts from a sample plan; differences are against what was actually paid. Save a plan to make it the plan in force.';
+      }
+    };
+    describeOrigin();
+    const openPlan = (next: Draft) => {
+      draft = next;
+      lastSaved = undefined;
+      status.textContent = '';
+      problems.replaceChildren();
+      describeOrigin();
+      drawEditor();
+      void simulate();
+    };
+    const pickerHost = h('div');
+    const drawPicker = () =>
+      pickerHost.replaceChildren(
+        ...(inForceList.length > 1
+          ? [
+              h(
+                'label',
+                { class: 'field' },
+                `Plans in force at ${formatMonth(range.to)} `,
+                select(
+                  draft!.source?.id ?? '',
+                  [...inForceList.map((p) => [p.id, `${p.name} (${rolesText(p.definition)})`] as [string, string]), ['', 'A new plan (from a sample)']],
+                  { id: 'plan-picker' },
+                  (id) => {
+                    const chosen = inForceList.find((p) => p.id === id);
+                    openPlan(chosen ? opened(chosen) : { plan: structuredClone(SAMPLE_PLAN) });
+                  },
+                ),
+              ),
+            ]
+          : []),
+      );
+    drawPicker();
+    const reload = defaultPlan
+      ? h('button', { type: 'button', class: 'button secondary', onclick: () => { const current = sourceOf() ?? defaultPlan; openPlan(opened(current)); } }, 'Back to the plan in force')
       : null;
 
     const flatPaid = (summary.problem_agent_details ?? []).filter((p) => p.rule === 'commission_pct').map((p) => p.name);
     optimiserHost.append(
-      optimiserForm(ctx, range, flatPaid, () => baseline, inForce, agents, (plan) => {
-        draft = structuredClone(plan);
+      optimiserForm(ctx, range, flatPaid, () => baseline?.simulation, sourceOf, agents, (plan) => {
+        draft = { plan: structuredClone(plan), ...(draft?.source ? { source: draft.source } : {}) };
         drawEditor();
         void simulate();
       }),
@@ -194,7 +280,7 @@ export const plansView: View = {
         h(
           'div',
           { class: 'grid-2' },
-          section('Plan', origin, h('p', { class: 'muted' }, `Simulated over ${formatMonth(range.from)} – ${formatMonth(range.to)} (the period picker).`), reload, editor, status),
+          section('Plan', pickerHost, origin, h('p', { class: 'muted' }, `Simulated over ${formatMonth(range.from)} – ${formatMonth(range.to)} (the period picker).`), reload, editor, status, problems),
           section('Optimiser', optimiserHost),
         ),
         section('Simulated against actual pay', result),
@@ -204,88 +290,10 @@ export const plansView: View = {
   },
 };
 
-/** The editor's fields; its form simulates on submit (the Simulate button, or Enter in a field). */
-function editorFields(plan: EditablePlan, onSave: () => void, redraw: () => void): HTMLElement[] {
-  const name = h('input', { type: 'text', value: plan.name, maxlength: '100', 'aria-label': 'Plan name' });
-  name.addEventListener('input', () => {
-    plan.name = name.value;
-  });
-  const types = h('fieldset', { class: 'inline' }, h('legend', {}, 'Applies to'));
-  for (const [value, label] of [
-    ['acq', 'Acquisitions'],
-    ['dispo', 'Dispositions'],
-    ['manager', 'Managers'],
-  ] as const) {
-    const box = h('input', { type: 'checkbox', value, checked: plan.applies_to.includes(value) });
-    box.addEventListener('change', () => {
-      plan.applies_to = box.checked ? [...new Set([...plan.applies_to, value])] : plan.applies_to.filter((t) => t !== value);
-    });
-    types.append(h('label', { class: 'chip' }, box, ` ${label}`));
-  }
-  const select = <T extends string>(label: string, value: T, options: Array<[T, string]>, set: (value: T) => void) => {
-    const element = h('select', {}, ...options.map(([v, text]) => h('option', { value: v, selected: v === value }, text)));
-    element.addEventListener('change', () => set(element.value as T));
-    return h('label', { class: 'field' }, `${label} `, element);
-  };
-  const rows = plan.tiers.brackets.map((bracket, index) => bracketRow(plan, bracket, index, redraw));
-  const table = h(
-    'table',
-    { class: 'table brackets' },
-    h('thead', {}, h('tr', {}, h('th', {}, 'Up to ($ or count)'), h('th', {}, 'Rate %'), h('th', {}, h('span', { class: 'visually-hidden' }, 'Remove')))),
-    h('tbody', {}, ...rows),
-  );
-  const add = h('button', { type: 'button', class: 'button secondary' }, '+ Bracket');
-  add.addEventListener('click', () => {
-    const brackets = plan.tiers.brackets;
-    const last = brackets[brackets.length - 1];
-    const previousCap = brackets.length > 1 ? (brackets[brackets.length - 2]?.up_to ?? 0) : 0;
-    if (last) last.up_to = last.up_to ?? previousCap + 50000;
-    brackets.push({ up_to: null, rate: Math.max(0, (last?.rate ?? 0.1) - 0.01) });
-    redraw();
-  });
-  const run = h('button', { type: 'submit', class: 'button' }, 'Simulate');
-  const saveButton = h('button', { type: 'button', class: 'button secondary', onclick: onSave }, 'Save plan');
-  return [
-    h('label', { class: 'field' }, 'Name ', name),
-    types,
-    h(
-      'div',
-      { class: 'fields' },
-      select('Basis', plan.basis, [['deal', 'Per deal'], ['month', 'Month'], ['quarter', 'Quarter'], ['year', 'Year']], (v) => (plan.basis = v)),
-      select('Measure', plan.tiers.measure, [['gp', 'GP'], ['deals', 'Deals']], (v) => (plan.tiers.measure = v)),
-      select('Mode', plan.tiers.mode, [['graduated', 'Graduated'], ['retroactive', 'Retroactive']], (v) => (plan.tiers.mode = v)),
-    ),
-    h('div', { class: 'table-wrap' }, table),
-    h('div', { class: 'toolbar' }, add, run, saveButton),
-  ];
-}
-
-function bracketRow(plan: EditablePlan, bracket: EditableBracket, index: number, redraw: () => void): HTMLElement {
-  const last = index === plan.tiers.brackets.length - 1;
-  const upTo = h('input', {
-    type: 'number',
-    min: '0',
-    step: 'any',
-    inputmode: 'decimal',
-    value: bracket.up_to === null ? '' : String(bracket.up_to),
-    placeholder: last ? 'no limit' : '',
-    'aria-label': `Bracket ${index + 1} upper bound`,
-  });
-  upTo.addEventListener('input', () => {
-    bracket.up_to = upTo.value === '' ? null : Number(upTo.value);
-  });
-  const rate = h('input', { type: 'number', min: '0', max: '100', step: '0.1', inputmode: 'decimal', value: String(+(bracket.rate * 100).toFixed(4)), 'aria-label': `Bracket ${index + 1} rate in percent` });
-  rate.addEventListener('input', () => {
-    bracket.rate = Number(rate.value) / 100;
-  });
-  const remove = h('button', { type: 'button', class: 'icon-button', 'aria-label': `Remove bracket ${index + 1}`, disabled: plan.tiers.brackets.length === 1 }, '×');
-  remove.addEventListener('click', () => {
-    plan.tiers.brackets.splice(index, 1);
-    const final = plan.tiers.brackets[plan.tiers.brackets.length - 1];
-    if (final) final.up_to = null;
-    redraw();
-  });
-  return h('tr', {}, h('td', {}, upTo), h('td', {}, rate), h('td', {}, remove));
+function select<T extends string>(value: T, options: Array<[T, string]>, attrs: Record<string, string>, set: (value: T) => void): HTMLSelectElement {
+  const element = h('select', attrs, ...options.map(([v, text]) => h('option', { value: v, selected: v === value }, text)));
+  element.addEventListener('change', () => set(element.value as T));
+  return element;
 }
 
 const PAYEE_TYPE: Record<SimulatedPayee['payee_type'], string> = { acq: 'Acquisitions', dispo: 'Dispositions', manager: 'Manager' };
@@ -400,9 +408,9 @@ function optimiserForm(
   range: { from: string; to: string },
   flatPaid: string[],
   baseline: () => SimulationResult | undefined,
-  current: InForce | undefined,
+  currentPlan: () => InForce | undefined,
   agents: AgentsView,
-  use: (plan: EditablePlan) => void,
+  use: (plan: PlanDefinition) => void,
 ): HTMLElement {
   const number = (label: string, value: string, id: string, attrs: Record<string, string> = {}) => {
     const input = h('input', { type: 'number', value, step: 'any', inputmode: 'decimal', id, ...attrs });
@@ -432,7 +440,8 @@ function optimiserForm(
     run.disabled = true;
     output.replaceChildren(loadingState('Searching plans… this can take a few seconds.'));
     try {
-      const plan = draft ?? SAMPLE_PLAN;
+      const plan = draft?.plan ?? SAMPLE_PLAN;
+      const current = currentPlan();
       const applies: PlanDefinition['applies_to'] = plan.applies_to.length ? plan.applies_to : ['acq', 'dispo'];
       const base = baseline();
       // The form's target is on the covered payees' GP; the optimiser's on the company's GP.
@@ -476,7 +485,7 @@ function comparison(
   current: { plan: InForce; simulation: SimulationResult } | undefined,
   plan: PlanDefinition,
   agents: AgentsView,
-  use: (plan: EditablePlan) => void,
+  use: (plan: PlanDefinition) => void,
 ): HTMLElement {
   const reference = current
     ? { label: `In force: ${current.plan.name}`, cost: current.simulation.total_commission, brackets: bracketsText(current.plan.definition) }
@@ -495,7 +504,7 @@ function comparison(
       h(
         'tbody',
         {},
-        row('Brackets', reference.brackets, candidates.map((c) => { const editable = editablePlan(c.plan); return editable ? bracketsText(editable) : 'see the API answer'; })),
+        row('Brackets', reference.brackets, candidates.map((c) => bracketsText(c.plan))),
         row('Cost (commission of the covered payees)', formatMoney(reference.cost), candidates.map((c) => formatMoney(c.simulation.total_commission))),
         row(`Savings against ${current ? 'the plan in force' : 'actual pay'}`, '—', candidates.map((c) => signedMoney(savings(c)))),
         row(`Commission % of covered GP (${cover.label})`, formatPct(cover.pct(reference.cost), 2), candidates.map((c) => formatPct(cover.pct(c.simulation.total_commission), 2))),
@@ -506,8 +515,7 @@ function comparison(
           h('th', { scope: 'row' }, h('span', { class: 'visually-hidden' }, 'Use')),
           h('td', {}),
           ...candidates.map((c, i) => {
-            const editable = editablePlan(c.plan);
-            return h('td', {}, h('button', { type: 'button', class: 'button secondary', disabled: !editable, onclick: () => editable && use(editable) }, `Use candidate ${i + 1}`));
+            return h('td', {}, h('button', { type: 'button', class: 'button secondary', onclick: () => use(c.plan) }, `Use candidate ${i + 1}`));
           }),
         ),
       ),
