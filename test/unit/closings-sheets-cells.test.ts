@@ -64,6 +64,15 @@ test('xlsx number cells: the stored value at Excel’s 15 digits, at most 2 deci
   assert.deepEqual(readAmount(0.1 + 0.2), { ok: true, value: 30 }); // 0.30000000000000004 is 0.3 at 15 digits
   assert.deepEqual(readAmount(1234.45 * 3), { ok: true, value: 370_335 }); // 3703.3500000000004
   assert.equal(readAmount(1234.567).ok, false);
+  // A formula "fee − cost" leaves binary noise that 15 digits keep (13.8299999998417); the cell shows
+  // 13.83, and that is the cent read. Differences worked out by hand: 1,234,567.89 − 1,234,554.06 = 13.83;
+  // 250,000.10 − 249,986.27 = 13.83; 3 × 123,456.78 − 370,370.34 = 0.00.
+  assert.deepEqual(readAmount(1234567.89 - 1234554.06), { ok: true, value: 1383 });
+  assert.deepEqual(readAmount(250000.1 - 249986.27), { ok: true, value: 1383 });
+  assert.deepEqual(readAmount(123456.78 * 3 - 370370.34), { ok: true, value: 0 });
+  assert.deepEqual(readAmount(-(98765.43 - 98751.6)), { ok: true, value: -1383 });
+  // A real third decimal is still refused, however close to a cent: 13.835, 13.8301, 13.83001.
+  for (const value of [13.835, 13.8301, 13.83001]) assert.equal(readAmount(value).ok, false, String(value));
   assert.deepEqual(readAmount({ error: '#REF!' }), { ok: false, problem: 'the cell holds the error #REF!' });
   assert.deepEqual(readAmount('12O0'), { ok: false, problem: 'cannot read "12O0" as an amount' });
 });

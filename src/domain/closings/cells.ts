@@ -111,11 +111,26 @@ export function amountTextToCents(text: string, decimal: DecimalMark = '.'): Cen
   return digitsToCents(negative, whole, match[3] ?? '');
 }
 
+/**
+ * Binary noise of a formula over amounts: "fee − cost" as 1234567.89 − 1234554.06 is stored as
+ * 13.829999999841675, which a currency-formatted cell shows as 13.83 and which 15 significant
+ * digits do not hide. Such a value is read as its whole cent when it lies within a ten-thousandth
+ * of a cent of it (noise of amounts below 10^8 is far smaller); a real third decimal (13.835) is
+ * still refused. The cent comes from the 15-digit decimal text, never from float arithmetic.
+ */
+const FORMULA_NOISE_CENTS = 1e-4;
+function formulaCents(value: number): Cents | null {
+  const hundredths = value * 100;
+  const nearest = Math.round(hundredths);
+  if (Math.abs(hundredths - nearest) >= FORMULA_NOISE_CENTS) return null;
+  return parseAmount(Number(value.toFixed(2)));
+}
+
 /** An amount cell (gp, assignment_fee) in cents; blank cells are the caller's business. */
 export function readAmount(cell: Cell, decimal: DecimalMark = '.'): Read<Cents> {
   if (isCellError(cell)) return fail(`the cell holds the error ${cell.error}`);
   if (typeof cell === 'number') {
-    const cents = Number.isFinite(cell) ? parseAmount(Number(numberText(cell))) : null;
+    const cents = Number.isFinite(cell) ? (parseAmount(Number(numberText(cell))) ?? formulaCents(cell)) : null;
     return cents === null ? fail(`cannot read ${shownCell(cell)} as an amount (at most 2 decimals)`) : ok(cents);
   }
   if (typeof cell !== 'string') return fail(`cannot read ${shownCell(cell)} as an amount`);
