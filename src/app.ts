@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { constants as zlibConstants } from 'node:zlib';
 import fastifyCompress from '@fastify/compress';
-import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, type FastifyRequest, type FastifyServerOptions } from 'fastify';
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, type FastifyReply, type FastifyRequest, type FastifyServerOptions } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type pg from 'pg';
 import type { Config } from './config.js';
@@ -89,6 +89,38 @@ function logRequest(request: FastifyRequest) {
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{8,128}$/;
 
+/** Paths polled by machines or fetched with every page load: their request lines are at debug. */
+const QUIET_PATHS = new Set(['/healthz', '/readyz', '/metrics']);
+const QUIET_PREFIXES = ['/assets/', '/topojson/', '/favicon.'];
+
+/** By the path, not the route: a static file that is not there is answered by the 404 handler. */
+function isQuiet(request: FastifyRequest): boolean {
+  const query = request.url.indexOf('?');
+  const path = query < 0 ? request.url : request.url.slice(0, query);
+  return QUIET_PATHS.has(path) || QUIET_PREFIXES.some((prefix) => path.startsWith(prefix));
+}
+
+/**
+ * One line per request, when it is answered (Fastify's default is two: "incoming request" and
+ * "request completed"): the request as the `req` serializer shows it (URL redacted), the route,
+ * the status and the time taken, with the request id (and tenant id, once known) of the request's
+ * child logger. Health probes, /metrics and static files at debug; errors as Fastify logs them.
+ */
+export class OneLinePerRequest extends LogController {
+  constructor() {
+    super({ requestIdLogLabel: 'request_id' });
+  }
+
+  override incomingRequest(): void {}
+
+  override requestCompleted(error: Error | null | undefined, request: FastifyRequest, reply: FastifyReply): void {
+    const line = { req: request, route: request.routeOptions.url, res: reply, responseTime: reply.elapsedTime };
+    if (error) reply.log.error({ ...line, err: error }, 'request errored');
+    else if (isQuiet(request)) reply.log.debug(line, 'request completed');
+    else reply.log.info(line, 'request completed');
+  }
+}
+
 /** Logger settings: one JSON line per event, never a token or a cookie. */
 export function loggerOptions(config: Config): FastifyServerOptions['logger'] {
   return {
@@ -111,7 +143,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     ...(deps.logger ? { loggerInstance: deps.logger } : { logger: loggerOptions(config) }),
     // Not `requestIdHeader`: Fastify would take the header as is; genReqId validates it first.
     requestIdHeader: false,
-    logController: new LogController({ requestIdLogLabel: 'request_id' }),
+    logController: new OneLinePerRequest(),
     genReqId: (req) => {
       const incoming = req.headers['x-request-id'];
       return typeof incoming === 'string' && REQUEST_ID.test(incoming) ? incoming : randomUUID();

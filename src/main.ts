@@ -2,7 +2,7 @@ import type { Server, ServerResponse } from 'node:http';
 import closeWithGrace from 'close-with-grace';
 import { pino } from 'pino';
 import { buildApp, loggerOptions } from './app.js';
-import { loadConfig, usesDevelopmentKey } from './config.js';
+import { loadConfig, usesDevelopmentKey, type Config } from './config.js';
 import { createTokenVerifier } from './auth/verify-token.js';
 import { loadOrCreateDevSecret, signUserToken } from './auth/dev-token.js';
 import { latestMigration } from './db/bootstrap.js';
@@ -41,9 +41,43 @@ function closeConnectionsOnShutdown(server: Server): () => void {
   };
 }
 
+/** A request line's fields, for the readable console. */
+interface LoggedRequest {
+  req?: { method?: string; url?: string };
+  res?: { statusCode?: number };
+  responseTime?: number;
+}
+
+/**
+ * Where log lines go: readable lines (pino-pretty, a development dependency loaded only here) for a
+ * person at a terminal in development; one JSON line per event otherwise and in production, for
+ * whatever collects the logs. Written in this thread, so a line logged before the sign-in URL is
+ * printed comes before it.
+ */
+async function logDestination(config: Config): Promise<pino.DestinationStream | undefined> {
+  if (config.env === 'production' || !process.stdout.isTTY) return undefined;
+  try {
+    const { default: pretty } = await import('pino-pretty');
+    return pretty({
+      colorize: true,
+      sync: true,
+      singleLine: true,
+      translateTime: 'SYS:HH:MM:ss',
+      ignore: 'pid,hostname,req,res,route,responseTime,request_id,user_id,org_id',
+      messageFormat: (line, messageKey) => {
+        const { req, res, responseTime } = line as LoggedRequest;
+        if (!req || !res) return String(line[messageKey] ?? '');
+        return `${req.method} ${req.url} ${res.statusCode} ${Math.round(responseTime ?? 0)} ms`;
+      },
+    });
+  } catch {
+    return undefined; // Installed without development dependencies: JSON lines.
+  }
+}
+
 async function main(): Promise<void> {
   const config = loadConfig();
-  const log = pino(loggerOptions(config) as pino.LoggerOptions);
+  const log = pino(loggerOptions(config) as pino.LoggerOptions, await logDestination(config));
   // Off unless SENTRY_DSN / POSTHOG_KEY are set; then the SDK is loaded, never otherwise.
   const errorReporter = await createErrorReporter(config.errorReporting, log);
   const analytics = await createProductAnalytics(config.productAnalytics, log);
