@@ -16,7 +16,7 @@ interface Operation {
   parameters?: { in: string; name: string; required?: boolean }[];
 }
 const OPENED_TAGS = new Set(['me', 'inquiries']);
-const OPENED_PATHS = new Set(['/api/v1/entitlements']);
+const OPENED_PATHS = new Set(['/api/v1/entitlements', '/api/v1/payouts/{month}/statements/{payee}']);
 
 test("a payee token reaches only the payee's own rows, on every route", async (t) => {
   const tenant = await payeeTenant(t, { approve: true });
@@ -80,6 +80,15 @@ test("a payee token reaches only the payee's own rows, on every route", async (t
   assert.equal(statement.status, 'approved');
   assert.equal(statement.statement.payee, 'Ana Acq');
   assert.equal(statement.statement.total, 3359.93);
+  // The printable page of her own statement, and nobody else's (the policies, not the route, decide).
+  const page = await ok(app, ana, 'GET', `/api/v1/payouts/${MONTH}/statements/${encodeURIComponent('Ana Acq')}?format=html`);
+  assert.match(page.headers['content-type'] as string, /text\/html/);
+  assert.ok(page.body.includes('Ana Acq') && page.body.includes('3,359.93'), 'her page shows her name and total');
+  for (const name of others) {
+    const response = await call(app, ana, 'GET', `/api/v1/payouts/${MONTH}/statements/${encodeURIComponent(name)}`);
+    assert.equal(response.statusCode, 404, `${name}'s statement is not hers`);
+    assert.ok(!response.body.includes(name));
+  }
   // Admins and members have no statements of their own.
   assert.equal((await call(app, admin, 'GET', '/api/v1/me/statements')).statusCode, 403);
   assert.equal((await ok(app, admin, 'GET', '/api/v1/me')).json().role, 'admin');

@@ -107,6 +107,8 @@ const payoutRoutes: FastifyPluginAsyncTypebox<PayoutRouteDeps> = async (app, dep
     '/payouts/:month/statements/:payee',
     {
       onRequest: read,
+      // A payee reads their own: the payee policies (migration 0016) hide every other statement (404).
+      config: { payeeAccess: true },
       schema: {
         tags: ['payouts'],
         summary: "One person's statement of the month, as JSON or as a printable page",
