@@ -419,6 +419,47 @@ describe('checkMonth: more edges (string mutants of nameKey, utcMonth and the co
   });
 });
 
+describe('checkMonth: invalid values raise their error and no warning (survivors of the second mutation run)', () => {
+  it('compares no amount or count that failed to parse', () => {
+    const input = month({
+      metadata: { total_gp: 0.001 },
+      agents: [
+        agent('Kyle Singer', { gp: 1.005, commission: 5, deals: 1.5 }),
+        agent('Dana Ruiz', { type: 'dispo', gp: -5, commission: 1.005 }),
+      ],
+      managers: [
+        { name: 'Mia', gp: 1.005, commission: 5 },
+        { name: 'Ana', gp: -5, commission: 1.005 },
+      ],
+      deals: [deal('D-1', 'Kyle Singer', { gp: 20000 })],
+    });
+    const result = checkMonth(input, options);
+    assert.deepEqual(result.errors.map((e) => e.pointer).sort(), [
+      '/agents/0/deals',
+      '/agents/0/gp',
+      '/agents/1/commission',
+      '/managers/0/gp',
+      '/managers/1/commission',
+      '/metadata/total_gp',
+    ]);
+    // Only what deals[] says about Dana (2 deals reported, none in deals[]; GP -5.00 against 0.00).
+    assert.deepEqual(result.warnings, [
+      "Agent 'Dana Ruiz' reports 2 deals but deals[] has 0 closed",
+      "Agent 'Dana Ruiz' reports -5.00 GP but deals[] sums to 0.00",
+    ]);
+  });
+
+  it('names a duplicate as first written, trimmed', () => {
+    const input = month({ agents: [agent('  Kyle Singer '), agent('kyle singer')] });
+    assert.deepEqual(checkMonth(input, options).warnings, ["Duplicate agent name 'Kyle Singer'"]);
+  });
+
+  it('anchors month and date patterns at both ends', () => {
+    for (const bad of ['x2025-09', '12025-09']) assert.ok(!isValidMonth(bad), bad);
+    for (const bad of ['x2025-09-10', '2025-09-10x', '12025-09-10']) assert.ok(!isValidDate(bad), bad);
+  });
+});
+
 describe('calendar helpers', () => {
   it('knows real months and dates, leap years included', () => {
     assert.ok(isValidMonth('2025-12'));
