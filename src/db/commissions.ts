@@ -2,9 +2,8 @@ import type { TenantTx } from './tenant.js';
 import type { AgentType, CommissionMonth, DealStatus } from '../domain/imports/format.js';
 import type { MonthRollup } from '../domain/analytics/rollups.js';
 
-/** `YYYY-MM` ⇄ the DATE of its first day, as months are keyed in the database. */
+/** `YYYY-MM` → the DATE of its first day, as months are keyed in the database. */
 export const monthDate = (month: string) => `${month}-01`;
-export const monthOf = (date: string) => date.slice(0, 7);
 
 /** Serialises writers of one tenant's month: concurrent imports of it apply one after the other, whole. */
 export async function lockMonth(tx: TenantTx, month: string): Promise<void> {

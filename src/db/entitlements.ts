@@ -121,23 +121,3 @@ export async function applyMarketplacePush(tx: TenantTx, eventId: string, change
   if (inserted.rowCount !== 1) throw new Error('marketplace event recorded concurrently');
   return { outcome, after: applied.after };
 }
-
-export interface EntitlementAuditRow {
-  source: EntitlementSource;
-  event_id: string | null;
-  source_time: Date;
-  recorded_at: Date;
-  previous_tier: Tier | null;
-  subscription_tier: Tier;
-  promo_until: string | null;
-}
-
-/** The tenant's entitlement changes, newest first. */
-export async function entitlementHistory(tx: TenantTx, limit = 50): Promise<EntitlementAuditRow[]> {
-  const result = await tx.query<EntitlementAuditRow>(
-    `SELECT source, event_id, source_time, recorded_at, previous_tier, subscription_tier, promo_until
-       FROM entitlement_events WHERE tenant_id = $1 ORDER BY recorded_at DESC, id LIMIT $2`,
-    [tx.tenantId, limit],
-  );
-  return result.rows;
-}

@@ -24,10 +24,6 @@ export const FEATURE_MATRIX = {
 export type Feature = keyof typeof FEATURE_MATRIX;
 export const FEATURES = Object.keys(FEATURE_MATRIX) as Feature[];
 
-export function isFeature(name: string): name is Feature {
-  return Object.hasOwn(FEATURE_MATRIX, name);
-}
-
 /** Per-tenant switches from the marketplace: a known feature name with a boolean refines the tier. */
 export type Flags = Record<string, unknown>;
 

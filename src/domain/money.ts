@@ -75,18 +75,34 @@ export function decimalOf(value: unknown): Decimal | null {
   return decimalFromParts(sign, whole, fraction, exp);
 }
 
-function centsOf(decimal: Decimal): Cents | null {
-  if (decimal.scale > 2) return null;
-  const cents = decimal.units * 10n ** BigInt(2 - decimal.scale);
-  if (cents >= MAX_CENTS || cents <= -MAX_CENTS) return null;
+/**
+ * `decimal` times 10^decimals as an exact integer; null when it has more than `decimals` places. A
+ * Decimal is reduced (no trailing zeros), so 0.10000000 counts as one place.
+ */
+function scaledUnits(decimal: Decimal, decimals: number): bigint | null {
+  if (decimal.scale > decimals) return null;
+  return decimal.units * 10n ** BigInt(decimals - decimal.scale);
+}
+
+/**
+ * The one decimal parser of the domain: a finite number or decimal string (read by decimalOf) as an
+ * exact integer of 10^-decimals units, or null when it is no decimal or has more places. Amounts use
+ * it with 2 (cents), plan rates with 6 (micro-units, plans/units.ts).
+ */
+export function parseScaled(value: unknown, decimals: number): bigint | null {
+  const decimal = decimalOf(value);
+  return decimal ? scaledUnits(decimal, decimals) : null;
+}
+
+function centsInRange(cents: bigint | null): Cents | null {
+  if (cents === null || cents >= MAX_CENTS || cents <= -MAX_CENTS) return null;
   // Number(-0n) is 0, so a negative zero input never leaks out as -0.
   return Number(cents);
 }
 
 /** Cents for a JSON amount, or null when it has more than 2 decimals or |value| >= 1e13. */
 export function parseAmount(value: number): Cents | null {
-  const decimal = decimalOf(value);
-  return decimal ? centsOf(decimal) : null;
+  return centsInRange(parseScaled(value, 2));
 }
 
 /**
@@ -98,7 +114,8 @@ export function parseAmountText(text: string): Cents | null {
   const match = AMOUNT_TEXT.exec(text.trim());
   if (!match) return null;
   const [, sign = '', whole = '0', fraction = ''] = match;
-  return centsOf(decimalFromParts(sign, whole, fraction, 0));
+  // Built from the parts rather than re-read by decimalOf, which refuses text over 40 characters.
+  return centsInRange(scaledUnits(decimalFromParts(sign, whole, fraction, 0), 2));
 }
 
 /**

@@ -71,7 +71,5 @@ export const unauthorized = (reason: string) =>
   new HttpProblem(401, 'unauthorized', reason, {}, { 'www-authenticate': 'Bearer error="invalid_token"' });
 export const forbidden = (detail: string) => new HttpProblem(403, 'forbidden', detail);
 export const notFound = (detail: string) => new HttpProblem(404, 'not-found', detail);
-export const unprocessable = (detail: string, errors: FieldError[]) =>
-  new HttpProblem(422, 'validation', detail, { errors });
 export const serviceUnavailable = (detail: string) =>
   new HttpProblem(503, 'unavailable', detail, {}, { 'retry-after': '5' });

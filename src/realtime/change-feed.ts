@@ -5,7 +5,7 @@ import { PgChangeFeed } from './pg-change-feed.js';
 import { RedisChangeFeed } from './redis-change-feed.js';
 import type { ChangeFeed } from './change-feed-interface.js';
 
-export type { ChangeFeed, ChangeFeedStats } from './change-feed-interface.js';
+export type { ChangeFeed } from './change-feed-interface.js';
 export { ALL_TENANTS, CHANGE_CHANNEL, ChangeEventError, RESYNC_EVENT, type ChangeListener, type TenantChangeEvent };
 
 export interface ChangeFeedOptions {

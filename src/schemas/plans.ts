@@ -305,6 +305,5 @@ export const ClosingsOptimizeView = Type.Object(
 
 export type PlanDefinitionView = Static<typeof PlanDefinitionSchema>;
 export type StoredPlanView = Static<typeof PlanView>;
-export type PlanCalculation = Static<typeof PlanCalculationView>;
 export type SimulationResult = Static<typeof SimulationView>;
 export type OptimizeResultView = Static<typeof OptimizeView>;

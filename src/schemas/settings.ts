@@ -71,7 +71,6 @@ export const SettingsResponse = Type.Object(
     ],
   },
 );
-export type SettingsView = Static<typeof SettingsResponse>;
 
 /** A change: what is given is replaced (`accounting` as a whole), what is left out stays as it was. */
 export const SettingsChange = Type.Object(

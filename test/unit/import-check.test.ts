@@ -383,6 +383,83 @@ describe('checkMonth: edges (each kills a mutant a mutation run left alive)', ()
   });
 });
 
+describe('checkMonth: more edges (string mutants of nameKey, utcMonth and the count message)', () => {
+  it('says what is wrong with a count, not only where', () => {
+    const input = month({ agents: [agent('A', { deals: 1.5, terminations: -1 })] });
+    assert.deepEqual(checkMonth(input, options).errors, [
+      { pointer: '/agents/0/deals', message: 'must be a whole number, zero or more' },
+      { pointer: '/agents/0/terminations', message: 'must be a whole number, zero or more' },
+    ]);
+  });
+
+  it('compares months zero-padded: a one-digit "now" month and a three-digit year', () => {
+    // Today 15 March 2025 is "2025-03": April is in the future. Unpadded, "2025-3" would sort after
+    // "2025-04" and the warning would be lost.
+    const march = { ...options, today: new Date('2025-03-15T12:00:00Z') };
+    assert.deepEqual(checkMonth(month({ month: '2025-04', deals: [] }), march).warnings, ['Month 2025-04 is in the future']);
+    assert.deepEqual(checkMonth(month({ month: '2025-03', deals: [] }), march).warnings, []);
+    // Year 999 is "0999": 0999-06 is after 0999-05 (unpadded "999-05" sorts after every "0999-..").
+    const year999 = { ...options, today: new Date('0999-05-15T12:00:00Z') };
+    assert.deepEqual(checkMonth(month({ month: '0999-06' }), year999).warnings, ['Month 0999-06 is in the future']);
+    assert.deepEqual(checkMonth(month({ month: '0999-05' }), year999).warnings, []);
+  });
+
+  it('matches names in NFC: a decomposed "Zoë" is the composed one', () => {
+    const composed = 'Zo\u00eb Park';
+    const decomposed = 'Zoe\u0308 Park';
+    assert.notEqual(composed, decomposed);
+    const input = month({
+      agents: [agent(composed), agent('Dana Ruiz', { type: 'dispo' }), agent(decomposed)],
+      deals: [deal('D-1', decomposed, { gp: 20000 })],
+    });
+    const result = checkMonth(input, options);
+    // The deal finds the first Zoë (index 0), so no unknown-agent error; the second is a duplicate.
+    assert.deepEqual(result.errors, []);
+    assert.deepEqual(result.warnings.slice(0, 1), [`Duplicate agent name '${composed}'`]);
+  });
+});
+
+describe('checkMonth: invalid values raise their error and no warning (survivors of the second mutation run)', () => {
+  it('compares no amount or count that failed to parse', () => {
+    const input = month({
+      metadata: { total_gp: 0.001 },
+      agents: [
+        agent('Kyle Singer', { gp: 1.005, commission: 5, deals: 1.5 }),
+        agent('Dana Ruiz', { type: 'dispo', gp: -5, commission: 1.005 }),
+      ],
+      managers: [
+        { name: 'Mia', gp: 1.005, commission: 5 },
+        { name: 'Ana', gp: -5, commission: 1.005 },
+      ],
+      deals: [deal('D-1', 'Kyle Singer', { gp: 20000 })],
+    });
+    const result = checkMonth(input, options);
+    assert.deepEqual(result.errors.map((e) => e.pointer).sort(), [
+      '/agents/0/deals',
+      '/agents/0/gp',
+      '/agents/1/commission',
+      '/managers/0/gp',
+      '/managers/1/commission',
+      '/metadata/total_gp',
+    ]);
+    // Only what deals[] says about Dana (2 deals reported, none in deals[]; GP -5.00 against 0.00).
+    assert.deepEqual(result.warnings, [
+      "Agent 'Dana Ruiz' reports 2 deals but deals[] has 0 closed",
+      "Agent 'Dana Ruiz' reports -5.00 GP but deals[] sums to 0.00",
+    ]);
+  });
+
+  it('names a duplicate as first written, trimmed', () => {
+    const input = month({ agents: [agent('  Kyle Singer '), agent('kyle singer')] });
+    assert.deepEqual(checkMonth(input, options).warnings, ["Duplicate agent name 'Kyle Singer'"]);
+  });
+
+  it('anchors month and date patterns at both ends', () => {
+    for (const bad of ['x2025-09', '12025-09']) assert.ok(!isValidMonth(bad), bad);
+    for (const bad of ['x2025-09-10', '2025-09-10x', '12025-09-10']) assert.ok(!isValidDate(bad), bad);
+  });
+});
+
 describe('calendar helpers', () => {
   it('knows real months and dates, leap years included', () => {
     assert.ok(isValidMonth('2025-12'));

@@ -19,9 +19,6 @@ import { validatePlan, type PlanIssue } from './validate.js';
 import type { Bracket } from './brackets.js';
 import { MICRO, parseCents, parseCount, parseRate } from './units.js';
 
-/** What an earning component is called on a statement line. */
-export type EarningKind = 'tiers' | 'rate' | 'per_deal' | 'bonus' | 'override' | 'formula';
-
 interface EarningBase {
   /** Stable key of the component within the plan: "t" for the top-level tiers, "c3" for /components/3. */
   key: string;

@@ -8,7 +8,6 @@
 import type { PlanDefinition } from './definition-shape.js';
 
 export type * from './definition-shape.js';
-export { CLOSINGS_MEASURES, COUNT_MEASURES } from './vocabulary.js';
 
 /**
  * True when the plan looks at single deals: paid per deal (basis `deal`), splitting deals between
@@ -34,4 +33,4 @@ export function planInForce<V extends { effective_from: string }>(versions: read
 export { MONTH_PATTERN } from './vocabulary.js';
 
 // The rules live beside the engine that needs them; re-exported so the definition has one import.
-export { parsePlan, validatePlan, type ParsedPlan, type PlanIssue } from './validate.js';
+export { parsePlan, validatePlan } from './validate.js';

@@ -81,9 +81,3 @@ export function exactText(amount: Exact): string {
   return dot >= 0 && text.length - dot - 1 > 20 ? amount.toFixed(20).replace(/0+$/, '') : text;
 }
 
-/** A rate as a percentage for descriptions: 0.08 → "8%", 1/30 → "3.333333333333%". */
-export function formatPercent(rate: Exact): string {
-  const percent = rate.mul(100);
-  const text = percent.toDecimalPlaces(12, Exact.ROUND_HALF_UP).toFixed();
-  return `${text}%`;
-}

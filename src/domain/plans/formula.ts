@@ -75,11 +75,6 @@ export const FORMULA_FUNCTIONS = {
 
 type FunctionName = keyof typeof FORMULA_FUNCTIONS;
 
-/** Operators as written; `^` is power, `and`/`or`/`not` are word forms of `&&`/`||`/`!`. */
-export const FORMULA_OPERATORS = [
-  '+', '-', '*', '/', '%', '^', '<', '<=', '>', '>=', '==', '!=', '&&', '||', '!', 'and', 'or', 'not', '? :',
-] as const;
-
 const ARITY: Readonly<Record<FunctionName, readonly [number, number]>> = {
   min: [1, 16],
   max: [1, 16],

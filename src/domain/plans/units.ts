@@ -5,31 +5,13 @@
  * in micro-cents until the statement total is rounded half-up to the cent, once per payee per period.
  * Floats are never multiplied with money: a rate is read through its decimal text, like amounts.
  */
-import { decimalOf, formatAmount, parseAmount, roundHalfUpDiv, type Cents, type Decimal } from '../money.js';
+import { formatAmount, parseAmount, parseScaled, roundHalfUpDiv, type Cents } from '../money.js';
 
 /** Micro-units per unit: the scale of rates and of micro-cents per cent. */
 export const MICRO = 1_000_000n;
 
 /** Rates and shares carry at most this many decimals (0.123456). */
 const RATE_DECIMALS = 6;
-
-function rescale(decimal: Decimal, decimals: number): { exact: boolean; units: bigint } {
-  const shift = decimals - decimal.scale;
-  if (shift >= 0) return { exact: true, units: decimal.units * 10n ** BigInt(shift) };
-  const divisor = 10n ** BigInt(-shift);
-  return { exact: decimal.units % divisor === 0n, units: roundHalfUpDiv(decimal.units, divisor) };
-}
-
-/**
- * `value` scaled by 10^decimals as an exact integer, or null when it is not a finite decimal with at
- * most `decimals` places (trailing zeros do not count: 0.10000000 is 0.1).
- */
-function parseScaled(value: unknown, decimals: number): bigint | null {
-  const decimal = decimalOf(value);
-  if (!decimal) return null;
-  const { exact, units } = rescale(decimal, decimals);
-  return exact ? units : null;
-}
 
 /** A rate or share (0.08 or "0.08") in micro-units; null beyond 6 decimals. */
 export function parseRate(value: unknown): bigint | null {

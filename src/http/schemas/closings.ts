@@ -1,4 +1,4 @@
-import { Type, type Static } from 'typebox';
+import { Type } from 'typebox';
 import { CLOSINGS_LIMITS } from '../../domain/closings/check.js';
 import { ADJUSTMENT_REASONS } from '../../domain/closings/closing.js';
 import { MonthString } from '../../schemas/commission-month.js';
@@ -98,8 +98,6 @@ export const ClosingsMonthSchema = Type.Object(
     ],
   },
 );
-
-export type ClosingsMonthBody = Static<typeof ClosingsMonthSchema>;
 
 const Counts = Type.Object({
   closings: Type.Integer(),

@@ -17,5 +17,3 @@ export function monthSummary(row: MonthSummaryRow) {
     imported_at: row.imported_at.toISOString(),
   };
 }
-
-export type MonthSummary = ReturnType<typeof monthSummary>;
