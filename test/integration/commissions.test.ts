@@ -261,6 +261,8 @@ test('agents: list, history and admin edits', async (t) => {
     manager: 'Mona Reyes',
     market: 'Phoenix, AZ',
     active: true,
+    // The roster's optional e-mail (links a payee's sign-in to the person): none set here.
+    email: null,
     last_month: '2025-08',
     roles: ['acq'],
   });
