@@ -6,6 +6,7 @@ import { buildApp, loggerOptions } from '../../src/app.js';
 import { createTokenVerifier } from '../../src/auth/verify-token.js';
 import { latestMigration } from '../../src/db/bootstrap.js';
 import { TEST_SECRET, appPool, bearer, testConfig, tokenFor, uniqueOrg } from '../helpers/env.js';
+import { eventually } from '../helpers/eventually.js';
 
 type Line = Record<string, unknown> & { level: number; msg?: string; request_id?: string };
 const INFO = 30;
@@ -73,7 +74,12 @@ test('health probes, /metrics and static files are logged at debug, never at inf
   // A page, an unknown path and a failed API request stay at info.
   for (const [index, url] of ['/', '/nowhere', '/api/v1/entitlements'].entries()) {
     await app.inject({ url, headers: { 'x-request-id': `loud-line-${index}000` } });
-    const mine = of(`loud-line-${index}000`).filter((line) => line.msg === 'request completed');
+    // A page is streamed from disk (sendFile): its line is written when the stream has ended,
+    // which can be just after inject() has the whole body.
+    const mine = await eventually(`the request line of ${url}`, () => {
+      const lines = of(`loud-line-${index}000`).filter((line) => line.msg === 'request completed');
+      return lines.length > 0 && lines;
+    }, 2_000);
     assert.deepEqual(mine.map((line) => line.level), [INFO], url);
   }
 });
