@@ -181,15 +181,15 @@ export async function privilegeStatements(): Promise<string[]> {
   return statements;
 }
 
+/** undefined_function, undefined_table, undefined_object: what a dropped or replaced object answers. */
+const GONE_SINCE = new Set(['42883', '42P01', '42704']);
+
 /**
  * Makes sure the application role exists with its attributes and privileges. A database restored
  * into a fresh cluster has its migrations recorded as applied but no `cip_app` (roles belong to
  * the cluster, and pg_dump leaves them out), so migrating creates nothing: this creates the role
  * and replays the migrations' grants. Cheap when all is in place: one query.
  */
-/** undefined_function, undefined_table, undefined_object: what a dropped or replaced object answers. */
-const GONE_SINCE = new Set(['42883', '42P01', '42704']);
-
 export async function ensureAppRole(ownerUrl: string, log: Log = () => {}): Promise<void> {
   await withClient(ownerUrl, async (client) => {
     const applied = await client.query(`SELECT 1 FROM pg_class WHERE relname = $1 AND relkind = 'r'`, [MIGRATIONS_TABLE]);
