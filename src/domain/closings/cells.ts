@@ -116,7 +116,8 @@ export function amountTextToCents(text: string, decimal: DecimalMark = '.'): Cen
  * 13.829999999841675, which a currency-formatted cell shows as 13.83 and which 15 significant
  * digits do not hide. Such a value is read as its whole cent when it lies within a ten-thousandth
  * of a cent of it (noise of amounts below 10^8 is far smaller); a real third decimal (13.835) is
- * still refused. The cent comes from the 15-digit decimal text, never from float arithmetic.
+ * still refused. The cent is `toFixed(2)` of the stored value (exact decimal rounding of the binary
+ * value); the product by 100 only measures how far the value is from it.
  */
 const FORMULA_NOISE_CENTS = 1e-4;
 function formulaCents(value: number): Cents | null {
