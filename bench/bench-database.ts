@@ -5,6 +5,18 @@ import { loadConfig } from '../src/config.js';
 import { dropDatabase, ensureDatabase, withDatabase } from '../src/db/bootstrap.js';
 import { openDatabase, type OpenDatabase } from '../src/db/open.js';
 
+const DATABASE_NAME = /^[a-z_][a-z0-9_]{0,39}$/;
+
+/**
+ * The benchmark's database name: BENCH_DATABASE (default `cip_bench`), and `<that>_<suffix>` for a
+ * part that loads a database of its own, so two checkouts benchmarking on one server keep apart.
+ */
+export function benchDatabaseName(suffix?: string): string {
+  const base = process.env.BENCH_DATABASE?.trim() || 'cip_bench';
+  if (!DATABASE_NAME.test(base)) throw new Error(`BENCH_DATABASE must be a lower-case SQL name (letters, digits, _; at most 40), got "${base}"`);
+  return suffix ? `${base}_${suffix}` : base;
+}
+
 /**
  * A database of the benchmark's own, migrated: a fresh `name` on the server at BENCH_DATABASE_URL
  * (a superuser URL, dropped by cleanup), or an embedded PostgreSQL in a temporary directory.

@@ -17,12 +17,12 @@ import { validateBody } from '../src/http/schemas/validate.js';
 import { serviceContext, systemPrincipal } from '../src/services/context.js';
 import { importClosings } from '../src/services/closings/import-closings.js';
 import { previewClosings } from '../src/services/closings/preview-closings.js';
-import { openBenchDatabase } from './bench-database.js';
+import { benchDatabaseName, openBenchDatabase } from './bench-database.js';
 
 const { values: args } = parseArgs({ options: { closings: { type: 'string', default: '10000' }, runs: { type: 'string', default: '5' } } });
 const COUNT = Number(args.closings);
 const RUNS = Number(args.runs);
-const DATABASE = 'cip_bench_closings';
+const DATABASE = benchDatabaseName('closings');
 
 /** A deterministic month: 60 acq and 40 dispo agents, 12 managers, 1 in 10 rows a memo, 1 in 25 terminated, 1 in 50 a house side. */
 function benchMonth(count: number): ClosingsMonth {

@@ -22,7 +22,7 @@ import { importClosings } from '../src/services/closings/import-closings.js';
 import { previewClosings } from '../src/services/closings/preview-closings.js';
 import { serviceContext, systemPrincipal } from '../src/services/context.js';
 import { saveMapping } from '../src/services/import-mappings/save-mapping.js';
-import { openBenchDatabase } from './bench-database.js';
+import { benchDatabaseName, openBenchDatabase } from './bench-database.js';
 import { closingsCsv, closingsXlsx, MAPPING, MONTH } from './closings-data.js';
 
 export interface SheetBenchResult {
@@ -118,7 +118,7 @@ export async function benchClosingsSpreadsheets(
 
 async function main(): Promise<void> {
   const { values } = parseArgs({ options: { rows: { type: 'string', default: '10000' }, runs: { type: 'string', default: '3' } } });
-  const { open, cleanup } = await openBenchDatabase('cip_bench_closings_sheets');
+  const { open, cleanup } = await openBenchDatabase(benchDatabaseName('closings_sheets'));
   try {
     const say = (line: string) => process.stdout.write(`${line}\n`);
     say(`closings spreadsheets through the import's use cases, median of ${values.runs} runs after a warm-up (Node ${process.version}):`);

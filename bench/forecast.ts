@@ -9,7 +9,9 @@
  *
  * With `--statsmodels` (and python3 with statsmodels installed) the same series and origins are
  * run through statsmodels' Holt-Winters and its AICc-chosen ETS as an independent reference.
- * `--write DIR` writes the series as JSON for any other tool. Not part of `npm test`.
+ * `--write DIR` writes the series as JSON for any other tool. The last line times the agents view
+ * (every agent's forecast and trend) for 300 agents × 60 months; `--agents-only` prints only that.
+ * Not part of `npm test`.
  */
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
@@ -18,6 +20,9 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { fileURLToPath } from 'node:url';
 import { forecastSeries, maseScale } from '../src/domain/analytics/forecast.js';
+import { addMonths } from '../src/domain/analytics/months.js';
+import type { AgentRollup, MonthRollup } from '../src/domain/analytics/rollups.js';
+import { agentSeries, predictiveSeries } from '../src/domain/analytics/series.js';
 import { seededRandom } from '../src/demo/seeded-random.js';
 import { forecastSeries as previousForecast } from './forecast/previous-method.js';
 
@@ -143,8 +148,67 @@ function statsmodelsReference(all: Series[]): Map<string, Map<string, Outcome[]>
   return result;
 }
 
+/**
+ * A tenant of `agents` agents over `months` months as roll-ups: each agent a seasonal series with
+ * its own level, drift and noise (a tenth of them in decline), some joining late.
+ */
+function agentTenant(agents: number, months: number, seed: number): MonthRollup[] {
+  const random = seededRandom(seed);
+  const people = Array.from({ length: agents }, (_, i) => ({
+    name: `Agent ${String(i + 1).padStart(3, '0')}`,
+    level: 2_000_000 + 4_000_000 * random(),
+    drift: i % 10 === 0 ? -0.02 : 0.01 * (random() - 0.5),
+    joins: random() < 0.2 ? Math.floor(random() * months) : 0,
+  }));
+  return Array.from({ length: months }, (_, t) => {
+    const rows: AgentRollup[] = people
+      .filter((person) => t >= person.joins)
+      .map((person) => {
+        const gp = Math.max(0, Math.round(person.level * (1 + person.drift) ** t * (SEASON_SHAPE[t % 12] ?? 1) * (1 + 0.15 * normal(random))));
+        return { name: person.name, type: 'acq', manager: null, market: null, gp, commission: Math.round(gp / 10), closed: 4, terminated: 0 };
+      });
+    const gp = rows.reduce((sum, row) => sum + row.gp, 0);
+    const commission = rows.reduce((sum, row) => sum + row.commission, 0);
+    return { month: addMonths('2021-01', t), gp, commission, agent_commission: commission, manager_commission: 0, closed: 4 * rows.length, terminated: 0, agents: rows, managers: [], markets: [] };
+  });
+}
+
+/** CPU and wall time of the agents view (every agent's forecast and trend) and the predictive view's trend list. */
+function agentsViewTiming(agents: number, months: number): void {
+  const rollups = agentTenant(agents, months, 7);
+  const now = rollups[rollups.length - 1]!.month;
+  const range = { from: addMonths(now, -11), to: now, now };
+  const time = (run: () => unknown) => {
+    const cpu = process.cpuUsage();
+    const started = performance.now();
+    const result = run();
+    const used = process.cpuUsage(cpu);
+    return { result, cpu: (used.user + used.system) / 1000, wall: performance.now() - started };
+  };
+  const view = time(() => agentSeries(rollups, range));
+  const predictive = time(() => predictiveSeries(rollups, now));
+  const list = view.result as ReturnType<typeof agentSeries>;
+  const forecasts = list.filter((agent) => agent.forecast.gp !== null).length;
+  const down = (predictive.result as ReturnType<typeof predictiveSeries>).trending_down.length;
+  process.stdout.write(
+    `agents view, ${agents} agents × ${months} months (${forecasts} agents forecast, GP and commission): ${view.cpu.toFixed(0)} ms CPU, ${view.wall.toFixed(0)} ms wall; ` +
+      `predictive view (trend list, ${down} trending down): ${predictive.cpu.toFixed(0)} ms CPU, ${predictive.wall.toFixed(0)} ms wall; both cached like the summary\n`,
+  );
+}
+
 function main(): void {
-  const { values } = parseArgs({ options: { seeds: { type: 'string', default: '8' }, statsmodels: { type: 'boolean', default: false }, write: { type: 'string' } } });
+  const { values } = parseArgs({
+    options: {
+      seeds: { type: 'string', default: '8' },
+      statsmodels: { type: 'boolean', default: false },
+      write: { type: 'string' },
+      'agents-only': { type: 'boolean', default: false },
+    },
+  });
+  if (values['agents-only']) {
+    agentsViewTiming(300, 60);
+    return;
+  }
   const seeds = Number(values.seeds);
   const all = Array.from({ length: seeds }, (_, i) => generate(1000 + i)).flat();
   if (values.write) writeFileSync(path.join(values.write, 'forecast-series.json'), JSON.stringify(all));
@@ -186,6 +250,7 @@ function main(): void {
     `one forecast of 60 months: ${((used.user + used.system) / 1000 / runs).toFixed(2)} ms CPU, ${((performance.now() - started) / runs).toFixed(2)} ms wall (current); ` +
       `wall per origin in the table: ${[...timings].map(([name, ms]) => `${name} ${ms.toFixed(2)} ms`).join(', ')}\n`,
   );
+  agentsViewTiming(300, 60);
 }
 
 main();

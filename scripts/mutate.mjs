@@ -46,11 +46,41 @@ function modulesReachedFrom(file, seen = new Set()) {
   return seen;
 }
 
-/** The unit tests that run `source`: those whose imports reach it. */
+// The unit tests about each part of the domain: a mutant of a file is judged by those of them whose
+// imports reach the file (the first entry whose path prefixes the file wins). Tests that reach a
+// file only in passing (the OpenAPI document, the architecture rules, the demo data, the worker
+// pool) would make each mutant take seconds and kill little; outside this table they are left out
+// too. STRYKER_ALL_TESTS=1 judges by every unit test that reaches the file instead.
+const JUDGES = [
+  ['src/domain/analytics/', /^(analytics-(?!schemas)|deal-evidence|termination-evidence)/],
+  ['src/domain/closings/', /^closings-/],
+  ['src/domain/imports/check.ts', /^import-check/],
+  ['src/domain/imports/csv.ts', /^csv\./],
+  ['src/domain/imports/', /^(import-|plans-without-deals|termination-evidence)/],
+  ['src/domain/payouts/', /^payouts-/],
+  ['src/domain/plans/optimize.ts', /^(plans|payouts)-optimize/],
+  ['src/domain/plans/brackets.ts', /^plans-(brackets|calculate)/],
+  ['src/domain/plans/', /^plans-(?!optimize)/],
+  ['src/domain/reports/', /^(csv-writers|reports-)/],
+  ['src/domain/money.ts', /^(money|decimal)\./],
+  ['src/domain/entitlements.ts', /^entitlement/],
+  ['src/domain/text-safety.ts', /^text-safety/],
+  ['src/domain/formula-cell.ts', /^(csv-writers|csv\.)/],
+  ['src/domain/organisation.ts', /^organisation\./],
+];
+const IN_PASSING = /^(openapi-exact|architecture|analytics-schemas|demo-|plan-workers)/;
+
+/** The unit tests that run `source`: those whose imports reach it, narrowed by JUDGES. */
 function testsOf(source) {
-  return unitTests.filter((test) => {
+  const reaching = unitTests.filter((test) => {
     if (!reachable.has(test)) reachable.set(test, modulesReachedFrom(test));
     return reachable.get(test).has(source);
+  });
+  if (process.env.STRYKER_ALL_TESTS) return reaching;
+  const judge = JUDGES.find(([prefix]) => source.startsWith(prefix))?.[1];
+  return reaching.filter((test) => {
+    const name = path.posix.basename(test);
+    return judge ? judge.test(name) : !IN_PASSING.test(name);
   });
 }
 

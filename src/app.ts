@@ -41,6 +41,8 @@ import payoutRoutes from './http/routes/payouts.js';
 import meRoutes from './http/routes/me.js';
 import inquiryRoutes from './http/routes/inquiries.js';
 import { createPlanWorkers, type PlanWorkers } from './services/plans/plan-workers.js';
+import { createImportWorkers } from './http/import-workers/import-workers.js';
+import type { ImportWorkers } from './services/imports/import-workers.js';
 import type { TenantCache } from './cache/cache.js';
 import type { ChangeFeed } from './realtime/change-feed.js';
 import { SESSIONS_CHANGED, TENANT_ERASED } from './realtime/change-message.js';
@@ -67,6 +69,8 @@ export interface AppDeps {
   reports?: ReportRequester;
   /** Worker threads for plan calculations; made (and closed with the app) when not given. */
   planWorkers?: PlanWorkers;
+  /** Worker threads that read, check and roll up import bodies; made (and closed with the app) when not given. */
+  importWorkers?: ImportWorkers;
   /** A ready logger (main.ts shares its own); otherwise one is made from the config. */
   logger?: FastifyBaseLogger;
   /** Sentry (SENTRY_DSN): server errors; none means nothing is reported. */
@@ -106,7 +110,7 @@ function isQuiet(request: FastifyRequest): boolean {
  * the status and the time taken, with the request id (and tenant id, once known) of the request's
  * child logger. Health probes, /metrics and static files at debug; errors as Fastify logs them.
  */
-export class OneLinePerRequest extends LogController {
+class OneLinePerRequest extends LogController {
   constructor() {
     super({ requestIdLogLabel: 'request_id' });
   }
@@ -161,8 +165,10 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
 
   app.setValidatorCompiler(validatorCompiler);
 
-  app.addHook('onSend', async (request, reply) => {
+  // At the start (a callback hook, no promise): every answer carries it, also one a hook refuses.
+  app.addHook('onRequest', (request, reply, done) => {
     reply.header('x-request-id', request.id);
+    done();
   });
 
   const routeDeps: RouteDeps = {
@@ -185,6 +191,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
 
   const planWorkers = deps.planWorkers ?? createPlanWorkers();
   if (!deps.planWorkers) app.addHook('onClose', async () => planWorkers.close());
+  const importWorkers = deps.importWorkers ?? createImportWorkers({ imports: { total: config.importsTotal, perTenant: config.importsPerTenant } });
+  if (!deps.importWorkers) app.addHook('onClose', async () => importWorkers.close());
 
   await app.register(errorsPlugin);
   // br or gzip by Accept-Encoding, with `Vary: accept-encoding`; text/event-stream is left alone by
@@ -198,8 +206,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(requestLimitsPlugin, { config });
   await app.register(metricsPlugin, { pool: deps.pool, poolMax: config.dbPoolSize, cache: deps.cache });
   await app.register(openapiPlugin);
-  // Revoked sessions: in Redis when configured (every instance sees them), in process otherwise.
-  const revocations = createRevocations(config.redisUrl, app.log);
+  // Revoked sessions: in Redis when configured, in PostgreSQL otherwise (every instance sees them).
+  const revocations = createRevocations(config.redisUrl, { pool: deps.pool, log: app.log, feed: deps.feed });
   app.addHook('onClose', async () => revocations.close());
   const principals = databasePrincipalSource({ pool: deps.pool, clock, verifyToken: deps.verifyToken, promoDays: config.promoDays, revocations });
   await app.register(authPlugin, { principals, feed: deps.feed });
@@ -225,12 +233,12 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       await api.register(tenantRoutes, routeDeps);
       await api.register(sessionRoutes, { ...routeDeps, revocations });
       await api.register(userRoutes, { ...routeDeps, revocations });
-      await api.register(commissionRoutes, routeDeps);
+      await api.register(commissionRoutes, { ...routeDeps, importWorkers });
       await api.register(importMappingRoutes, routeDeps);
-      await api.register(closingRoutes, routeDeps);
+      await api.register(closingRoutes, { ...routeDeps, importWorkers });
       await api.register(agentRoutes, routeDeps);
       await api.register(brandingRoutes, routeDeps);
-      await api.register(analyticsRoutes, { ...routeDeps, cache: deps.cache });
+      await api.register(analyticsRoutes, { ...routeDeps, cache: deps.cache, planWorkers });
       await api.register(settingsRoutes, routeDeps);
       await api.register(planRoutes, { ...routeDeps, planWorkers });
       await api.register(payoutRoutes, { ...routeDeps, planWorkers });

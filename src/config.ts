@@ -1,3 +1,4 @@
+import os from 'node:os';
 import path from 'node:path';
 
 /**
@@ -8,6 +9,11 @@ export interface Config {
   env: 'development' | 'production' | 'test';
   host: string;
   port: number;
+  /**
+   * WEB_CONCURRENCY: HTTP worker processes sharing the port (node:cluster; src/main.ts). Default:
+   * the machine's cores in production, 1 otherwise. 1 means no cluster: one process, as before.
+   */
+  webConcurrency: number;
   /** Owner (migration) connection to an external PostgreSQL; unset means embedded. */
   databaseUrl: string | undefined;
   /** How the service connects as the unprivileged application role; derived from the owner URL when unset. */
@@ -183,6 +189,7 @@ export function loadConfig(env: Env = process.env): Config {
     env: nodeEnv,
     host,
     port,
+    webConcurrency: integer(env, 'WEB_CONCURRENCY', production ? os.availableParallelism() : 1, 1, 64),
     databaseUrl: ownerUrl,
     appDatabaseUrl: url(env, 'APP_DATABASE_URL', ['postgres:', 'postgresql:']),
     appDatabasePassword: text(env, 'APP_DATABASE_PASSWORD'),

@@ -1,3 +1,4 @@
+import cluster from 'node:cluster';
 import type { Server, ServerResponse } from 'node:http';
 import closeWithGrace from 'close-with-grace';
 import { pino } from 'pino';
@@ -6,14 +7,17 @@ import { loadConfig, usesDevelopmentKey, type Config } from './config.js';
 import { createTokenVerifier } from './auth/verify-token.js';
 import { loadOrCreateDevSecret, signUserToken } from './auth/dev-token.js';
 import { latestMigration } from './db/bootstrap.js';
-import { openDatabase } from './db/open.js';
-import { createTenantCache } from './cache/create-cache.js';
-import { createChangeFeed } from './realtime/change-feed.js';
+import { openDatabase, type OpenDatabase } from './db/open.js';
+import { createTenantCache, invalidateAndAnnounce } from './cache/create-cache.js';
+import type { TenantCache } from './cache/cache.js';
+import { createChangeFeed, type ChangeFeed } from './realtime/change-feed.js';
 import { ReportJobs } from './jobs/report-jobs.js';
 import { DEMO_ORG_ID, DEMO_OWNER, seedDemoTenant } from './demo/demo-tenant.js';
 import { createErrorReporter } from './observability/error-reporting.js';
 import { createProductAnalytics } from './observability/product-analytics.js';
-import { createPlanWorkers } from './services/plans/plan-workers.js';
+import { createPlanWorkers, type PlanWorkers } from './services/plans/plan-workers.js';
+import { SHUTDOWN_MESSAGE, startWorkers } from './cluster/primary.js';
+import type { WorkerListening } from './cluster/messages.js';
 
 /**
  * Lets the drain end. server.close() waits for every connection, and a keep-alive client's socket
@@ -78,17 +82,86 @@ async function logDestination(config: Config): Promise<pino.DestinationStream | 
 async function main(): Promise<void> {
   const config = loadConfig();
   const log = pino(loggerOptions(config) as pino.LoggerOptions, await logDestination(config));
+  if (cluster.isPrimary && config.webConcurrency > 1) return runPrimary(config, log);
+  return runServer(config, log);
+}
+
+/** The demo tenant is for trying the product; a production database holds customers only. */
+async function seedDemo(config: Config, database: OpenDatabase, log: pino.Logger, deps: { planWorkers: PlanWorkers; cache: TenantCache; feed: ChangeFeed }): Promise<void> {
+  if (config.env === 'production') return;
+  await seedDemoTenant(database.pool, { promoDays: config.promoDays, today: new Date(), log, planWorkers: deps.planWorkers, tenantChanged: invalidateAndAnnounce(deps) });
+}
+
+/** Printed, not logged, in development: it is for the person at the terminal. */
+async function announce(config: Config, log: pino.Logger, port: number, devSecret: Uint8Array | undefined, extra: Record<string, unknown> = {}): Promise<void> {
+  const base = `http://localhost:${port}`;
+  if (devSecret) {
+    const token = await signUserToken(devSecret, { orgId: DEMO_ORG_ID, sub: DEMO_OWNER.sub, email: DEMO_OWNER.email });
+    process.stdout.write(`\n  Commission Intelligence is running.\n  Open the demo tenant: ${base}/#access_token=${token}\n  API docs: ${base}/docs\n\n`);
+  } else {
+    log.info({ url: base, ...extra }, 'listening');
+  }
+}
+
+/**
+ * WEB_CONCURRENCY > 1: this process migrates the database (starting the embedded one when there
+ * is no DATABASE_URL) and seeds the demo once, then forks the workers with the database's URLs,
+ * restarts one that dies, and on SIGTERM/SIGINT asks them to drain before it stops the database.
+ */
+async function runPrimary(config: Config, log: pino.Logger): Promise<void> {
+  const database = await openDatabase(config, log);
+  // Made before forking, so every worker reads the same key instead of racing to create it.
+  const devSecret = usesDevelopmentKey(config) ? await loadOrCreateDevSecret(config.dataDir) : undefined;
+  if (config.env !== 'production') {
+    const feed = createChangeFeed({ redisUrl: config.redisUrl, databaseUrl: database.appUrl, pool: database.pool, log });
+    const cache = await createTenantCache({ redisUrl: config.redisUrl, feed, pool: database.pool, log });
+    const planWorkers = createPlanWorkers();
+    try {
+      await seedDemo(config, database, log, { planWorkers, cache, feed });
+    } finally {
+      await planWorkers.close();
+      await cache.close();
+      await feed.close();
+    }
+  }
+  let shutdown: (() => void) | undefined;
+  const workers = startWorkers({
+    count: config.webConcurrency,
+    env: { DATABASE_URL: database.ownerUrl, APP_DATABASE_URL: database.appUrl },
+    log,
+    onListening: (port) => void announce(config, log, port, devSecret, { workers: config.webConcurrency }),
+    onCrashLoop: () => {
+      process.exitCode = 1;
+      shutdown?.();
+    },
+  });
+  const graceful = closeWithGrace({ delay: 20_000 }, async ({ signal, err }) => {
+    if (err) log.error({ err }, 'cluster primary shutting down after an error');
+    else log.info({ signal }, 'shutting down: draining the workers');
+    await workers.stop();
+    await database.close();
+    log.info('stopped');
+  });
+  shutdown = graceful.close;
+  log.info({ workers: config.webConcurrency, pid: process.pid }, 'cluster primary started');
+}
+
+async function runServer(config: Config, log: pino.Logger): Promise<void> {
+  const worker = cluster.isWorker;
   // Off unless SENTRY_DSN / POSTHOG_KEY are set; then the SDK is loaded, never otherwise.
   const errorReporter = await createErrorReporter(config.errorReporting, log);
   const analytics = await createProductAnalytics(config.productAnalytics, log);
 
-  const database = await openDatabase(config, log);
+  // A cluster worker: the primary has migrated (and seeded) already.
+  const database = await openDatabase(config, log, { migrate: !worker });
   const { pool } = database;
 
   const devSecret = usesDevelopmentKey(config) ? await loadOrCreateDevSecret(config.dataDir) : undefined;
   const hsSecret = config.auth.jwtSecret ? new TextEncoder().encode(config.auth.jwtSecret) : devSecret;
   const verifyToken = createTokenVerifier(config.auth, { hsSecret, jwksUrl: config.auth.jwksUrl });
 
+  // Each worker has its own feed, cache and pool, as two instances would: a write through one
+  // worker reaches the others' in-process caches through the change feed.
   const feed = createChangeFeed({ redisUrl: config.redisUrl, databaseUrl: database.appUrl, pool, log });
   const cache = await createTenantCache({ redisUrl: config.redisUrl, feed, pool, log });
   // Monthly reports on pg-boss: its schema belongs to the owner; the reports themselves go through the app pool.
@@ -96,17 +169,12 @@ async function main(): Promise<void> {
   // Shared by the app and the demo seed, which calculates the demo's payouts on them.
   const planWorkers = createPlanWorkers();
   const app = await buildApp({ config, pool, verifyToken, latestMigration: await latestMigration(), logger: log, cache, feed, reports, errorReporter, analytics, planWorkers });
-  // The demo tenant is for trying the product; a production database holds customers only.
-  if (config.env !== 'production') {
-    const tenantChanged = async (tenantId: string, change?: { type: string; month?: string }) => {
-      await cache.invalidateTenant(tenantId);
-      await feed.publish(tenantId, change ?? { type: 'change' });
-    };
-    await seedDemoTenant(pool, { promoDays: config.promoDays, today: new Date(), log, planWorkers, tenantChanged });
-  }
+  if (!worker) await seedDemo(config, database, log, { planWorkers, cache, feed });
 
   const beginShutdown = closeConnectionsOnShutdown(app.server);
-  closeWithGrace({ delay: 10_000 }, async ({ signal, err }) => {
+  let stopping = false;
+  const graceful = closeWithGrace({ delay: 10_000 }, async ({ signal, err }) => {
+    stopping = true;
     beginShutdown();
     if (err) {
       log.error({ err }, 'shutting down after an error');
@@ -122,18 +190,23 @@ async function main(): Promise<void> {
     await database.close();
     log.info('stopped');
   });
+  if (worker) {
+    // The primary asks by message (SIGTERM/SIGINT reached it); a primary that is gone leaves the
+    // IPC channel closed: drain and stop either way, once.
+    const stop = () => {
+      if (stopping) return;
+      stopping = true;
+      void graceful.close();
+    };
+    process.on('message', (message) => message === SHUTDOWN_MESSAGE && stop());
+    process.once('disconnect', stop);
+  }
 
   await app.listen({ host: config.host, port: config.port });
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;
-  const base = `http://localhost:${port}`;
-  if (devSecret) {
-    const token = await signUserToken(devSecret, { orgId: DEMO_ORG_ID, sub: DEMO_OWNER.sub, email: DEMO_OWNER.email });
-    // Printed, not logged: it is for the person at the terminal.
-    process.stdout.write(`\n  Commission Intelligence is running.\n  Open the demo tenant: ${base}/#access_token=${token}\n  API docs: ${base}/docs\n\n`);
-  } else {
-    log.info({ url: base }, 'listening');
-  }
+  if (worker) process.send?.({ type: 'cip:listening', port } satisfies WorkerListening);
+  else await announce(config, log, port, devSecret);
 }
 
 main().catch((error: unknown) => {

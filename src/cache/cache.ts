@@ -47,7 +47,7 @@ export interface CacheStats {
 }
 
 /** Longest time anything stays cached, whatever a caller asks for. */
-export const MAX_TTL_SECONDS = 24 * 60 * 60;
+const MAX_TTL_SECONDS = 24 * 60 * 60;
 
 /** A TTL the cache will honour, or undefined for "do not cache" (zero, negative, not a number). */
 export function effectiveTtlSeconds(ttlSeconds: number): number | undefined {

@@ -1,7 +1,7 @@
 import type pg from 'pg';
 import { databaseIdentity } from '../db/cache-generations.js';
 import type { StatusLog } from '../observability/connection-status.js';
-import type { ChangeFeed } from '../realtime/change-feed.js';
+import type { ChangeFeed, TenantChangeEvent } from '../realtime/change-feed.js';
 import type { TenantCache } from './cache.js';
 import { MemoryTenantCache } from './memory-cache.js';
 import { DatabaseGenerations } from './generations.js';
@@ -39,4 +39,17 @@ export async function createTenantCache(options: TenantCacheOptions): Promise<Te
 /** The first segment of the cache's Redis keys: this database's, no other's. */
 export async function redisCachePrefix(pool: pg.Pool): Promise<string> {
   return `cip:${await databaseIdentity(pool)}`;
+}
+
+/**
+ * What a process without routes (the CLI, the demo seed) does after a committed write, as a
+ * request would: drop the tenant's cached results (in Redis for every instance at once; in process
+ * memory only here) and announce the change on the feed, which every instance's in-process cache
+ * and open dashboards hear. Never throws for an infrastructure failure.
+ */
+export function invalidateAndAnnounce(deps: { cache: TenantCache; feed: ChangeFeed }) {
+  return async (tenantId: string, change: TenantChangeEvent = { type: 'change' }): Promise<void> => {
+    await deps.cache.invalidateTenant(tenantId);
+    await deps.feed.publish(tenantId, change);
+  };
 }

@@ -1,7 +1,9 @@
 import { parseArgs } from 'node:util';
 import { pino } from 'pino';
 import { loadConfig } from '../config.js';
+import { createTenantCache, invalidateAndAnnounce } from '../cache/create-cache.js';
 import { openDatabase } from '../db/open.js';
+import { createChangeFeed } from '../realtime/change-feed.js';
 import { AppError } from '../domain/app-error.js';
 import { serviceContext, systemPrincipal, type ServiceContext } from '../services/context.js';
 import { importMonths } from '../services/commissions/import-months.js';
@@ -87,11 +89,15 @@ async function runImport<D extends { month: string }, R extends ImportedMonth, S
   const config = loadConfig();
   const log = pino({ level: config.logLevel === 'info' ? 'warn' : config.logLevel });
   const database = await openDatabase(config, log);
+  // A running service may answer from this database: its caches and open dashboards hear of each
+  // committed month as they would of a request's write (Redis's generation raised, or the change
+  // announced on the feed that in-process caches listen to).
+  const feed = createChangeFeed({ redisUrl: config.redisUrl, databaseUrl: database.appUrl, pool: database.pool, log });
+  const cache = await createTenantCache({ redisUrl: config.redisUrl, feed, pool: database.pool, log });
   try {
     const clock = () => new Date();
     const { tenantId } = await provisionTenant({ pool: database.pool, clock, promoDays: config.promoDays }, { orgId: org });
-    // Nothing else runs against this database here: no cache or dashboards to tell.
-    const ctx = serviceContext({ pool: database.pool, clock, tenantChanged: async () => {} }, systemPrincipal(tenantId, org));
+    const ctx = serviceContext({ pool: database.pool, clock, tenantChanged: invalidateAndAnnounce({ cache, feed }) }, systemPrincipal(tenantId, org));
     const files = typeof read === 'function' ? await read(ctx) : read;
     const refused = refusal(files, options.noun);
     if (refused) {
@@ -122,6 +128,8 @@ async function runImport<D extends { month: string }, R extends ImportedMonth, S
     );
     return 0;
   } finally {
+    await cache.close();
+    await feed.close();
     await database.close();
   }
 }

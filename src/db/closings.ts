@@ -5,14 +5,15 @@ import type { TenantTx } from './tenant.js';
 
 /**
  * A tenant's closings months (migration 0010). Every write of a month is a handful of statements
- * whatever its size: rows go in as arrays (unnest), so a 10,000-closing month is three INSERTs.
+ * whatever its size: rows go in as JSON text PostgreSQL decodes (json_to_recordset), so a
+ * 10,000-closing month is three INSERTs, and the references between them are checked once per
+ * statement (migration 0021).
  */
 
 /** Deletes a month's closings (sides with them) and the adjustments its import brought; true when it had closings. */
 export async function deleteClosingsMonth(tx: TenantTx, month: string): Promise<boolean> {
   await tx.query(`DELETE FROM closing_adjustments WHERE tenant_id = $1 AND month = $2 AND source = 'import'`, [tx.tenantId, monthDate(month)]);
-  // Children first, each in one set-wise statement: left to ON DELETE CASCADE, a 10,000-closing
-  // month would fire a referential trigger per closing to find its sides.
+  // Children first, each in one set-wise statement (the cascades of migration 0021 then find nothing left).
   await tx.query('DELETE FROM closing_sides WHERE tenant_id = $1 AND month = $2', [tx.tenantId, monthDate(month)]);
   await tx.query('DELETE FROM closings WHERE tenant_id = $1 AND month = $2', [tx.tenantId, monthDate(month)]);
   const result = await tx.query('DELETE FROM closing_months WHERE tenant_id = $1 AND month = $2', [tx.tenantId, monthDate(month)]);
@@ -28,7 +29,8 @@ export interface ClosingMonthRow {
   companyTransactions: number;
   closed: number;
   terminated: number;
-  rollup: MonthRollup;
+  /** The roll-up (domain/analytics/rollups.ts) as JSON text. */
+  rollupJson: string;
   importedBy: string | null;
 }
 
@@ -47,7 +49,7 @@ export async function insertClosingsMonth(tx: TenantTx, row: ClosingMonthRow): P
       row.companyTransactions,
       row.closed,
       row.terminated,
-      row.rollup,
+      row.rollupJson,
       row.importedBy,
     ],
   );
@@ -56,84 +58,45 @@ export async function insertClosingsMonth(tx: TenantTx, row: ClosingMonthRow): P
 /** Amounts as the exact text NUMERIC reads (never through a float in SQL). */
 export type MoneyText = string;
 
-export interface ClosingRow {
-  id: string | null;
-  date: string | null;
-  property: string | null;
-  market: string | null;
-  gp: MoneyText;
-  assignmentFee: MoneyText | null;
-  transactions: number;
-  status: 'closed' | 'terminated';
-  attributes: Record<string, AttributeValue> | null;
-  sides: Array<{ role: string; agent: string | null; manager: string | null; credit: string | null }>;
-}
-
-/** Inserts the month's closings and their sides: two statements, whatever their number. */
-export async function insertClosings(tx: TenantTx, month: string, rows: readonly ClosingRow[]): Promise<void> {
-  if (rows.length === 0) return;
-  const column = <K extends keyof ClosingRow>(key: K) => rows.map((row) => row[key]);
+/**
+ * Inserts the month's closings and their sides from the JSON text of their rows
+ * (src/services/closings/prepare-closings.ts), decoded by PostgreSQL: two statements whatever
+ * their number, and no object per row in the writer. Amounts are JSON strings NUMERIC reads exactly.
+ */
+export async function insertClosingsFromJson(tx: TenantTx, month: string, closingsJson: string, sidesJson: string | null): Promise<void> {
   await tx.query(
     `INSERT INTO closings (tenant_id, month, position, closing_id, closing_date, property, market, gp, assignment_fee,
        transactions, status, attributes)
      SELECT $1, $2::date, c.ordinality - 1, c.closing_id, c.closing_date, c.property, c.market, c.gp, c.fee, c.transactions, c.status, c.attributes
-       FROM unnest($3::text[], $4::date[], $5::text[], $6::text[], $7::numeric[], $8::numeric[], $9::int[], $10::text[], $11::jsonb[])
+       FROM ROWS FROM (json_to_recordset($3::json) AS (closing_id text, closing_date date, property text, market text, gp numeric,
+              fee numeric, transactions int, status text, attributes jsonb))
             WITH ORDINALITY AS c(closing_id, closing_date, property, market, gp, fee, transactions, status, attributes, ordinality)`,
-    [
-      tx.tenantId,
-      monthDate(month),
-      column('id'),
-      column('date'),
-      column('property'),
-      column('market'),
-      column('gp'),
-      column('assignmentFee'),
-      column('transactions'),
-      column('status'),
-      rows.map((row) => (row.attributes === null ? null : JSON.stringify(row.attributes))),
-    ],
+    [tx.tenantId, monthDate(month), closingsJson],
   );
-  const positions: number[] = [];
-  const sideIndexes: number[] = [];
-  const roles: string[] = [];
-  const agents: Array<string | null> = [];
-  const managers: Array<string | null> = [];
-  const credits: Array<string | null> = [];
-  rows.forEach((row, position) => {
-    row.sides.forEach((side, index) => {
-      positions.push(position);
-      sideIndexes.push(index);
-      roles.push(side.role);
-      agents.push(side.agent);
-      managers.push(side.manager);
-      credits.push(side.credit);
-    });
-  });
-  if (positions.length === 0) return;
+  if (sidesJson === null) return;
   await tx.query(
     `INSERT INTO closing_sides (tenant_id, month, position, side, role, agent, manager, credit)
-     SELECT $1, $2::date, s.* FROM unnest($3::int[], $4::int[], $5::text[], $6::text[], $7::text[], $8::numeric[]) AS s`,
-    [tx.tenantId, monthDate(month), positions, sideIndexes, roles, agents, managers, credits],
+     SELECT $1, $2::date, s.position, s.side, s.role, s.agent, s.manager, s.credit
+       FROM json_to_recordset($3::json) AS s(position int, side int, role text, agent text, manager text, credit numeric)`,
+    [tx.tenantId, monthDate(month), sidesJson],
   );
 }
 
-export interface AdjustmentRow {
-  payee: string;
-  amount: MoneyText;
-  reason: string;
-  note: string | null;
-}
-
-/** A closings import's adjustments (source 'import': the next import of the month replaces them). */
-export async function insertImportedAdjustments(tx: TenantTx, month: string, rows: readonly AdjustmentRow[], createdBy: string | null): Promise<void> {
-  if (rows.length === 0) return;
-  const column = <K extends keyof AdjustmentRow>(key: K) => rows.map((row) => row[key]);
+/** A closings import's adjustments, `{payee, amount, reason, note}` as JSON text (source 'import': the next import of the month replaces them). */
+export async function insertImportedAdjustmentsFromJson(tx: TenantTx, month: string, adjustmentsJson: string, createdBy: string | null): Promise<void> {
   await tx.query(
     `INSERT INTO closing_adjustments (tenant_id, month, source, position, payee, amount, reason, note, created_by)
-     SELECT $1, $2::date, 'import', a.ordinality - 1, a.payee, a.amount, a.reason, a.note, $7
-       FROM unnest($3::text[], $4::numeric[], $5::text[], $6::text[]) WITH ORDINALITY AS a(payee, amount, reason, note, ordinality)`,
-    [tx.tenantId, monthDate(month), column('payee'), column('amount'), column('reason'), column('note'), createdBy],
+     SELECT $1, $2::date, 'import', a.ordinality - 1, a.payee, a.amount, a.reason, a.note, $4
+       FROM ROWS FROM (json_to_recordset($3::json) AS (payee text, amount numeric, reason text, note text))
+            WITH ORDINALITY AS a(payee, amount, reason, note, ordinality)`,
+    [tx.tenantId, monthDate(month), adjustmentsJson, createdBy],
   );
+}
+
+/** Every name on the tenant's roster, agents and managers: what an import worker checks "new person" warnings against. */
+export async function readRosterNames(tx: TenantTx): Promise<string[]> {
+  const result = await tx.query<{ name: string }>('SELECT name FROM agents WHERE tenant_id = $1 UNION SELECT name FROM managers WHERE tenant_id = $1', [tx.tenantId]);
+  return result.rows.map((row) => row.name);
 }
 
 /** Which of `names` the tenant already knows as an agent or a manager (compared trimmed and case-insensitively). */
@@ -158,15 +121,19 @@ export interface ClosingMonthSummaryRow {
   terminated: number;
   imported_at: Date;
   imported_by: string | null;
+  /** The month's payouts: none calculated yet, a draft, or approved. */
+  pay: 'not calculated' | 'draft' | 'approved';
 }
 
-const SUMMARY_COLUMNS = `to_char(month, 'YYYY-MM') AS month, closing_count AS closings, side_count AS sides,
-  adjustment_count AS adjustments, company_gp, company_transactions, closed, terminated, imported_at, imported_by`;
+const SUMMARY_COLUMNS = `to_char(c.month, 'YYYY-MM') AS month, c.closing_count AS closings, c.side_count AS sides,
+  c.adjustment_count AS adjustments, c.company_gp, c.company_transactions, c.closed, c.terminated, c.imported_at, c.imported_by,
+  COALESCE(p.status, 'not calculated') AS pay`;
+const SUMMARY_FROM = 'closing_months c LEFT JOIN payout_months p ON p.tenant_id = c.tenant_id AND p.month = c.month';
 
 export async function listClosingMonths(tx: TenantTx, limit: number, offset: number): Promise<{ rows: ClosingMonthSummaryRow[]; total: number }> {
   // One client: the queries run one after the other (pg deprecates overlapping them).
   const rows = await tx.query<ClosingMonthSummaryRow>(
-    `SELECT ${SUMMARY_COLUMNS} FROM closing_months WHERE tenant_id = $1 ORDER BY month DESC LIMIT $2 OFFSET $3`,
+    `SELECT ${SUMMARY_COLUMNS} FROM ${SUMMARY_FROM} WHERE c.tenant_id = $1 ORDER BY c.month DESC LIMIT $2 OFFSET $3`,
     [tx.tenantId, limit, offset],
   );
   const total = await tx.query<{ n: number }>('SELECT count(*)::int AS n FROM closing_months WHERE tenant_id = $1', [tx.tenantId]);
@@ -174,7 +141,7 @@ export async function listClosingMonths(tx: TenantTx, limit: number, offset: num
 }
 
 export async function readClosingMonthSummary(tx: TenantTx, month: string): Promise<ClosingMonthSummaryRow | undefined> {
-  const result = await tx.query<ClosingMonthSummaryRow>(`SELECT ${SUMMARY_COLUMNS} FROM closing_months WHERE tenant_id = $1 AND month = $2`, [
+  const result = await tx.query<ClosingMonthSummaryRow>(`SELECT ${SUMMARY_COLUMNS} FROM ${SUMMARY_FROM} WHERE c.tenant_id = $1 AND c.month = $2`, [
     tx.tenantId,
     monthDate(month),
   ]);

@@ -1,6 +1,5 @@
 import type { TenantTx } from './tenant.js';
-import type { AgentType, CommissionMonth, DealStatus } from '../domain/imports/format.js';
-import type { MonthRollup } from '../domain/analytics/rollups.js';
+import type { AgentType, CommissionMonth } from '../domain/imports/format.js';
 
 /** `YYYY-MM` → the DATE of its first day, as months are keyed in the database. */
 export const monthDate = (month: string) => `${month}-01`;
@@ -93,6 +92,26 @@ export async function upsertAgents(tx: TenantTx, month: string, agents: AgentUps
   return ids;
 }
 
+/**
+ * upsertAgents from the JSON text of `{name, type, market, manager}` rows (one per name), the
+ * manager named rather than its id (upserted before), already in lock order (sorted by name as
+ * upsertAgents sorts): the payee import's roster, decoded by PostgreSQL.
+ */
+export async function upsertAgentsFromJson(tx: TenantTx, month: string, agentsJson: string): Promise<void> {
+  await tx.query(
+    `INSERT INTO agents (tenant_id, name, type, market, manager_id, last_month)
+     SELECT $1, a.name, a.type, a.market, m.id, $2::date
+       FROM ROWS FROM (json_to_recordset($3::json) AS (name text, type text, market text, manager text)) WITH ORDINALITY AS a(name, type, market, manager, i)
+       LEFT JOIN managers m ON m.tenant_id = $1 AND m.name = a.manager
+      ORDER BY a.i
+     ON CONFLICT (tenant_id, name) DO UPDATE
+       SET type = EXCLUDED.type, market = EXCLUDED.market, manager_id = EXCLUDED.manager_id,
+           last_month = EXCLUDED.last_month, updated_at = now()
+       WHERE agents.last_month <= EXCLUDED.last_month`,
+    [tx.tenantId, monthDate(month), agentsJson],
+  );
+}
+
 /** Coordinates the import gave: they replace earlier ones of the same market. */
 export async function placeMarkets(tx: TenantTx, markets: { name: string; lat: number; lon: number }[]): Promise<void> {
   if (markets.length === 0) return;
@@ -116,18 +135,18 @@ export async function upsertMarkets(tx: TenantTx, names: string[]): Promise<void
 
 export interface MonthRow {
   month: string;
-  metadata: CommissionMonth['metadata'] | null;
+  /** The metadata as JSON text, or null. */
+  metadataJson: string | null;
   totalGp: string;
   totalCommission: string;
   agentCount: number;
   managerCount: number;
   transactions: number;
   terminations: number;
-  document: CommissionMonth;
-  /** `document` as JSON text, exactly as a JSON export writes it (migration 0009). */
+  /** The month as imported (canonical form), as JSON text, exactly as a JSON export writes it (migration 0009); the jsonb `document` is read from it. */
   documentText: string;
-  /** The month's analytics roll-up (see domain/analytics/rollups.ts). */
-  rollup: MonthRollup;
+  /** The month's analytics roll-up (see domain/analytics/rollups.ts) as JSON text. */
+  rollupJson: string;
   importedBy: string | null;
 }
 
@@ -135,98 +154,53 @@ export async function insertMonth(tx: TenantTx, row: MonthRow): Promise<void> {
   await tx.query(
     `INSERT INTO commission_months (tenant_id, month, metadata, total_gp, total_commission, agent_count,
        manager_count, transactions, terminations, document, document_text, rollup, imported_by)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)`,
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10::text::jsonb, $10::text, $11, $12)`,
+    // The document is sent once, as the text document_text keeps; the jsonb column is read from it.
     [
       tx.tenantId,
       monthDate(row.month),
-      row.metadata ?? null,
+      row.metadataJson,
       row.totalGp,
       row.totalCommission,
       row.agentCount,
       row.managerCount,
       row.transactions,
       row.terminations,
-      row.document,
       row.documentText,
-      row.rollup,
+      row.rollupJson,
       row.importedBy,
     ],
   );
 }
 
-export interface PayeeRow {
-  payeeType: 'agent' | 'manager';
-  position: number;
-  name: string;
-  agentId: string | null;
-  managerId: string | null;
-  agentType: AgentType | null;
-  gp: string | null;
-  deals: number | null;
-  terminations: number | null;
-  commission: string;
-  market: string | null;
-  manager: string | null;
-}
-
-/** All payees of a month in one statement (unnest), however many there are. */
-export async function insertPayees(tx: TenantTx, month: string, rows: PayeeRow[]): Promise<void> {
-  if (rows.length === 0) return;
-  const column = <K extends keyof PayeeRow>(key: K) => rows.map((row) => row[key]);
+/**
+ * All payees of a month in one statement, from the JSON text of their rows (src/domain/imports/prepare.ts):
+ * PostgreSQL decodes it, so the writer holds no object per row. Agents and managers are named by
+ * name; their ids are the roster's (upserted before).
+ */
+export async function insertPayeesFromJson(tx: TenantTx, month: string, payeesJson: string): Promise<void> {
   await tx.query(
     `INSERT INTO payee_months (tenant_id, month, payee_type, position, name, agent_id, manager_id, agent_type,
        gp, deals, terminations, commission, market, manager)
-     SELECT $1, $2::date, p.* FROM unnest($3::text[], $4::int[], $5::text[], $6::uuid[], $7::uuid[], $8::text[],
-       $9::numeric[], $10::int[], $11::int[], $12::numeric[], $13::text[], $14::text[]) AS p`,
-    [
-      tx.tenantId,
-      monthDate(month),
-      column('payeeType'),
-      column('position'),
-      column('name'),
-      column('agentId'),
-      column('managerId'),
-      column('agentType'),
-      column('gp'),
-      column('deals'),
-      column('terminations'),
-      column('commission'),
-      column('market'),
-      column('manager'),
-    ],
+     SELECT $1, $2::date, p.payee_type, p.position, p.name, a.id, m.id, p.agent_type, p.gp, p.deals, p.terminations,
+            p.commission, p.market, p.manager
+       FROM json_to_recordset($3::json) AS p(payee_type text, position int, name text, agent_type text, gp numeric,
+              deals int, terminations int, commission numeric, market text, manager text)
+       LEFT JOIN agents a ON p.payee_type = 'agent' AND a.tenant_id = $1 AND a.name = p.name
+       LEFT JOIN managers m ON p.payee_type = 'manager' AND m.tenant_id = $1 AND m.name = p.name`,
+    [tx.tenantId, monthDate(month), payeesJson],
   );
 }
 
-export interface DealRow {
-  dealId: string;
-  date: string;
-  agent: string;
-  agentId: string | null;
-  type: AgentType;
-  market: string | null;
-  gp: string;
-  status: DealStatus;
-}
-
-export async function insertDeals(tx: TenantTx, month: string, rows: DealRow[]): Promise<void> {
-  if (rows.length === 0) return;
-  const column = <K extends keyof DealRow>(key: K) => rows.map((row) => row[key]);
+/** All deals of a month in one statement, from the JSON text of their rows; `listed` deals get their agent's id. */
+export async function insertDealsFromJson(tx: TenantTx, month: string, dealsJson: string): Promise<void> {
   await tx.query(
     `INSERT INTO deals (tenant_id, month, deal_id, deal_date, agent, agent_id, type, market, gp, status)
-     SELECT $1, $2::date, d.* FROM unnest($3::text[], $4::date[], $5::text[], $6::uuid[], $7::text[], $8::text[],
-       $9::numeric[], $10::text[]) AS d`,
-    [
-      tx.tenantId,
-      monthDate(month),
-      column('dealId'),
-      column('date'),
-      column('agent'),
-      column('agentId'),
-      column('type'),
-      column('market'),
-      column('gp'),
-      column('status'),
-    ],
+     SELECT $1, $2::date, d.deal_id, d.deal_date, d.agent, a.id, d.type, d.market, d.gp, d.status
+       FROM json_to_recordset($3::json) AS d(deal_id text, deal_date date, agent text, listed boolean, type text,
+              market text, gp numeric, status text)
+       LEFT JOIN agents a ON d.listed AND a.tenant_id = $1 AND a.name = d.agent`,
+    [tx.tenantId, monthDate(month), dealsJson],
   );
 }
 

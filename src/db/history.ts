@@ -1,22 +1,35 @@
-import type { History } from '../domain/history.js';
-import type { CommissionMonth } from '../domain/imports/format.js';
-import { historyMonthFromImport } from '../domain/imports/to-history.js';
 import { monthDate } from './commissions.js';
 import type { TenantTx } from './tenant.js';
 
-/**
- * The tenant's full history up to and including `to`, oldest first: what plans are calculated and
- * simulated on. It starts at the first month because draws and clawbacks carry balances forward
- * from it. Deals only when asked for (`planNeedsDeals`): they are nearly all of a big tenant's
- * data, and the server leaves them out of what it sends.
- */
-export async function loadHistory(tx: TenantTx, to: string, options: { deals: boolean }): Promise<History> {
-  const result = await tx.query<{ document: CommissionMonth }>(
-    `SELECT ${options.deals ? 'document' : "document - 'deals' AS document"}
-       FROM commission_months WHERE tenant_id = $1 AND month <= $2 ORDER BY month`,
-    [tx.tenantId, monthDate(to)],
+/** The imported months in [from, to] (YYYY-MM, oldest first); `from` null: from the first. */
+export async function historyMonthsIn(tx: TenantTx, from: string | null, to: string): Promise<string[]> {
+  const result = await tx.query<{ month: string }>(
+    `SELECT to_char(month, 'YYYY-MM') AS month FROM commission_months
+      WHERE tenant_id = $1 AND month >= coalesce($2::date, '-infinity') AND month <= $3 ORDER BY month`,
+    [tx.tenantId, from === null ? null : monthDate(from), monthDate(to)],
   );
-  return result.rows.map((row) => historyMonthFromImport(row.document));
+  return result.rows.map((row) => row.month);
+}
+
+/** A history month as PostgreSQL sends it: its import document's JSON text, not decoded here. */
+export interface HistoryMonthText {
+  month: string;
+  text: string;
+}
+
+/**
+ * The documents of `months` as JSON text, for the plan workers to decode (src/services/plans/
+ * history-feed.ts): with deals, the canonical text stored with the import (sent as it is, no jsonb
+ * to encode) when there is one; without, the jsonb document less its deals and metadata.
+ */
+export async function readHistoryTexts(tx: TenantTx, months: readonly string[], options: { deals: boolean }): Promise<HistoryMonthText[]> {
+  const text = options.deals ? 'coalesce(document_text, document::text)' : "(document - 'deals' - 'metadata')::text";
+  const result = await tx.query<HistoryMonthText>(
+    `SELECT to_char(month, 'YYYY-MM') AS month, ${text} AS text FROM commission_months
+      WHERE tenant_id = $1 AND month = ANY($2::date[]) ORDER BY month`,
+    [tx.tenantId, months.map(monthDate)],
+  );
+  return result.rows;
 }
 
 /** The tenant's latest imported month (YYYY-MM), or null before its first import. */

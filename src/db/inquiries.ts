@@ -68,15 +68,19 @@ export async function resolveInquiry(tx: TenantTx, id: string, resolution: { not
   );
 }
 
-/** The month's inquiries (one payee's when `payee` is given, else everyone's), oldest first, with their threads. */
+/**
+ * Inquiries with their threads, oldest first: the month's (every month's when `month` is null),
+ * one payee's when `payee` is given, one status's when `status` is.
+ */
 export async function listInquiries(
   tx: TenantTx,
-  month: string,
-  filter: { payee?: string | undefined; id?: string | undefined } = {},
+  month: string | null,
+  filter: { payee?: string | undefined; id?: string | undefined; status?: 'open' | 'resolved' | undefined } = {},
 ): Promise<{ inquiries: InquiryRow[]; messages: InquiryMessageRow[] }> {
-  const where = 'tenant_id = $1 AND month = $2 AND ($3::text IS NULL OR payee = $3) AND ($4::uuid IS NULL OR id = $4)';
-  const params = [tx.tenantId, monthDate(month), filter.payee ?? null, filter.id ?? null];
-  const inquiries = await tx.query<InquiryRow>(`SELECT ${COLUMNS} FROM payout_inquiries WHERE ${where} ORDER BY created_at, id`, params);
+  const where =
+    'tenant_id = $1 AND ($2::date IS NULL OR month = $2) AND ($3::text IS NULL OR payee = $3) AND ($4::uuid IS NULL OR id = $4) AND ($5::text IS NULL OR status = $5)';
+  const params = [tx.tenantId, month === null ? null : monthDate(month), filter.payee ?? null, filter.id ?? null, filter.status ?? null];
+  const inquiries = await tx.query<InquiryRow>(`SELECT ${COLUMNS} FROM payout_inquiries WHERE ${where} ORDER BY created_at, id LIMIT 1000`, params);
   if (inquiries.rows.length === 0) return { inquiries: [], messages: [] };
   const messages = await tx.query<InquiryMessageRow>(
     `SELECT inquiry_id, seq, author_role, message, created_at FROM payout_inquiry_messages

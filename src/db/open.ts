@@ -1,6 +1,6 @@
 import type pg from 'pg';
 import type { Config } from '../config.js';
-import { ensureDatabase, prepareDatabase, withDatabase } from './bootstrap.js';
+import { ensureDatabase, prepareDatabase, readTenantProofKey, withDatabase, type PreparedDatabase } from './bootstrap.js';
 import { startEmbeddedPostgres } from './embedded.js';
 import { createPool } from './pool.js';
 import { bindTenantProofKey } from './tenant.js';
@@ -27,12 +27,24 @@ export interface OpenDatabase {
   close(): Promise<void>;
 }
 
+export interface OpenOptions {
+  /**
+   * False in a cluster worker: the primary has migrated the database (and started the embedded
+   * one) before forking, and hands the worker DATABASE_URL and APP_DATABASE_URL; the worker only
+   * connects (and reads the tenant proof key).
+   */
+  migrate?: boolean;
+}
+
 /**
  * The database the configuration names, migrated and ready: the external one at DATABASE_URL, or
  * the embedded cluster in $DATA_DIR/postgres (started here, stopped by close()).
  */
-export async function openDatabase(config: Config, log: Log): Promise<OpenDatabase> {
+export async function openDatabase(config: Config, log: Log, options: OpenOptions = {}): Promise<OpenDatabase> {
   let ownerUrl = config.databaseUrl;
+  if (options.migrate === false && (!ownerUrl || !config.appDatabaseUrl)) {
+    throw new Error('openDatabase without migrating needs DATABASE_URL and APP_DATABASE_URL (a cluster worker gets them from the primary)');
+  }
   let stopEmbedded = async () => {};
   if (!ownerUrl) {
     log.info({ dir: `${config.dataDir}/postgres` }, 'starting embedded PostgreSQL');
@@ -57,11 +69,14 @@ export async function openDatabase(config: Config, log: Log): Promise<OpenDataba
     ownerUrl = withDatabase(embedded.url, EMBEDDED_DATABASE);
   }
   try {
-    const prepared = await prepareDatabase(ownerUrl, {
-      appUrl: config.appDatabaseUrl,
-      appPassword: config.appDatabasePassword,
-      log: (message) => log.debug({ migration: message }, 'migrate'),
-    });
+    const prepared: PreparedDatabase =
+      options.migrate === false
+        ? { ownerUrl, appUrl: config.appDatabaseUrl!, migrationsApplied: [], tenantProofKey: await readTenantProofKey(ownerUrl) }
+        : await prepareDatabase(ownerUrl, {
+            appUrl: config.appDatabaseUrl,
+            appPassword: config.appDatabasePassword,
+            log: (message) => log.debug({ migration: message }, 'migrate'),
+          });
     if (prepared.migrationsApplied.length > 0) log.info({ applied: prepared.migrationsApplied }, 'migrations applied');
     let closing = false;
     const pool = createPool({

@@ -2,6 +2,7 @@ import type { DrawBalance, PaidBefore, Payout, PayoutStatement } from '../domain
 import type { Goals } from '../domain/payouts/window.js';
 import { monthDate } from './commissions.js';
 import type { TenantTx } from './tenant.js';
+import type { AccountingSettings } from '../schemas/settings.js';
 
 /**
  * A tenant's payout months, their statements, what they carry into later months, their history
@@ -54,7 +55,7 @@ export async function storeDraft(tx: TenantTx, row: DraftRow): Promise<void> {
      ON CONFLICT (tenant_id, month) DO UPDATE SET status = 'draft', company_gp = EXCLUDED.company_gp,
        company_transactions = EXCLUDED.company_transactions, total = EXCLUDED.total, by_role = EXCLUDED.by_role,
        uncovered = EXCLUDED.uncovered, plans = EXCLUDED.plans, inputs_md5 = EXCLUDED.inputs_md5, calculated_at = EXCLUDED.calculated_at,
-       calculated_by = EXCLUDED.calculated_by, approved_at = NULL, approved_by = NULL`,
+       calculated_by = EXCLUDED.calculated_by, approved_at = NULL, approved_by = NULL, accounting = NULL`,
     [
       tx.tenantId,
       month,
@@ -125,12 +126,14 @@ export interface StoredPayout {
   approved_at: Date | null;
   approved_by: string | null;
   approved_by_email: string | null;
+  /** The accounting settings of its approval (migration 0020); null for a draft, or a month approved before 0020. */
+  accounting: AccountingSettings | null;
   statements: PayoutStatement[];
 }
 
 export async function readPayout(tx: TenantTx, month: string): Promise<StoredPayout | undefined> {
   const found = await tx.query<Omit<StoredPayout, 'statements'>>(
-    `SELECT ${STATE_COLUMNS}, m.company_gp, m.company_transactions, m.total, m.by_role, m.uncovered, m.plans, m.calculated_at, m.calculated_by
+    `SELECT ${STATE_COLUMNS}, m.company_gp, m.company_transactions, m.total, m.by_role, m.uncovered, m.plans, m.calculated_at, m.calculated_by, m.accounting
        FROM payout_months m ${APPROVER} WHERE m.tenant_id = $1 AND m.month = $2`,
     [tx.tenantId, monthDate(month)],
   );
@@ -164,14 +167,22 @@ export async function listPayoutMonths(tx: TenantTx): Promise<PayoutMonthListRow
   return result.rows;
 }
 
-/** Sets the month's status; false when the month has no payout. */
-export async function setPayoutStatus(tx: TenantTx, month: string, change: { status: 'approved' | 'draft'; at: Date | null; by: string | null }): Promise<boolean> {
-  const result = await tx.query('UPDATE payout_months SET status = $3, approved_at = $4, approved_by = $5 WHERE tenant_id = $1 AND month = $2', [
+/**
+ * Sets the month's status; false when the month has no payout. An approval stores the accounting
+ * settings its journals are written with from then on (migration 0020); a reopening clears them.
+ */
+export async function setPayoutStatus(
+  tx: TenantTx,
+  month: string,
+  change: { status: 'approved'; at: Date; by: string | null; accounting: AccountingSettings } | { status: 'draft'; at: null; by: null },
+): Promise<boolean> {
+  const result = await tx.query('UPDATE payout_months SET status = $3, approved_at = $4, approved_by = $5, accounting = $6 WHERE tenant_id = $1 AND month = $2', [
     tx.tenantId,
     monthDate(month),
     change.status,
     change.at,
     change.by,
+    change.status === 'approved' ? JSON.stringify(change.accounting) : null,
   ]);
   return result.rowCount === 1;
 }

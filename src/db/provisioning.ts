@@ -37,7 +37,7 @@ export interface ProvisionedUser {
  * The roster person a payee token names: by exact name when the token names one, else by e-mail
  * (case-insensitive; unique per tenant, migration 0016). Undefined when nobody matches.
  */
-export async function rosterPersonFor(tx: TenantTx, name: string | undefined, email: string | undefined): Promise<string | undefined> {
+async function rosterPersonFor(tx: TenantTx, name: string | undefined, email: string | undefined): Promise<string | undefined> {
   if (name === undefined && email === undefined) return undefined;
   const result = await tx.query<{ name: string }>(
     name !== undefined

@@ -11,7 +11,7 @@ export interface TenantSettings {
   payees_see_drafts: boolean;
 }
 
-export const DEFAULT_SETTINGS: TenantSettings = { termination_threshold: DEFAULT_TERMINATION_THRESHOLD, accounting: {}, payees_see_drafts: false };
+const DEFAULT_SETTINGS: TenantSettings = { termination_threshold: DEFAULT_TERMINATION_THRESHOLD, accounting: {}, payees_see_drafts: false };
 
 export async function readSettings(tx: TenantTx): Promise<TenantSettings> {
   const result = await tx.query<{ termination_threshold: string; accounting: AccountingSettings; payees_see_drafts: boolean }>(

@@ -74,7 +74,7 @@ export const MAX_TRANSACTION_RUNS = 4;
 /** Full jitter on an exponential step (25, 50, 100 ms): re-runs of the two sides of a deadlock do not meet again in step. */
 const rerunDelayMs = (run: number) => Math.random() * 25 * 2 ** (run - 1);
 
-export function isRerunnable(error: unknown): boolean {
+function isRerunnable(error: unknown): boolean {
   const code = (error as { code?: unknown } | null)?.code;
   return typeof code === 'string' && RERUN_CODES.has(code);
 }

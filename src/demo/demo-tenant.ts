@@ -14,6 +14,8 @@ import { approvePayout } from '../services/payouts/approve-payout.js';
 import { calculatePayout } from '../services/payouts/calculate-payout.js';
 import { listPayouts } from '../services/payouts/list-payouts.js';
 import { reopenPayout } from '../services/payouts/reopen-payout.js';
+import { readSettings } from '../services/settings/read-settings.js';
+import { updateSettings } from '../services/settings/update-settings.js';
 import { addPlanVersion } from '../services/plans/add-plan-version.js';
 import { createPlan } from '../services/plans/create-plan.js';
 import { listPlans } from '../services/plans/list-plans.js';
@@ -62,6 +64,15 @@ function storedEntitlements(pool: pg.Pool, tenantId: string, today: Date): Entit
     },
   };
 }
+
+/** The demo's chart of accounts, as CONTRACT.md's example names it. */
+const DEMO_ACCOUNTING = {
+  expense_account: 'Commission Expense',
+  payable_account: 'Commissions Payable',
+  expense_account_code: '6100',
+  payable_account_code: '2100',
+  tax_rate: 'Tax Exempt',
+};
 
 /**
  * Makes sure the demo tenant exists with its owner, its commission plans (./plans.ts, each with
@@ -120,6 +131,9 @@ export async function seedDemoTenant(pool: pg.Pool, options: DemoOptions): Promi
         const documents = generateDemoClosings().filter((document) => wanted.has(document.month));
         await importClosingsMonths(base, { months: documents.map((document) => ({ source: `demo ${document.month}`, document })) });
       }
+      // An approval keeps the accounting settings of its day for the month's journals: the demo's
+      // accounts are set first (unless someone set their own), so its approved months export.
+      if (toApprove.length > 0 && Object.keys((await readSettings(base)).accounting).length === 0) await updateSettings(base, { accounting: DEMO_ACCOUNTING });
       // Oldest first: a month's payouts read what earlier months carried (draw balances, quarter and year pay).
       for (const month of toApprove) {
         await calculatePayout(ctx, { month });

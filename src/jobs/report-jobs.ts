@@ -22,7 +22,7 @@ import { generateReport, recordReportFailure, type ReportDeps } from '../service
 import { queueAdminReport, type ReportRequest, type ReportRequester } from '../services/reports/request-report.js';
 import { listTenantIds } from '../services/tenant/list-tenants.js';
 
-export const GENERATE_QUEUE = 'report.generate';
+const GENERATE_QUEUE = 'report.generate';
 export const MONTHLY_QUEUE = 'report.monthly';
 /** 06:00 UTC on the 1st: the month before is closed. */
 export const MONTHLY_CRON = '0 6 1 * *';
@@ -65,6 +65,24 @@ export function previousMonth(date: Date): string {
   return `${Math.floor(index / 12)}-${String((index % 12) + 1).padStart(2, '0')}`;
 }
 
+const DEADLOCK = '40P01';
+
+/**
+ * Runs `work` again when PostgreSQL chose it as a deadlock's victim. pg-boss creates a queue's
+ * partition with DDL that takes its locks in an order two instances starting at once (the workers
+ * of WEB_CONCURRENCY) can cross; once one of them has made the queue, creating it again is a no-op.
+ */
+export async function retryOnDeadlock<T>(work: () => Promise<T>, attempts = 5): Promise<T> {
+  for (let attempt = 1; ; attempt += 1) {
+    try {
+      return await work();
+    } catch (error) {
+      if (attempt >= attempts || (error as { code?: unknown }).code !== DEADLOCK) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 50 * attempt + Math.random() * 50));
+    }
+  }
+}
+
 export class ReportJobs implements ReportRequester {
   private constructor(
     private readonly boss: PgBoss,
@@ -85,8 +103,9 @@ export class ReportJobs implements ReportRequester {
       retryDelay: options.retryDelaySeconds ?? 60,
       retryBackoff: true,
     };
-    await boss.createQueue(GENERATE_QUEUE, { name: GENERATE_QUEUE, policy: 'stately', expireInSeconds: 15 * 60, ...retries });
-    await boss.createQueue(MONTHLY_QUEUE, { name: MONTHLY_QUEUE, policy: 'stately', expireInSeconds: 15 * 60, ...retries });
+    for (const queue of [GENERATE_QUEUE, MONTHLY_QUEUE]) {
+      await retryOnDeadlock(() => boss.createQueue(queue, { name: queue, policy: 'stately', expireInSeconds: 15 * 60, ...retries }));
+    }
     const jobs = new ReportJobs(boss, options);
     const polling = { pollingIntervalSeconds: options.pollingIntervalSeconds ?? 2 };
     for (let worker = 0; worker < (options.concurrency ?? 2); worker += 1) {

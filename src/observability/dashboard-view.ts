@@ -3,7 +3,7 @@
  * `x-cip-view` header on its API calls, so usage can be counted per tab; only these names are
  * believed, anything else counts as no view (a bounded label set, and nothing a client makes up).
  */
-export const DASHBOARD_VIEWS = ['dashboard', 'timeline', 'deals', 'predictive', 'markets', 'plans', 'payouts', 'data'] as const;
+const DASHBOARD_VIEWS = ['dashboard', 'timeline', 'deals', 'predictive', 'markets', 'plans', 'payouts', 'data', 'statements'] as const;
 
 export type DashboardView = (typeof DASHBOARD_VIEWS)[number];
 

@@ -3,7 +3,7 @@ import type { ChangeFeed } from './change-feed.js';
 import { ALL_TENANTS, SESSIONS_CHANGED, TENANT_ERASED, type TenantChangeEvent } from './change-message.js';
 
 /** One Server-Sent Event: `event:` and a single-line JSON `data:` (JSON.stringify never emits a newline). */
-export function sseEvent(name: string, data: unknown): string {
+function sseEvent(name: string, data: unknown): string {
   return `event: ${name}\ndata: ${JSON.stringify(data)}\n\n`;
 }
 

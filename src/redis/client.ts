@@ -44,3 +44,23 @@ export async function closeRedisClient(redis: Redis): Promise<void> {
   }
   redis.disconnect(false);
 }
+
+/**
+ * Waits until the first connection is up, or `withinMs` has passed, whichever comes first; never
+ * throws. Without an offline queue a command sent before the connection is ready fails at once,
+ * so a rate limit would let an instance's first requests through uncounted: the owner waits here
+ * before it serves. A Redis that is down at start costs at most `withinMs` of start-up time.
+ */
+export async function firstConnection(redis: Redis, withinMs: number): Promise<boolean> {
+  if (redis.status === 'ready') return true;
+  return new Promise<boolean>((resolve) => {
+    const done = (ready: boolean) => {
+      clearTimeout(timer);
+      redis.off('ready', onReady);
+      resolve(ready);
+    };
+    const onReady = () => done(true);
+    const timer = setTimeout(() => done(false), withinMs);
+    redis.on('ready', onReady);
+  });
+}

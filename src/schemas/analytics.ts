@@ -34,7 +34,7 @@ const FiguresSchema = Type.Object(
 
 const SeriesPointSchema = Type.Object({ month: Month, ...FiguresSchema.properties }, { additionalProperties: false });
 
-const ForecastMethodSchema = Type.Union([Type.Literal('naive'), Type.Literal('seasonal_naive'), Type.Literal('ets'), Type.Literal('ets_combination')]);
+const ForecastMethodSchema = Type.Union([Type.Literal('naive'), Type.Literal('seasonal_naive'), Type.Literal('holt_winters'), Type.Literal('ets'), Type.Literal('ets_combination')]);
 
 const Mape = Nullable(Type.Number({ description: 'Backtest mean absolute percentage error, percent.' }));
 const Mase = Nullable(Type.Number({ description: 'Backtest mean absolute scaled error (below 1: better than the in-sample seasonal naive).' }));
@@ -106,6 +106,48 @@ export const SummaryViewSchema = Type.Object(
   { additionalProperties: false },
 );
 
+const Interval80 = Type.Object({ low: Amount, high: Amount }, { additionalProperties: false });
+
+/** How a forecast was made and how well its method did in the backtest (domain: `ForecastFit`). */
+const ForecastFitProperties = {
+  method: ForecastMethodSchema,
+  model: ForecastModel,
+  mape: Mape,
+  mase: Mase,
+  backtest_months: Count,
+  note: Nullable(Type.String()),
+};
+
+const AgentForecastFigureSchema = Type.Object({ month: Month, value: Amount, interval_80: Interval80, ...ForecastFitProperties }, { additionalProperties: false });
+
+const AgentForecastSchema = Type.Object(
+  {
+    months_with_data: Type.Integer({ minimum: 0, description: 'Months up to now in which the agent has data; a forecast needs 12.' }),
+    gp: Nullable(AgentForecastFigureSchema),
+    commission: Nullable(AgentForecastFigureSchema),
+    reason: Nullable(Type.String({ description: 'Why a figure is null.' })),
+  },
+  { additionalProperties: false, description: "Next month's GP and commission for the agent, by the summary forecast's method, from every month up to now." },
+);
+
+const AgentTrendSchema = Type.Object(
+  {
+    direction: Type.Union([Type.Literal('down'), Type.Literal('up'), Type.Literal('none'), Type.Literal('unknown')], {
+      description: "Mann-Kendall on the seasonally adjusted monthly GP of the last 24 months: down when p < 0.05 and Sen's slope < 0; unknown under 12 months of data.",
+    }),
+    months: Count,
+    seasonally_adjusted: Type.Boolean({ description: "Divided by the tenant's seasonal indices (needs 24 months of positive tenant GP)." }),
+    s: Nullable(Type.Integer({ description: 'Mann-Kendall S.' })),
+    variance: Nullable(Type.Number({ description: 'Var(S), tie-corrected.' })),
+    z: Nullable(Type.Number()),
+    p_value: Nullable(Type.Number({ minimum: 0, maximum: 1, description: 'Two-sided, four decimals.' })),
+    sens_slope: Nullable(Type.Number({ description: "Sen's slope, currency amount per month." })),
+    slope_pct: Nullable(Type.Number({ description: 'The slope over the mean adjusted monthly GP, percent per month.' })),
+    reason: Nullable(Type.String()),
+  },
+  { additionalProperties: false },
+);
+
 const AgentSeriesSchema = Type.Object(
   {
     name: Type.String(),
@@ -114,6 +156,8 @@ const AgentSeriesSchema = Type.Object(
     market: Nullable(Type.String()),
     totals: FiguresSchema,
     points: Type.Array(SeriesPointSchema),
+    forecast: AgentForecastSchema,
+    trend: AgentTrendSchema,
   },
   { additionalProperties: false },
 );
@@ -161,12 +205,7 @@ export const MarketsViewSchema = Type.Object({ period: PeriodViewSchema, markets
 
 const PredictivePathSchema = Type.Object(
   {
-    method: ForecastMethodSchema,
-    model: ForecastModel,
-    mape: Mape,
-    mase: Mase,
-    backtest_months: Count,
-    note: Nullable(Type.String()),
+    ...ForecastFitProperties,
     points: Type.Array(Type.Object({ month: Month, value: Amount, low: Amount, high: Amount }, { additionalProperties: false })),
   },
   { additionalProperties: false },
@@ -177,6 +216,21 @@ export const PredictiveViewSchema = Type.Object(
     period: PeriodViewSchema,
     history: Type.Array(Type.Object({ month: Month, gp: Amount, commission: Amount, interpolated: Type.Boolean() }, { additionalProperties: false })),
     forecast: Type.Object({ commission: Nullable(PredictivePathSchema), gp: Nullable(PredictivePathSchema) }, { additionalProperties: false }),
+    trending_down: Type.Array(
+      Type.Object(
+        {
+          name: Type.String(),
+          months: Count,
+          sens_slope: Type.Number({ description: "Sen's slope of the seasonally adjusted GP, currency amount per month (negative)." }),
+          slope_pct: Nullable(Type.Number({ description: 'Percent of the mean adjusted monthly GP per month.' })),
+          p_value: Type.Number({ minimum: 0, maximum: 1 }),
+          gp_forecast: Nullable(Type.Object({ month: Month, value: Amount, low: Amount, high: Amount }, { additionalProperties: false })),
+        },
+        { additionalProperties: false },
+      ),
+      { description: 'Agents whose seasonally adjusted monthly GP trends down (Mann-Kendall p < 0.05, negative Sen slope), steepest first.' },
+    ),
+    trend_method: Type.String(),
   },
   { additionalProperties: false },
 );
@@ -194,3 +248,47 @@ export type Market = Static<typeof MarketSchema>;
 export type MarketsView = Static<typeof MarketsViewSchema>;
 export type PredictivePath = Static<typeof PredictivePathSchema>;
 export type PredictiveView = Static<typeof PredictiveViewSchema>;
+
+
+/** GET /analytics/tier-signals: tier-gaming signals with their evidence and the termination-risk holdback suggestion. */
+export const TierSignalsSchema = Type.Object(
+  {
+    from: Type.String(),
+    to: Type.String(),
+    months: Type.Array(Type.String()),
+    signals: Type.Array(
+      Type.Object(
+        {
+          kind: Type.Union([Type.Literal('bunching'), Type.Literal('month_end'), Type.Literal('true_up')]),
+          payee: Type.String(),
+          observed: Nullable(Type.Integer()),
+          expected: Nullable(Type.Number()),
+          tail_probability: Nullable(Type.Number()),
+          pay_difference: Nullable(Type.Number()),
+          months: Type.Array(Type.String()),
+          explanation: Type.String(),
+        },
+        { additionalProperties: false },
+      ),
+    ),
+    holdback_month: Type.String(),
+    holdback: Type.Array(
+      Type.Object(
+        {
+          agent: Type.String(),
+          terminated: Type.Integer(),
+          contracts: Type.Integer(),
+          expected_rate: Type.Number(),
+          pay_at_risk: Type.Number(),
+          holdback: Type.Number(),
+          share: Nullable(Type.Number()),
+          reasoning: Type.String(),
+        },
+        { additionalProperties: false },
+      ),
+    ),
+  },
+  { additionalProperties: false },
+);
+
+export type TierSignalsView = Static<typeof TierSignalsSchema>;

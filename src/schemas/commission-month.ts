@@ -59,7 +59,7 @@ export const ImportDealSchema = Type.Object(
   { additionalProperties: false },
 );
 
-export const ImportMarketSchema = Type.Object(
+const ImportMarketSchema = Type.Object(
   {
     name: Name,
     lat: Type.Number({ minimum: -90, maximum: 90 }),

@@ -41,5 +41,28 @@ const CommissionExport = Type.Union([CommissionMonthSchema, Type.Array(Commissio
 export const CommissionExportResponse = Type.Unsafe<unknown>(CommissionExport);
 
 export type ImportResult = Static<typeof ImportResponse>;
+
+/** POST /commissions/preview: what the import would write, nothing written. */
+export const ImportPreviewResponse = Type.Object(
+  {
+    month: Type.String(),
+    replaces: Type.Boolean({ description: 'True when the month was imported before: importing replaces it whole.' }),
+    counts: Type.Object(
+      {
+        agents: Type.Integer(),
+        managers: Type.Integer(),
+        transactions: Type.Integer({ description: 'Closed deals, the sum of the agents’ `deals` (the Imported months table’s Deals).' }),
+        deals: Type.Integer({ description: 'Deal records (`deals[]` of a JSON body; 0 for CSV and xlsx).' }),
+      },
+      { additionalProperties: false },
+    ),
+    total_gp: Type.Number({ description: 'Sum of the agents’ GP, exact to the cent.' }),
+    total_commission: Type.Number({ description: 'Sum of every payee’s commission, exact to the cent.' }),
+    commission_pct: Type.Union([Type.Number(), Type.Null()], { description: 'Commission % of GP, one decimal; null without GP.' }),
+    validation_warnings: Type.Array(Type.String(), { description: 'The import’s warnings, and first one when the agent count is far from the other months’.' }),
+  },
+  { additionalProperties: false },
+);
+export type ImportPreview = Static<typeof ImportPreviewResponse>;
 export type MonthSummaryView = Static<typeof MonthSummary>;
 export type MonthListView = Static<typeof MonthList>;

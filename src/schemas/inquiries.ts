@@ -12,6 +12,11 @@ const Timestamp = Type.String({ format: 'date-time' });
 
 export const InquiryParams = Type.Object({ month: MonthString, id: Type.String({ format: 'uuid' }) }, { additionalProperties: false });
 
+export const InquiryListQuery = Type.Object(
+  { status: Type.Optional(Type.Union([Type.Literal('open'), Type.Literal('resolved')], { description: 'Only the open (or the resolved) ones.' })) },
+  { additionalProperties: false },
+);
+
 export const InquiryBodySchema = Type.Object(
   {
     line: Type.Object(
@@ -28,13 +33,11 @@ export const InquiryBodySchema = Type.Object(
 export type InquiryBody = Static<typeof InquiryBodySchema>;
 
 export const ReplyBodySchema = Type.Object({ message: Message }, { additionalProperties: false, examples: [{ message: 'Checked: the override applies to every deal of the month.' }] });
-export type ReplyBody = Static<typeof ReplyBodySchema>;
 
 export const ResolveBodySchema = Type.Object(
   { note: Type.String({ minLength: 1, maxLength: 2000, pattern: '\\S', description: 'What was decided.' }) },
   { additionalProperties: false, examples: [{ note: 'Correct as paid; explained in the thread.' }] },
 );
-export type ResolveBody = Static<typeof ResolveBodySchema>;
 
 const InquiryMessageSchema = Type.Object(
   {

@@ -18,7 +18,7 @@ export const MeSchema = Type.Object(
 );
 export type MeView = Static<typeof MeSchema>;
 
-export const MyStatementMonthSchema = Type.Object(
+const MyStatementMonthSchema = Type.Object(
   {
     month: Type.String({ description: 'YYYY-MM' }),
     status: Status,

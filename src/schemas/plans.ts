@@ -70,7 +70,7 @@ const TierOverrideSchema = Type.Object(
 );
 
 /** A plan definition as stored and answered (one the domain has validated). */
-export const PlanDefinitionSchema = Type.Object(
+const PlanDefinitionSchema = Type.Object(
   {
     name: Type.String(),
     description: Type.Optional(Type.String()),
@@ -96,7 +96,7 @@ const PLAN_EXAMPLE = {
  * A definition as a request carries it: the top-level fields are checked here, the parts (tiers,
  * components, overrides) by validatePlan, whose 422 names each problem's pointer.
  */
-export const PlanDefinitionBody = Type.Object(
+const PlanDefinitionBody = Type.Object(
   {
     name: Type.String({ minLength: 1, maxLength: 200 }),
     description: Type.Optional(Type.String({ maxLength: 2000 })),
@@ -307,3 +307,4 @@ export type PlanDefinitionView = Static<typeof PlanDefinitionSchema>;
 export type StoredPlanView = Static<typeof PlanView>;
 export type SimulationResult = Static<typeof SimulationView>;
 export type OptimizeResultView = Static<typeof OptimizeView>;
+export type ClosingsSimulationResult = Static<typeof ClosingsSimulationView>;

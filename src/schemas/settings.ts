@@ -5,7 +5,7 @@
 import { Type, type Static } from 'typebox';
 
 /** What a role-keyed setting is keyed by: a statement's primary role (manager, acq, dispo) or "other". */
-export const JOURNAL_ROLES = ['manager', 'acq', 'dispo', 'other'] as const;
+const JOURNAL_ROLES = ['manager', 'acq', 'dispo', 'other'] as const;
 export type JournalRole = (typeof JOURNAL_ROLES)[number];
 
 // Printable text without control characters: these values are written into accountants' files as they are.

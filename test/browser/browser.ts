@@ -2,13 +2,19 @@
  * Debian's Chromium driven by playwright-core: no browser download, a fresh profile per launch,
  * nothing that phones home. Tests skip with a message when /usr/bin/chromium is missing.
  */
+import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import type { AddressInfo } from 'node:net';
+import assert from 'node:assert/strict';
+import type { TestContext } from 'node:test';
 import { fileURLToPath } from 'node:url';
+import type { FastifyInstance } from 'fastify';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import { testApp, type TestAppOptions } from '../helpers/env.js';
 
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 export const chromiumMissing = existsSync(CHROMIUM)
@@ -57,6 +63,36 @@ export async function launch(viewport = { width: 1280, height: 900 }, options: {
       await rm(profile, { recursive: true, force: true });
     },
   };
+}
+
+const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+
+/** Builds web/dist unless it is current (web/scripts/ensure-built.mjs); a failed build fails the test. */
+export function buildWebApp(): void {
+  const build = spawnSync(process.execPath, ['web/scripts/ensure-built.mjs'], { cwd: ROOT, encoding: 'utf8' });
+  assert.equal(build.status, 0, `building the web app failed:\n${build.stdout}\n${build.stderr}`);
+}
+
+/**
+ * The built web app served by a test app (this run's database) on a free port, closed after the
+ * test. `host` is the name in `base` (127.0.0.1 for clients that should not try IPv6 first).
+ */
+export async function servedApp(
+  t: TestContext,
+  options: TestAppOptions & { host?: 'localhost' | '127.0.0.1' } = {},
+): Promise<{ app: FastifyInstance; base: string }> {
+  buildWebApp();
+  const { host = 'localhost', ...appOptions } = options;
+  const app = await testApp(t, appOptions);
+  await app.listen({ host: '127.0.0.1', port: 0 });
+  return { app, base: `http://${host}:${(app.server.address() as AddressInfo).port}` };
+}
+
+/** Script errors of every page of the browser, as `url: message`, from now on. */
+export function collectPageErrors(browser: Browser): string[] {
+  const errors: string[] = [];
+  browser.context.on('weberror', (error) => errors.push(`${error.page()?.url() ?? ''}: ${error.error().message}`));
+  return errors;
 }
 
 export async function screenshot(page: Page, name: string): Promise<void> {
@@ -174,3 +210,33 @@ export function overflowingElements(page: Page): Promise<string[]> {
     return out.slice(0, 10);
   })()`);
 }
+
+/**
+ * Presses Enter on the file control `selector` (focused as it is now) and answers whether the
+ * browser's file picker opened. The picker is intercepted by a listener on the page from the first
+ * call on: set up once and early, so the interception is in force before any key is pressed (a
+ * listener added just before the key press raced it on a busy machine). A view that re-renders
+ * between the focus and the key press loses the focused control: the press is tried again on the
+ * control as it is then, three times at most.
+ */
+export async function enterOpensFilePicker(page: Page, selector: string): Promise<boolean> {
+  if (!pickersWatched.has(page)) {
+    pickersWatched.set(page, { opened: 0 });
+    page.on('filechooser', () => {
+      pickersWatched.get(page)!.opened += 1;
+    });
+    // A round trip after the listener: the interception it asks for is sent before this returns.
+    await page.evaluate(() => 0);
+  }
+  const watch = pickersWatched.get(page)!;
+  for (let attempt = 0; attempt < 3; attempt += 1) {
+    const before = watch.opened;
+    await page.focus(selector);
+    await page.keyboard.press('Enter');
+    const deadline = Date.now() + 10_000;
+    while (watch.opened === before && Date.now() < deadline) await page.waitForTimeout(50);
+    if (watch.opened > before) return true;
+  }
+  return false;
+}
+const pickersWatched = new WeakMap<Page, { opened: number }>();

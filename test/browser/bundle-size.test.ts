@@ -2,20 +2,19 @@
  * The web app's initial JavaScript (what index.html loads before any view opens) stays within
  * 250 KB gzipped, and Plotly is not part of it. Needs no browser: it reads web/dist.
  */
-import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { fileURLToPath } from 'node:url';
+import { buildWebApp } from './browser.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const DIST = `${ROOT}web/dist/`;
 const BUDGET = 250 * 1024;
 
 test('initial JavaScript is at most 250 KB gzipped, without Plotly', { timeout: 180_000 }, () => {
-  const build = spawnSync(process.execPath, ['web/scripts/ensure-built.mjs'], { cwd: ROOT, encoding: 'utf8' });
-  assert.equal(build.status, 0, build.stderr);
+  buildWebApp();
   const html = readFileSync(`${DIST}index.html`, 'utf8');
   const scripts = [...html.matchAll(/<(?:script[^>]*\ssrc|link[^>]*rel="modulepreload"[^>]*\shref)="\/([^"]+\.js)"/g)].map((m) => m[1]!);
   assert.ok(scripts.length > 0, 'index.html loads a script');

@@ -9,17 +9,13 @@
  * serials, the totals line a formula, a notes sheet in front). The company GP the page shows is
  * checked against an independent sum of the rows, worked below from the sheet's text.
  */
-import { spawnSync } from 'node:child_process';
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { AddressInfo } from 'node:net';
-import { fileURLToPath } from 'node:url';
 import * as XLSX from '@e965/xlsx';
 import type { Page } from 'playwright-core';
-import { testApp, tokenFor, uniqueOrg } from '../helpers/env.js';
-import { axeViolations, chromiumMissing, launch, openView, overflowingElements, screenshot, type Browser } from './browser.js';
+import { tokenFor, uniqueOrg } from '../helpers/env.js';
+import { axeViolations, chromiumMissing, collectPageErrors, enterOpensFilePicker, launch, openView, overflowingElements, screenshot, servedApp, type Browser } from './browser.js';
 
-const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const XLSX_TYPE = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
 
 const HEADER = ['Dispo Closing Date', 'Property Address', 'Market', 'Gross Profit', 'Assignment Fee', 'Trx #', 'Acq Agent', 'Acq Manager', 'Dispo Agent', 'Dispo Manager', 'FlatFee Listed', '', '', ''];
@@ -87,13 +83,8 @@ function closingsXlsx(month: string): Buffer {
 }
 
 test('Import closings in Chromium: a messy CSV and the same xlsx, mapped, previewed and imported', { skip: chromiumMissing, timeout: 10 * 60_000 }, async (t) => {
-  const build = spawnSync(process.execPath, ['web/scripts/ensure-built.mjs'], { cwd: ROOT, encoding: 'utf8' });
-  assert.equal(build.status, 0, `building the web app failed:\n${build.stdout}\n${build.stderr}`);
   assert.equal(COMPANY_GP_CENTS, 2_750_075, 'the hand sum of the rows');
-
-  const app = await testApp(t);
-  await app.listen({ host: '127.0.0.1', port: 0 });
-  const base = `http://localhost:${(app.server.address() as AddressInfo).port}`;
+  const { base } = await servedApp(t);
   const org = uniqueOrg('web-closings');
   const token = await tokenFor({ orgId: org, role: 'admin', email: `ops@${org}.example` });
   const api = async <T>(path: string): Promise<{ status: number; body: T }> => {
@@ -104,8 +95,7 @@ test('Import closings in Chromium: a messy CSV and the same xlsx, mapped, previe
   const browser: Browser = await launch();
   t.after(() => browser.close());
   const page = await browser.context.newPage();
-  const pageErrors: string[] = [];
-  browser.context.on('weberror', (error) => pageErrors.push(error.error().message));
+  const pageErrors = collectPageErrors(browser);
 
   const noSeriousViolations = async (on: Page, when: string) => {
     const violations = await axeViolations(on);
@@ -134,10 +124,7 @@ test('Import closings in Chromium: a messy CSV and the same xlsx, mapped, previe
     await page.click('#getting-started button:has-text("Start with closings")');
     assert.equal(await page.evaluate(() => document.activeElement?.id), 'closings-month');
     // Enter on the focused file control opens the picker, as Space does.
-    await page.focus('#closings-file');
-    const chooser = page.waitForEvent('filechooser', { timeout: 5_000 }).then(() => true, () => false);
-    await page.keyboard.press('Enter');
-    assert.ok(await chooser, 'Enter opens the file picker');
+    assert.ok(await enterOpensFilePicker(page, '#closings-file'), 'Enter opens the file picker');
     await noSeriousViolations(page, 'the empty Import view');
   });
 

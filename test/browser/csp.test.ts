@@ -3,17 +3,13 @@
  * loaded Plotly map, renders in Chromium without a single CSP violation. The policy itself is
  * asserted in test/integration/hardening.test.ts; this proves the app lives within it.
  */
-import { spawnSync } from 'node:child_process';
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { AddressInfo } from 'node:net';
-import { fileURLToPath } from 'node:url';
 import { generateDemoMonths } from '../../src/demo/generate.js';
-import { testApp, tokenFor, uniqueOrg } from '../helpers/env.js';
-import { chromiumMissing, launch, openView } from './browser.js';
+import { tokenFor, uniqueOrg } from '../helpers/env.js';
+import { chromiumMissing, launch, openView, servedApp } from './browser.js';
 import type { Page } from 'playwright-core';
 
-const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const VIEWS = ['dashboard', 'timeline', 'deals', 'predictive', 'markets', 'plans', 'payouts', 'data'] as const;
 
 /** Every CSP violation the page reports, as the console prints it or as its securitypolicyviolation event tells it. */
@@ -34,12 +30,7 @@ async function watchViolations(page: Page): Promise<string[]> {
 }
 
 test('the web app runs without Content-Security-Policy violations', { skip: chromiumMissing, timeout: 10 * 60_000 }, async (t) => {
-  const build = spawnSync(process.execPath, ['web/scripts/ensure-built.mjs'], { cwd: ROOT, encoding: 'utf8' });
-  assert.equal(build.status, 0, `building the web app failed:\n${build.stdout}\n${build.stderr}`);
-
-  const app = await testApp(t);
-  await app.listen({ host: '127.0.0.1', port: 0 });
-  const base = `http://localhost:${(app.server.address() as AddressInfo).port}`;
+  const { base } = await servedApp(t);
   const org = uniqueOrg('csp');
   const token = await tokenFor({ orgId: org, role: 'admin' });
   for (const month of generateDemoMonths().slice(-13)) {
@@ -70,9 +61,7 @@ test('the web app runs without Content-Security-Policy violations', { skip: chro
 });
 
 test('the API documentation renders without Content-Security-Policy violations', { skip: chromiumMissing, timeout: 3 * 60_000 }, async (t) => {
-  const app = await testApp(t);
-  await app.listen({ host: '127.0.0.1', port: 0 });
-  const base = `http://localhost:${(app.server.address() as AddressInfo).port}`;
+  const { base } = await servedApp(t);
   const browser = await launch();
   t.after(() => browser.close());
   const page = await browser.context.newPage();

@@ -11,18 +11,14 @@
  * view at 375 px and in the dark theme, axe-core without serious or critical violations, no
  * script error.
  */
-import { spawnSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { AddressInfo } from 'node:net';
-import { fileURLToPath } from 'node:url';
 import type { Page } from 'playwright-core';
-import { testApp, tokenFor, uniqueOrg } from '../helpers/env.js';
+import { tokenFor, uniqueOrg } from '../helpers/env.js';
 import { ADJUSTMENTS, CLOSINGS, EXPECTED, EXPECTED_TOTAL, GOALS, MONTH, PLANS } from '../helpers/payouts-month.js';
-import { axeViolations, chromiumMissing, launch, openView, overflowingElements, screenshot, type Browser } from './browser.js';
+import { axeViolations, chromiumMissing, collectPageErrors, launch, openView, overflowingElements, screenshot, servedApp, type Browser } from './browser.js';
 
-const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
 interface Statement {
   payee: string;
@@ -42,12 +38,7 @@ interface Payout {
 const money = (value: number) => new Intl.NumberFormat('en-US', { style: 'currency', currency: 'USD', minimumFractionDigits: 2 }).format(value);
 
 test('the Payouts view in Chromium: calculate, statements, adjustments, approve and reopen', { skip: chromiumMissing, timeout: 15 * 60_000 }, async (t) => {
-  const build = spawnSync(process.execPath, ['web/scripts/ensure-built.mjs'], { cwd: ROOT, encoding: 'utf8' });
-  assert.equal(build.status, 0, `building the web app failed:\n${build.stdout}\n${build.stderr}`);
-
-  const app = await testApp(t);
-  await app.listen({ host: '127.0.0.1', port: 0 });
-  const base = `http://localhost:${(app.server.address() as AddressInfo).port}`;
+  const { base } = await servedApp(t);
   const org = uniqueOrg('web-payouts');
   const email = `ops@${org}.example`;
   // Enterprise: the worked month's senior leaders are paid by formulas.
@@ -76,8 +67,7 @@ test('the Payouts view in Chromium: calculate, statements, adjustments, approve 
   const browser: Browser = await launch();
   t.after(() => browser.close());
   const page = await browser.context.newPage();
-  const pageErrors: string[] = [];
-  browser.context.on('weberror', (error) => pageErrors.push(`${error.page()?.url() ?? ''}: ${error.error().message}`));
+  const pageErrors = collectPageErrors(browser);
   const noSeriousViolations = async (on: Page, when: string) => {
     const violations = await axeViolations(on);
     assert.deepEqual(violations, [], `axe, ${when}: ${JSON.stringify(violations, null, 2)}`);

@@ -10,21 +10,17 @@
  * included); the bounds toggle from → up_to → from gives the identical brackets; a 422 is shown
  * beside the field its pointer names.
  */
-import { spawnSync } from 'node:child_process';
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
-import type { AddressInfo } from 'node:net';
-import { fileURLToPath } from 'node:url';
 import type { Page } from 'playwright-core';
 import { generateDemoMonths } from '../../src/demo/generate.js';
 import { DEMO_PLANS } from '../../src/demo/plans.js';
 import type { PlanDefinition } from '../../src/domain/plans/definition.js';
-import { testApp, tokenFor, uniqueOrg } from '../helpers/env.js';
-import { PLANS } from '../helpers/payouts-month.js';
-import { axeViolations, chromiumMissing, launch, openView, overflowingElements, screenshot, type Browser } from './browser.js';
+import { tokenFor, uniqueOrg } from '../helpers/env.js';
+import { ADJUSTMENTS, CLOSINGS, EXPECTED_TOTAL, GOALS, MONTH, PLANS } from '../helpers/payouts-month.js';
+import { axeViolations, chromiumMissing, collectPageErrors, launch, openView, overflowingElements, screenshot, servedApp, type Browser } from './browser.js';
 
-const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
 interface StoredPlan {
   id: string;
@@ -35,12 +31,7 @@ interface StoredPlan {
 const planNamed = (name: string) => structuredClone(PLANS.find((plan) => plan.name === name)!);
 
 test('the plan editor in Chromium: every extension shown, one rate edited, the rest saved exactly', { skip: chromiumMissing, timeout: 10 * 60_000 }, async (t) => {
-  const build = spawnSync(process.execPath, ['web/scripts/ensure-built.mjs'], { cwd: ROOT, encoding: 'utf8' });
-  assert.equal(build.status, 0, `building the web app failed:\n${build.stdout}\n${build.stderr}`);
-
-  const app = await testApp(t);
-  await app.listen({ host: '127.0.0.1', port: 0 });
-  const base = `http://localhost:${(app.server.address() as AddressInfo).port}`;
+  const { base } = await servedApp(t);
   const org = uniqueOrg('web-plan-editor');
   // Enterprise: two of the plans pay by formulas.
   const enterprise = { app_metadata: { role: 'admin', entitlements: { subscription_tier: 'enterprise', promo_until: null } } };
@@ -71,8 +62,7 @@ test('the plan editor in Chromium: every extension shown, one rate edited, the r
   const browser: Browser = await launch();
   t.after(() => browser.close());
   const page = await browser.context.newPage();
-  const pageErrors: string[] = [];
-  browser.context.on('weberror', (error) => pageErrors.push(error.error().message));
+  const pageErrors = collectPageErrors(browser);
   const noSeriousViolations = async (on: Page, when: string) => {
     const violations = await axeViolations(on);
     assert.deepEqual(violations, [], `axe, ${when}: ${JSON.stringify(violations, null, 2)}`);
@@ -238,6 +228,72 @@ test('the plan editor in Chromium: every extension shown, one rate edited, the r
     const origin = (await other.locator('#plan-origin').textContent()) ?? '';
     assert.doesNotMatch(origin, /No plan is saved yet/);
     assert.match(origin, /The saved plan “Acq reps” is not in force at .+ \(it starts .*2030\)/);
+    await other.close();
+    assert.deepEqual(pageErrors, []);
+  });
+
+  await t.test('a tenant with closings: simulated on them (source "closings"), so plans only closings can pay are simulated, against its plans in force', async () => {
+    const org2 = uniqueOrg('web-plan-closings');
+    const closingsToken = await tokenFor({ orgId: org2, role: 'admin', email: `ops@${org2}.example`, sub: randomUUID(), extra: enterprise });
+    const call = async <T>(method: string, path: string, body?: unknown): Promise<{ status: number; body: T }> => {
+      const response = await fetch(`${base}/api/v1${path}`, {
+        method,
+        headers: { authorization: `Bearer ${closingsToken}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+      });
+      const text = await response.text();
+      return { status: response.status, body: (text ? JSON.parse(text) : null) as T };
+    };
+    assert.equal((await call('POST', '/closings/import', { month: MONTH, closings: CLOSINGS, adjustments: ADJUSTMENTS })).status, 201);
+    assert.equal((await call('PUT', `/goals/${MONTH}`, GOALS)).status, 200);
+    const closingIds = new Map<string, string>();
+    for (const definition of PLANS) {
+      const created = await call<StoredPlan>('POST', '/plans', { ...definition, effective_from: '2025-01' });
+      assert.equal(created.status, 201, JSON.stringify(created.body));
+      closingIds.set(definition.name, created.body.id);
+    }
+    const other = await browser.context.newPage();
+    const bodies: Array<Record<string, unknown>> = [];
+    other.on('request', (request) => {
+      if (request.url().endsWith('/api/v1/plans/simulate')) bodies.push(request.postDataJSON() as Record<string, unknown>);
+    });
+    await other.goto(`${base}/#access_token=${closingsToken}`);
+    await other.locator('#panel-dashboard[data-state=ready], #panel-dashboard[data-state=empty]').waitFor({ timeout: 90_000 });
+    assert.equal(await openView(other, 'plans'), 'ready');
+    const ready = other.locator('#panel-plans .plan-result[data-state=ready][data-source=closings]');
+    await ready.waitFor({ timeout: 90_000 });
+    assert.ok(bodies.length >= 2 && bodies.every((body) => body.source === 'closings'), JSON.stringify(bodies.map((b) => b.source)));
+    // The comparison: the tenant's own plans in force, which pay the worked month's 19,920.77.
+    const own = bodies.find((body) => body.plans === undefined)!;
+    const { from, to } = own as { from: string; to: string };
+    const ownSimulation = (await call<{ total_commission: number }>('POST', '/plans/simulate', { source: 'closings', from, to })).body;
+    assert.equal(ownSimulation.total_commission, EXPECTED_TOTAL);
+
+    // Rates by flat fee: "Not simulated" on payee-level history, simulated here among the other plans.
+    await other.selectOption('#plan-picker', closingIds.get('Dispo reps')!);
+    await other.locator('#panel-plans input[aria-label="Plan name"][value="Dispo reps"]').waitFor();
+    await other.fill('#panel-plans [aria-label="Bracket 2 rate in percent, not flat fee"]', '6.5');
+    const sent = other.waitForRequest((r) => r.url().endsWith('/api/v1/plans/simulate'));
+    const answered = other.waitForResponse((r) => r.url().endsWith('/api/v1/plans/simulate'), { timeout: 90_000 });
+    await other.click('#panel-plans button[type=submit]:has-text("Simulate")');
+    const body = (await sent).postDataJSON() as { source: string; plans: PlanDefinition[] };
+    assert.equal((await answered).status(), 200);
+    assert.equal(body.source, 'closings');
+    assert.equal(body.plans.length, PLANS.length, 'the edited plan in place of its stored one, beside the others in force');
+    assert.equal(body.plans.filter((plan) => plan.name === 'Dispo reps').length, 1);
+    await ready.waitFor({ timeout: 90_000 });
+    assert.equal(await other.locator('#panel-plans [data-outcome=not-simulated]').count(), 0);
+    const edited = (await call<{ total_commission: number; by_payee_month: unknown[]; by_month: unknown[] }>('POST', '/plans/simulate', body)).body;
+    const money = (value: number) => new Intl.NumberFormat('en-US', { style: 'currency', currency: 'USD', maximumFractionDigits: 0 }).format(value);
+    const kpis = (await other.locator('#panel-plans .plan-result .kpis').textContent()) ?? '';
+    assert.ok(kpis.includes(money(edited.total_commission)), `${kpis} shows ${money(edited.total_commission)}`);
+    assert.ok(kpis.includes('Difference vs the plans in force'), kpis);
+    assert.notEqual(edited.total_commission, ownSimulation.total_commission, 'the edit changes the pay');
+    assert.equal(await other.locator('#simulation-payees tbody tr').count(), edited.by_payee_month.length);
+    assert.equal(await other.locator('#simulation-months tbody tr').count(), edited.by_month.length);
+    assert.match((await other.locator('#panel-plans .plan-result .definition').textContent()) ?? '', /company GP of the closings/);
+    await noSeriousViolations(other, 'a closings simulation');
+    await screenshot(other, 'plan-editor-closings');
     await other.close();
     assert.deepEqual(pageErrors, []);
   });

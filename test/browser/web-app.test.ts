@@ -8,18 +8,16 @@
  * Waits are on states the app publishes (`data-state` on each panel, `data-rendered` on each chart),
  * never fixed sleeps, with generous limits for a busy 2-core machine.
  */
-import { spawnSync } from 'node:child_process';
+import { parse as parseCsv } from 'csv-parse/sync';
+import { stringify as stringifyCsv } from 'csv-stringify/sync';
 import { readFile } from 'node:fs/promises';
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { AddressInfo } from 'node:net';
-import { fileURLToPath } from 'node:url';
 import type { Page } from 'playwright-core';
 import { generateDemoMonths } from '../../src/demo/generate.js';
-import { testApp, tokenFor, uniqueOrg } from '../helpers/env.js';
-import { axeViolations, chromiumMissing, hoverChart, launch, openView, overflowingElements, screenshot, waitForInk, type Browser } from './browser.js';
+import { tokenFor, uniqueOrg } from '../helpers/env.js';
+import { axeViolations, chromiumMissing, collectPageErrors, enterOpensFilePicker, hoverChart, launch, openView, overflowingElements, screenshot, servedApp, waitForInk, type Browser } from './browser.js';
 
-const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const VIEWS = ['dashboard', 'timeline', 'deals', 'predictive', 'markets', 'plans', 'data'] as const;
 const PERIOD = 'last_12m';
 
@@ -30,12 +28,7 @@ interface Agent {
 }
 
 test('the web app in Chromium', { skip: chromiumMissing, timeout: 20 * 60_000 }, async (t) => {
-  const build = spawnSync(process.execPath, ['web/scripts/ensure-built.mjs'], { cwd: ROOT, encoding: 'utf8' });
-  assert.equal(build.status, 0, `building the web app failed:\n${build.stdout}\n${build.stderr}`);
-
-  const app = await testApp(t);
-  await app.listen({ host: '127.0.0.1', port: 0 });
-  const base = `http://localhost:${(app.server.address() as AddressInfo).port}`;
+  const { base } = await servedApp(t);
 
   const org = uniqueOrg('web');
   const token = await tokenFor({ orgId: org, role: 'admin', email: `owner@${org}.example` });
@@ -58,8 +51,7 @@ test('the web app in Chromium', { skip: chromiumMissing, timeout: 20 * 60_000 },
   t.after(() => browser.close());
   const page = await browser.context.newPage();
   // Every page of the context, so a script error anywhere fails the step that caused it.
-  const pageErrors: string[] = [];
-  browser.context.on('weberror', (error) => pageErrors.push(`${error.page()?.url() ?? ''}: ${error.error().message}`));
+  const pageErrors = collectPageErrors(browser);
   const noPageErrors = (when: string) => assert.deepEqual(pageErrors, [], `script errors ${when}`);
 
   /**
@@ -128,6 +120,8 @@ test('the web app in Chromium', { skip: chromiumMissing, timeout: 20 * 60_000 },
     const fourth = [...agents].sort((a, b) => b.totals.gp - a.totals.gp)[3]!;
     await page.locator(`#panel-timeline input[type=checkbox][value="${fourth.name}"]`).check();
     await expectChart('chart-timeline-gp', points + fourth.points.length);
+    // A rate over a handful of contracts is left out, and the chart says so (no 100% spike from one termination).
+    assert.match((await page.locator('#panel-timeline').textContent()) ?? '', /Months with fewer than \d+ contracts are left out/);
     await screenshot(page, 'timeline');
   });
 
@@ -203,12 +197,23 @@ test('the web app in Chromium', { skip: chromiumMissing, timeout: 20 * 60_000 },
 
   await t.test('Predictive: history bars plus the forecast and its interval, and the backtest error', async () => {
     assert.equal(await openView(page, 'predictive'), 'ready');
-    const predictive = (await api<{ history: unknown[]; forecast: { commission: { points: unknown[]; mape: number | null } | null } }>(`/analytics/predictive?period=${PERIOD}`)).body;
+    const predictive = (
+      await api<{ history: unknown[]; forecast: { commission: { points: unknown[]; mape: number | null } | null }; trending_down: Array<{ name: string }> }>(`/analytics/predictive?period=${PERIOD}`)
+    ).body;
     await expectChart('chart-predictive', predictive.history.length + (predictive.forecast.commission?.points.length ?? 0));
     const mape = predictive.forecast.commission?.mape;
     if (mape !== null && mape !== undefined) {
       assert.ok(((await page.locator('#panel-predictive .kpis').textContent()) ?? '').includes(`${mape.toFixed(1)}%`), 'the backtest MAPE is shown');
     }
+    // Who is trending down: the API's list, in its order (the demo's 24 months have agents in decline).
+    assert.ok(predictive.trending_down.length > 0, 'the demo tenant has an agent trending down');
+    assert.deepEqual(
+      await page.locator('#trending-down tbody th').allTextContents(),
+      predictive.trending_down.map((agent) => agent.name),
+      'the trending-down list shows every agent the API lists',
+    );
+    // Predictive does not follow the period picker, and says why.
+    assert.match((await page.locator('#panel-predictive').textContent()) ?? '', /does not follow the period picker: a forecast looks forward from the latest month/);
     await screenshot(page, 'predictive');
   });
 
@@ -281,17 +286,45 @@ test('the web app in Chromium', { skip: chromiumMissing, timeout: 20 * 60_000 },
     await page.locator('#panel-plans .plan-result[data-state=ready]').waitFor({ timeout: 90_000 });
     await expectChart('chart-simulation', second.by_agent.length);
 
-    // The optimiser finds plans on its defaults and compares them with the plan in force.
+    // The optimiser's defaults are in percent, as its labels say, and sent as the API's fractions.
+    assert.deepEqual(
+      await Promise.all(['#optimise-target', '#optimise-loss', '#optimise-min', '#optimise-max'].map((id) => page.inputValue(id))),
+      ['13', '10', '5', '20'],
+    );
+    assert.match((await page.locator('label:has(#optimise-min)').textContent()) ?? '', /Lowest rate %/);
+    // It runs on those defaults without an error, and finds plans.
+    const asked = page.waitForRequest((r) => r.url().endsWith('/api/v1/plans/optimize'));
     const optimised = page.waitForResponse((r) => r.url().endsWith('/api/v1/plans/optimize'), { timeout: 180_000 });
     await page.click('#panel-plans button:has-text("Run optimiser")');
-    assert.equal((await optimised).status(), 200);
-    await page.locator('#optimiser-candidates, #optimiser-output [data-outcome=none]').first().waitFor({ timeout: 60_000 });
-    assert.equal(await page.locator('#optimiser-output [data-outcome=none]').count(), 0, (await page.locator('#optimiser-output').textContent()) ?? '');
-    const compared = (await page.locator('#optimiser-candidates').textContent()) ?? '';
-    assert.match(compared, /In force: House plan/);
-    assert.match(compared, /Cost \(commission of the covered payees\)/);
-    assert.match(compared, /Savings against the plan in force/);
-    assert.match(compared, /Commission % of covered GP/);
+    const sentBody = (await asked).postDataJSON() as { rate_bounds: { min: number; max: number }; max_loss_pct: number };
+    assert.deepEqual(sentBody.rate_bounds, { min: 0.05, max: 0.2 });
+    assert.equal(sentBody.max_loss_pct, 10);
+    const optimisedResponse = await optimised;
+    assert.equal(optimisedResponse.status(), 200);
+    const found = (await optimisedResponse.json()) as { plans: Array<{ simulation: { total_commission: number } }> };
+    await page.locator('#optimiser-candidates, #optimiser-output [data-outcome=none], #optimiser-output .state-error').first().waitFor({ timeout: 60_000 });
+    assert.equal(await page.locator('#optimiser-output [data-outcome=none], #optimiser-output .state-error').count(), 0, (await page.locator('#optimiser-output').textContent()) ?? '');
+    assert.ok(found.plans.length > 0);
+    // Side by side: the plan in force, then every candidate, one column each.
+    const headers = await page.locator('#optimiser-candidates thead th').allTextContents();
+    assert.deepEqual(headers, ['Over the period', 'In force: House plan', ...found.plans.map((_, i) => `Candidate ${i + 1}`)]);
+    const rowOf = async (label: RegExp) => {
+      const row = page.locator('#optimiser-candidates tbody tr').filter({ has: page.locator('th', { hasText: label }) });
+      return { label: (await row.locator('th').textContent()) ?? '', cells: await row.locator('td').allTextContents() };
+    };
+    // Cost and savings against the plan in force, in the API's figures; each row says what it is measured on.
+    const money0 = new Intl.NumberFormat('en-US', { style: 'currency', currency: 'USD', maximumFractionDigits: 0 });
+    const signed = (value: number) => (Math.round(value) === 0 ? money0.format(0) : `${value > 0 ? '+' : '−'}${money0.format(Math.abs(value))}`);
+    const inForceCost = simulation.total_commission;
+    const cost = await rowOf(/^Cost/);
+    assert.equal(cost.label, 'Cost (commission of the covered payees)');
+    assert.deepEqual(cost.cells, [money0.format(inForceCost), ...found.plans.map((c) => money0.format(c.simulation.total_commission))]);
+    const savings = await rowOf(/^Savings/);
+    assert.equal(savings.label, 'Savings against the plan in force');
+    assert.deepEqual(savings.cells.slice(1), found.plans.map((c) => signed(inForceCost - c.simulation.total_commission)));
+    const pct = await rowOf(/^Commission %/);
+    assert.equal(pct.label, 'Commission % of covered GP (agents’ commission ÷ their GP)');
+    assert.match((await rowOf(/^Largest loss/)).label, /% of their actual pay/);
     await screenshot(page, 'plans');
 
     // Saving keeps its message; the change feed's notice of this very save does not replace it.
@@ -337,26 +370,26 @@ test('the web app in Chromium', { skip: chromiumMissing, timeout: 20 * 60_000 },
     await offline.close();
   });
 
-  await t.test('Import: a JSON file through the file input shows its warning; a bad one its pointers; a CSV dropped on the zone imports', async () => {
+  await t.test('Import: a JSON file through the file input is previewed (counts, its warnings, its size against the other months), then imported; a bad one shows its pointers; a CSV dropped on the zone imports', async () => {
     assert.equal(await openView(page, 'data'), 'ready');
     const month = {
       month: '2023-09',
       metadata: { total_gp: 92000, total_transactions: 7, commission_pct: 8 },
       agents: [{ name: 'Kyle Singer', type: 'acq', gp: 92000, deals: 7, commission: 7360, terminations: 3, market: 'Phoenix, AZ' }],
     };
-    // Enter on the file control opens the picker, as Space does. A live change event from an
-    // earlier step may re-render the view between the focus and the key press (the focused input is
-    // then gone): focus the control as it is now and press again, a few times at most.
-    let opened = false;
-    for (let attempt = 0; attempt < 3 && !opened; attempt += 1) {
-      await page.focus('#import-file');
-      const chooser = page.waitForEvent('filechooser', { timeout: 5_000 }).then(() => true, () => false);
-      await page.keyboard.press('Enter');
-      opened = await chooser;
-    }
-    assert.ok(opened, 'Enter on the focused file control opens the file picker');
+    // Enter on the file control opens the picker, as Space does.
+    assert.ok(await enterOpensFilePicker(page, '#import-file'), 'Enter on the focused file control opens the file picker');
     await page.setInputFiles('#import-file', { name: '2023-09.json', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify(month)) });
-    const outcome = page.locator('#import-outcome [data-outcome]');
+    // A preview first: its counts and warnings, the month's size against the others', nothing written yet.
+    const previewed = page.locator('#import-outcome [data-outcome=preview]');
+    await previewed.waitFor({ timeout: 60_000 });
+    assert.equal(await page.locator('#import-preview-counts').textContent(), '1 agent, 0 managers, 7 closed deals; GP $92,000.00, commission $7,360.00 (8.0% of GP).');
+    const previewWarnings = (await previewed.locator('.warnings').textContent()) ?? '';
+    assert.match(previewWarnings, /This month has 1 agent; your months have about \d\d\./);
+    assert.match(previewWarnings, /termination rate \(30\.0%\) above threshold/);
+    assert.equal((await api<{ items: Array<{ month: string }> }>('/commissions?limit=200')).body.items.some((m) => m.month === '2023-09'), false, 'nothing written by the preview');
+    await page.click('#import-confirm');
+    const outcome = page.locator('#import-outcome [data-outcome=success], #import-outcome [data-outcome=error]');
     await outcome.waitFor({ timeout: 60_000 });
     assert.equal(await outcome.getAttribute('data-outcome'), 'success', (await outcome.textContent()) ?? '');
     assert.match((await page.locator('#import-outcome .warnings').textContent()) ?? '', /Agent 'Kyle Singer' termination rate \(30\.0%\) above threshold/);
@@ -377,8 +410,53 @@ test('the web app in Chromium', { skip: chromiumMissing, timeout: 20 * 60_000 },
       return transfer;
     }, await csv.text());
     await page.dispatchEvent('#dropzone', 'drop', { dataTransfer });
+    await page.locator('#import-outcome [data-outcome=preview]', { hasText: 'replaces the month imported before' }).waitFor({ timeout: 60_000 });
+    await page.click('#import-confirm');
     await page.locator('#import-outcome [data-outcome=success]').waitFor({ timeout: 60_000 });
     assert.match((await page.locator('#import-outcome').textContent()) ?? '', /Sep 2025 replaced/);
+
+    // A CSV's errors name the spreadsheet's row and column header, not the pointer.
+    const exported = await (await fetch(`${base}/api/v1/commissions/export?month=2025-09&format=csv`, { headers: { authorization: `Bearer ${token}` } })).text();
+    const [header, ...records] = parseCsv(exported, { bom: true }) as string[][];
+    records[0]![header!.indexOf('gp')] = 'lots';
+    const broken = stringifyCsv([header!, ...records]);
+    await page.setInputFiles('#import-file', { name: 'bad.csv', mimeType: 'text/csv', buffer: Buffer.from(broken) });
+    await page.locator('#import-outcome [data-outcome=error]').waitFor({ timeout: 60_000 });
+    assert.deepEqual(await page.locator('#import-outcome .pointers .place').allTextContents(), ['row 2, column “gp”:']);
+  });
+
+  await t.test('Import: the payee templates download from the "Import a payee month" box and import as they are, the message counting what the table shows', async () => {
+    const fresh = uniqueOrg('web-template');
+    const freshToken = await tokenFor({ orgId: fresh, role: 'admin', email: `owner@${fresh}.example` });
+    const other = await browser.context.newPage();
+    await other.goto(`${base}/#access_token=${freshToken}`);
+    await other.locator('#panel-dashboard[data-state]').waitFor({ timeout: 90_000 });
+    assert.equal(await openView(other, 'data'), 'ready');
+    for (const [format, button] of [['csv', '#payee-template-csv'], ['xlsx', '#payee-template-xlsx']] as const) {
+      const download = other.waitForEvent('download');
+      await other.click(button);
+      const file = await download;
+      assert.equal(file.suggestedFilename(), `payee-month-template.${format}`);
+      const bytes = await readFile((await file.path())!);
+      await other.setInputFiles('#import-file', { name: file.suggestedFilename(), mimeType: format === 'csv' ? 'text/csv' : 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet', buffer: bytes });
+      const counts = '2 agents, 1 manager, 12 closed deals; GP $150,000.00, commission $14,750.00 (9.8% of GP).';
+      await other.locator('#import-outcome [data-outcome=preview]').waitFor({ timeout: 60_000 });
+      assert.equal(await other.locator('#import-preview-counts').textContent(), counts);
+      await other.click('#import-confirm');
+      const outcome = other.locator('#import-outcome [data-outcome=success], #import-outcome [data-outcome=error]');
+      await outcome.waitFor({ timeout: 60_000 });
+      assert.equal(await outcome.getAttribute('data-outcome'), 'success', `${format}: ${(await outcome.textContent()) ?? ''}`);
+      assert.match((await outcome.locator('h3').textContent()) ?? '', format === 'csv' ? /^Sep 2025 imported$/ : /^Sep 2025 replaced$/);
+      // The template's figures, as the Imported months table has them: 2 agents, 12 closed deals, 150,000.00 GP, 14,750.00 commission.
+      assert.equal(await other.locator('#import-counts').textContent(), counts);
+      assert.match((await outcome.textContent()) ?? '', /No warnings\./);
+      const row = other.locator('#months-table tbody tr', { hasText: 'Sep 2025' });
+      await row.waitFor();
+      const cells = await row.locator('td').allTextContents();
+      assert.deepEqual(cells.slice(0, 6), ['Sep 2025', '$150,000', '$14,750', '9.8%', '2', '12']);
+    }
+    noPageErrors('importing the templates');
+    await other.close();
   });
 
   await t.test('every view fits a 375 px wide screen without horizontal scrolling', async () => {
@@ -478,17 +556,24 @@ test('the web app in Chromium', { skip: chromiumMissing, timeout: 20 * 60_000 },
     const events = await fetch(`${base}/api/v1/events`, { headers: { authorization: `Bearer ${token}` }, signal: controller.signal }).catch(() => undefined);
     controller.abort();
     const live = await browser.context.newPage();
+    let startWatching = () => {};
+    const watching = new Promise<void>((resolve) => (startWatching = resolve));
     if (!events || events.status !== 200) {
       // No events route on this server yet: the stream is played by the test, in the documented
       // format (ready, then a change), so the client's parsing and refresh are still exercised.
       process.stdout.write(`# note: GET /api/v1/events answered ${events?.status ?? 'nothing'}; the test serves the event stream itself\n`);
+      // The first connection only says ready and ends; the client reconnects, and that connection
+      // brings the change once the view is ready and watched (sent earlier, on a busy machine it
+      // could land while the first load is still in flight and be taken up by it).
       let served = 0;
-      await live.route('**/api/v1/events', (route) => {
+      await live.route('**/api/v1/events', async (route) => {
         served += 1;
+        const bringsChange = served === 2;
+        if (bringsChange) await watching;
         return route.fulfill({
           status: 200,
           headers: { 'content-type': 'text/event-stream', 'cache-control': 'no-store' },
-          body: served === 1 ? ': hello\n\nevent: ready\ndata: {}\n\nevent: change\ndata: {"type":"import","month":"2025-09"}\n\n' : 'event: ready\ndata: {}\n\n',
+          body: bringsChange ? ': hello\n\nevent: ready\ndata: {}\n\nevent: change\ndata: {"type":"import","month":"2025-09"}\n\n' : 'event: ready\ndata: {}\n\n',
         });
       });
     }
@@ -498,6 +583,7 @@ test('the web app in Chromium', { skip: chromiumMissing, timeout: 20 * 60_000 },
     live.on('request', (request) => {
       if (request.url().includes('/api/v1/analytics/summary')) summaries.push(request.url());
     });
+    startWatching();
     if (events?.status === 200) {
       await live.locator('#live[data-status=live]').waitFor({ timeout: 60_000 });
       const months = generateDemoMonths();

@@ -4,16 +4,13 @@
  * pages revalidate, and a favicon is served. Prints what the first page load transfers, raw and
  * compressed. Needs no browser: it reads the built app through the real service.
  */
-import { spawnSync } from 'node:child_process';
 import http from 'node:http';
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { AddressInfo } from 'node:net';
-import { fileURLToPath } from 'node:url';
 import { generateDemoMonths } from '../../src/demo/generate.js';
-import { testApp, tokenFor, uniqueOrg } from '../helpers/env.js';
+import { tokenFor, uniqueOrg } from '../helpers/env.js';
+import { servedApp } from './browser.js';
 
-const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
 interface Raw {
   status: number;
@@ -43,11 +40,7 @@ function get(url: string, headers: Record<string, string> = {}, firstChunkOnly =
 }
 
 test('responses are compressed and cached by what they are', { timeout: 180_000 }, async (t) => {
-  const build = spawnSync(process.execPath, ['web/scripts/ensure-built.mjs'], { cwd: ROOT, encoding: 'utf8' });
-  assert.equal(build.status, 0, build.stderr);
-  const app = await testApp(t);
-  await app.listen({ host: '127.0.0.1', port: 0 });
-  const base = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
+  const { base } = await servedApp(t, { host: '127.0.0.1' });
   const org = uniqueOrg('wire');
   const token = await tokenFor({ orgId: org, role: 'admin' });
   for (const month of generateDemoMonths().slice(-3)) {

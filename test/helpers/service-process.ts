@@ -49,6 +49,9 @@ export async function startService(t: TestContext, databaseUrl: string, env: Rec
     AUTH_JWT_SECRET: TEST_SECRET,
     RATE_LIMIT_PER_MINUTE: '0',
     RATE_LIMIT_IP_PER_MINUTE: '0',
+    // One process, whatever the machine's cores (production's default is one worker per core):
+    // the fault tests reason about one pool and one process; web-concurrency.test.ts asks for 2.
+    WEB_CONCURRENCY: '1',
     ...env,
   });
 

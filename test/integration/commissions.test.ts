@@ -325,3 +325,100 @@ test("the demo tenant's September 2025 imports as the plan's example: 30 agents,
     { gp: 682043, transactions: 59, pct: 14.3 },
   );
 });
+
+test('the payee templates (CSV and xlsx) import as they are downloaded: three payees, their totals, no warning, and the same month either way', async (t) => {
+  const { app, a } = await setup(t);
+  const expected = {
+    status: 'success',
+    month: '2025-09',
+    // Kyle Singer 7,400.00 + Maria Lopez 4,350.00 + their manager Dana Brooks 3,000.00.
+    imported: { agents: 2, managers: 1, deals: 0, total_commission: 14750 },
+    validation_warnings: [],
+  };
+  const stored: unknown[] = [];
+  for (const [format, type] of [['csv', 'text/csv; charset=utf-8'], ['xlsx', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet']] as const) {
+    const template = await app.inject({ url: `/api/v1/commissions/template.${format}`, headers: a.member });
+    assert.equal(template.statusCode, 200, template.body);
+    assert.equal(template.headers['content-type'], type);
+    assert.equal(template.headers['content-disposition'], `attachment; filename="payee-month-template.${format}"`);
+    const imported = await importMonth(app, a.admin, template.rawPayload, { 'content-type': type });
+    assert.equal(imported.statusCode, 201, `${format}: ${imported.body}`);
+    const { replaced, ...rest } = imported.json();
+    assert.deepEqual(rest, expected, format);
+    assert.equal(replaced, format === 'xlsx', 'the second import replaces the first');
+    const month = (await app.inject({ url: '/api/v1/commissions/2025-09', headers: a.member })).json();
+    assert.deepEqual({ ...month.summary, imported_at: undefined }, {
+      month: '2025-09',
+      total_gp: 150000,
+      total_commission: 14750,
+      commission_pct: 9.8,
+      agents: 2,
+      managers: 1,
+      transactions: 12,
+      terminations: 1,
+      imported_at: undefined,
+    });
+    stored.push(month.data);
+  }
+  assert.deepEqual(stored[1], stored[0], 'the xlsx holds the CSV’s payees exactly');
+  const kyle = (stored[0] as CommissionMonth).agents.find((agent) => agent.name === 'Kyle Singer');
+  assert.deepEqual(kyle, { name: 'Kyle Singer', type: 'acq', gp: 92000, deals: 7, terminations: 1, commission: 7400, market: 'Phoenix, AZ', manager: 'Dana Brooks' });
+});
+
+test('an xlsx payee month is checked like the CSV: errors name the row and column, nothing is written', async (t) => {
+  const { app, a } = await setup(t);
+  const XLSX = await import('@e965/xlsx');
+  const sheet = XLSX.utils.aoa_to_sheet([
+    ['month', 'payee_type', 'name', 'agent_type', 'manager', 'market', 'team', 'gp', 'deals', 'terminations', 'commission'],
+    ['2025-09', 'agent', 'Kyle Singer', 'acq', null, null, null, 'lots', 7],
+  ]);
+  const book = XLSX.utils.book_new();
+  XLSX.utils.book_append_sheet(book, sheet, 'Sheet1');
+  const bytes = XLSX.write(book, { type: 'buffer', bookType: 'xlsx' }) as Buffer;
+  const refused = await importMonth(app, a.admin, bytes, { 'content-type': 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet' });
+  assert.equal(refused.statusCode, 422, refused.body);
+  assert.deepEqual(
+    refused.json().errors.map((e: { pointer: string }) => e.pointer),
+    ['/rows/1/gp', '/rows/1/commission'],
+  );
+  assert.equal((await app.inject({ url: '/api/v1/commissions', headers: a.member })).json().total, 0);
+});
+
+test('preview: the template previewed (CSV and xlsx) gives its payees and totals and writes nothing; a far smaller month is warned of; errors as the import', async (t) => {
+  const { app, a } = await setup(t);
+  const preview = (body: unknown, type: string, query = '') =>
+    app.inject({ method: 'POST', url: `/api/v1/commissions/preview${query}`, headers: { ...a.admin, 'content-type': type }, payload: body as string });
+  for (const [format, type] of [['csv', 'text/csv'], ['xlsx', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet']] as const) {
+    const template = await app.inject({ url: `/api/v1/commissions/template.${format}`, headers: a.admin });
+    const answer = await preview(template.rawPayload, type);
+    assert.equal(answer.statusCode, 200, answer.body);
+    assert.deepEqual(answer.json(), {
+      month: '2025-09',
+      replaces: false,
+      counts: { agents: 2, managers: 1, transactions: 12, deals: 0 },
+      total_gp: 150000,
+      total_commission: 14750,
+      commission_pct: 9.8,
+      validation_warnings: [],
+    });
+  }
+  assert.equal((await app.inject({ url: '/api/v1/commissions', headers: a.admin })).json().total, 0, 'nothing written');
+
+  // Once the template's month (2 agents) is imported, a 40-agent month beside it is far off, and said so.
+  const big = {
+    month: '2025-10',
+    agents: Array.from({ length: 40 }, (_, i) => ({ name: `Agent ${i + 1}`, type: 'acq', gp: 1000, deals: 1, commission: 100 })),
+  };
+  const template = await app.inject({ url: '/api/v1/commissions/template.csv', headers: a.admin });
+  assert.equal((await importMonth(app, a.admin, template.rawPayload, { 'content-type': 'text/csv' })).statusCode, 201);
+  const far = await preview(JSON.stringify(big), 'application/json');
+  assert.equal(far.statusCode, 200, far.body);
+  assert.deepEqual(far.json().validation_warnings, ["This month has 40 agents; your other month has about 2. Is it the whole month's file?"]);
+  const again = await preview(template.rawPayload, 'text/csv');
+  assert.equal(again.json().replaces, true);
+
+  const wrong = await preview(template.rawPayload, 'text/csv', '?month=2025-08');
+  assert.equal(wrong.statusCode, 422, wrong.body);
+  const member = await app.inject({ method: 'POST', url: '/api/v1/commissions/preview', headers: { ...a.member, 'content-type': 'text/csv' }, payload: template.rawPayload });
+  assert.equal(member.statusCode, 403);
+});

@@ -3,16 +3,18 @@
  * and rate limits (per IP before authentication, per tenant after it, larger for the
  * `higher_rate_limits` feature, shared through Redis) answering 429 problem+json with Retry-After.
  */
-import { test } from 'node:test';
+import { test, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
+import net from 'node:net';
 import { bearer, testApp, tokenFor, uniqueOrg } from '../helpers/env.js';
 import { redisTest } from '../helpers/redis-server.js';
 
-test('every answer carries the security headers and the CSP', async (t) => {
+test('HTML pages carry the full security headers and the CSP', async (t) => {
   const app = await testApp(t);
-  for (const url of ['/', '/healthz', '/api/v1/entitlements', '/openapi.json']) {
+  for (const url of ['/']) {
     const response = await app.inject(url);
+    assert.match(String(response.headers['content-type']), /^text\/html/, url);
     const csp = String(response.headers['content-security-policy']);
     assert.match(csp, /default-src 'self'/, url);
     assert.match(csp, /script-src 'self'(;|$)/, `${url}: scripts from this origin only`);
@@ -21,8 +23,47 @@ test('every answer carries the security headers and the CSP', async (t) => {
     assert.match(csp, /connect-src 'self'/, url);
     assert.match(csp, /frame-ancestors 'none'/, url);
     assert.equal(response.headers['x-content-type-options'], 'nosniff', url);
+    assert.equal(response.headers['x-frame-options'], 'SAMEORIGIN', url);
+    assert.equal(response.headers['cross-origin-opener-policy'], 'same-origin', url);
     assert.ok(response.headers['referrer-policy'], url);
     assert.equal(response.headers['x-powered-by'], undefined, url);
+  }
+});
+
+test('JSON answers carry only the headers that apply to them (issue 21)', async (t) => {
+  const app = await testApp(t);
+  const org = uniqueOrg('headers');
+  const member = bearer(await tokenFor({ orgId: org, role: 'member', sub: randomUUID() }));
+  const answers = [
+    ['/healthz', {}],
+    ['/openapi.json', {}],
+    ['/api/v1/entitlements', {}],
+    ['/api/v1/entitlements', member],
+  ] as const;
+  for (const [url, headers] of answers) {
+    const response = await app.inject({ url, headers });
+    const label = `${url} ${response.statusCode}`;
+    assert.match(String(response.headers['content-type']), /^application\/(problem\+)?json/, label);
+    // Never sniffed into a script or a style; opened in a tab, it loads nothing and cannot be framed.
+    assert.equal(response.headers['x-content-type-options'], 'nosniff', label);
+    assert.equal(response.headers['content-security-policy'], "default-src 'none'; frame-ancestors 'none'", label);
+    assert.equal(response.headers['cache-control'], 'no-store', label);
+    assert.ok(response.headers['x-request-id'], label);
+    // What only a rendered document acts on stays off the 1.9 KB answers of the API.
+    for (const name of ['x-frame-options', 'cross-origin-opener-policy', 'cross-origin-resource-policy', 'origin-agent-cluster', 'referrer-policy', 'x-dns-prefetch-control', 'x-download-options', 'x-permitted-cross-domain-policies', 'x-xss-protection', 'x-powered-by']) {
+      assert.equal(response.headers[name], undefined, `${label}: ${name}`);
+    }
+  }
+  // A route that says how it may be cached keeps its own say.
+  const asset = await app.inject('/favicon.ico');
+  if (asset.statusCode === 200) assert.notEqual(asset.headers['cache-control'], 'no-store');
+});
+
+test('in production every answer carries HSTS, JSON and HTML alike', async (t) => {
+  const app = await testApp(t, { env: { NODE_ENV: 'production', AUTH_JWT_SECRET: 'x'.repeat(40) } });
+  for (const url of ['/', '/healthz']) {
+    const response = await app.inject(url);
+    assert.equal(response.headers['strict-transport-security'], 'max-age=31536000; includeSubDomains', url);
   }
 });
 
@@ -95,6 +136,42 @@ test('a per-IP budget throttles unauthenticated requests too, but never probes',
   assert.equal(healthz.statusCode, 200);
   const other = await app.inject({ url: '/api/v1/entitlements', remoteAddress: '10.1.2.3' });
   assert.equal(other.statusCode, 401, 'another address has its own budget');
+});
+
+/** A way to `target` that opens each connection only after `delayMs`: a Redis slow to answer at start. */
+async function slowDoor(t: TestContext, target: URL, delayMs: number): Promise<string> {
+  const sockets = new Set<net.Socket>();
+  const server = net.createServer((client) => {
+    sockets.add(client);
+    client.pause();
+    setTimeout(() => {
+      const upstream = net.connect(Number(target.port || 6379), target.hostname, () => {
+        sockets.add(upstream);
+        client.pipe(upstream).pipe(client);
+        client.resume();
+      });
+      const end = () => {
+        client.destroy();
+        upstream.destroy();
+      };
+      upstream.on('error', end);
+      client.on('error', end);
+      client.on('close', end);
+    }, delayMs);
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  t.after(async () => {
+    for (const socket of sockets) socket.destroy();
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+  });
+  return `redis://127.0.0.1:${(server.address() as net.AddressInfo).port}`;
+}
+
+redisTest("with Redis, a new instance's first requests are counted, even when Redis is slow to connect", async (t, url) => {
+  const slow = await slowDoor(t, new URL(url), 150);
+  const headers = bearer(await tokenFor({ orgId: uniqueOrg('rl-first'), sub: randomUUID() }));
+  const app = await testApp(t, { env: { RATE_LIMIT_PER_MINUTE: '1', REDIS_URL: slow } });
+  assert.deepEqual(await exhaust(app, headers, 2), [200, 429]);
 });
 
 redisTest('with Redis, instances share the tenant budget; a dead Redis lets requests through', async (t, url) => {

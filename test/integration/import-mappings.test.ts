@@ -202,3 +202,63 @@ test('payee CSV import: bytes that are not UTF-8 (nor Windows-1252 when declared
   const list = (await app.inject({ url: '/api/v1/commissions', headers: admin })).json();
   assert.doesNotMatch(JSON.stringify(list), /\uFFFD/);
 });
+
+test('preview with an unsaved mapping (?mapping_json=): read as the saved one would be, nothing saved; an invalid one is a 422 pointing into it', async (t) => {
+  const { app, admin } = await setup(t);
+  const preview = (query: string) =>
+    app.inject({ method: 'POST', url: `/api/v1/closings/preview?month=2025-09&${query}`, headers: { ...admin, 'content-type': 'text/csv' }, payload: CSV });
+  // The CSV's two deal rows (the third line has no property and no agents: the totals line): $6,000
+  // and (250.00), company GP 6,000 − 250 = 5,750.00, transactions 1 + 0 = 1.
+  const inline = await preview(`mapping_json=${encodeURIComponent(JSON.stringify(MAPPING))}`);
+  assert.equal(inline.statusCode, 200, inline.body);
+  const body = inline.json();
+  assert.equal(body.counts.closings, 2, inline.body);
+  assert.equal(body.company_gp, 5750);
+  // Nothing was saved: the list of mappings is empty, and the saved-mapping path still answers the same.
+  assert.deepEqual((await app.inject({ url: '/api/v1/import-mappings', headers: admin })).json().items, []);
+  const saved = await app.inject({ method: 'PUT', url: '/api/v1/import-mappings/sept', headers: admin, payload: MAPPING });
+  assert.equal(saved.statusCode, 201);
+  const bySaved = (await preview('mapping=sept')).json();
+  assert.deepEqual({ ...bySaved }, { ...body });
+
+  const bad = await preview(`mapping_json=${encodeURIComponent(JSON.stringify({ columns: { gp: '' } }))}`);
+  assert.equal(bad.statusCode, 422, bad.body);
+  assert.ok(bad.json().errors.every((error: { pointer: string }) => error.pointer.startsWith('/query/mapping_json')), bad.body);
+  const notJson = await preview('mapping_json=%7Bnope');
+  assert.equal(notJson.statusCode, 422);
+  assert.deepEqual(notJson.json().errors.map((error: { pointer: string }) => error.pointer), ['/query/mapping_json']);
+  const both = await preview(`mapping=sept&mapping_json=${encodeURIComponent(JSON.stringify(MAPPING))}`);
+  assert.equal(both.statusCode, 422);
+  // The import takes saved mappings only.
+  const importing = await app.inject({
+    method: 'POST',
+    url: `/api/v1/closings/import?month=2025-09&mapping_json=${encodeURIComponent(JSON.stringify(MAPPING))}`,
+    headers: { ...admin, 'content-type': 'text/csv' },
+    payload: CSV,
+  });
+  assert.ok(importing.statusCode === 400 || importing.statusCode === 422, importing.body);
+});
+
+test('the closings template: an xlsx whose headers the suggestion maps, and whose mapping (x-cip-mapping) previews its two rows', async (t) => {
+  const { app, admin } = await setup(t);
+  const template = await app.inject({ url: '/api/v1/closings/template.xlsx', headers: admin });
+  assert.equal(template.statusCode, 200, template.body);
+  assert.equal(template.headers['content-type'], XLSX_MEDIA_TYPE);
+  const workbook = XLSX.read(template.rawPayload, { type: 'buffer' });
+  assert.deepEqual(workbook.SheetNames, ['Closings']);
+  const mapping = JSON.parse(String(template.headers['x-cip-mapping']));
+  // The example rows: 6,000.00 (trx 1) and a memo row 1,250.50 (trx 0): company GP 7,250.50, 1 transaction.
+  const preview = await app.inject({
+    method: 'POST',
+    url: `/api/v1/closings/preview?month=2025-09&mapping_json=${encodeURIComponent(JSON.stringify(mapping))}`,
+    headers: { ...admin, 'content-type': XLSX_MEDIA_TYPE },
+    payload: template.rawPayload,
+  });
+  assert.equal(preview.statusCode, 200, preview.body);
+  assert.equal(preview.json().counts.closings, 2, preview.body);
+  assert.equal(preview.json().company_gp, 7250.5);
+  assert.deepEqual(preview.json().errors, []);
+  const suggested = await app.inject({ method: 'POST', url: '/api/v1/import-mappings/suggest', headers: { ...admin, 'content-type': XLSX_MEDIA_TYPE }, payload: template.rawPayload });
+  assert.equal(suggested.statusCode, 200, suggested.body);
+  assert.deepEqual(suggested.json().mapping.columns, mapping.columns);
+});

@@ -80,6 +80,19 @@ test("a payee never asks about, reads or answers another person's inquiry; bad i
   assert.equal((await call(app, ana, 'POST', `${url}/${bens.id}/replies`, { message: 'sneaky' })).statusCode, 404);
   assert.equal((await ok(app, admin, 'GET', `${url}/${bens.id}`)).json().messages.length, 1, "Ben's thread is untouched");
 
+  // Across months (GET /inquiries): an admin's list of what waits for an answer; a payee's own only.
+  const everywhere = (headers: Record<string, string>, query = '') => ok(app, headers, 'GET', `/api/v1/inquiries${query}`).then((r) => r.json().items.map((item: { id: string }) => item.id));
+  // (Both asked at the test clock's one instant: the order is then by id, so compared as sets.)
+  assert.deepEqual((await everywhere(admin, '?status=open')).sort(), [bens.id, anas.id].sort());
+  assert.deepEqual(await everywhere(ana), [anas.id]);
+  assert.deepEqual(await everywhere(ana, '?status=open'), [anas.id]);
+  assert.deepEqual(await everywhere(ben), [bens.id]);
+  await ok(app, admin, 'POST', `${url}/${bens.id}/resolve`, { note: 'Explained to Ben.' });
+  assert.deepEqual(await everywhere(admin, '?status=open'), [anas.id]);
+  assert.deepEqual(await everywhere(admin, '?status=resolved'), [bens.id]);
+  assert.deepEqual(await everywhere(ana, '?status=resolved'), [], "Ben's resolved one is not hers");
+  assert.equal((await call(app, admin, 'GET', '/api/v1/inquiries?status=closed')).statusCode, 400, 'a query the schema refuses');
+
   const refused: [unknown, number, string?][] = [
     [{ line: { payee: 'Ana Acq', index: 99 }, message: 'x' }, 422, '/line/index'],
     [{ line: { payee: 'Ana Acq', index: -1 }, message: 'x' }, 422],
@@ -104,6 +117,8 @@ test("a payee never asks about, reads or answers another person's inquiry; bad i
   const other = bearer(await tokenFor({ orgId: uniqueOrg('other'), role: 'admin', sub: randomUUID() }));
   const response = await call(app, other, 'GET', url);
   assert.ok([402, 404].includes(response.statusCode), response.body);
+  const theirs = await call(app, other, 'GET', '/api/v1/inquiries');
+  assert.ok(theirs.statusCode === 402 || (theirs.statusCode === 200 && theirs.json().items.length === 0), theirs.body);
   assert.ok([402, 404].includes((await call(app, other, 'POST', `${url}/${anas.id}/resolve`, { note: 'x' })).statusCode));
 });
 

@@ -16,7 +16,7 @@ interface Operation {
   parameters?: { in: string; name: string; required?: boolean }[];
 }
 const OPENED_TAGS = new Set(['me', 'inquiries']);
-const OPENED_PATHS = new Set(['/api/v1/entitlements', '/api/v1/payouts/{month}/statements/{payee}']);
+const OPENED_PATHS = new Set(['/api/v1/entitlements', '/api/v1/branding', '/api/v1/payouts/{month}/statements/{payee}']);
 
 test("a payee token reaches only the payee's own rows, on every route", async (t) => {
   const tenant = await payeeTenant(t, { approve: true });

@@ -122,3 +122,67 @@ test('an approved month exports the same bytes on every download, after a plan c
   await ok(app, admin, 'PUT', `/api/v1/plans/${acq.id}`, { ...doubled, name: 'Acq reps (doubled)', effective_from: MONTH });
   assert.deepEqual(await download(), first, 'byte-identical after a plan change');
 });
+
+test('an approved month keeps the accounting settings of its approval: new accounts reach its journals only through a new approval', async (t) => {
+  const { app, admin, member } = await setup(t);
+  await workedMonth(app, admin);
+  await ok(app, admin, 'PUT', '/api/v1/settings', { accounting: ACCOUNTING });
+  await ok(app, admin, 'POST', `/api/v1/payouts/${MONTH}/calculate`);
+  await ok(app, admin, 'POST', `/api/v1/payouts/${MONTH}/approve`);
+  const journals = async () => ({
+    quickbooks: (await ok(app, member, 'GET', exportUrl('quickbooks'))).body,
+    xero: (await ok(app, member, 'GET', exportUrl('xero'))).body,
+  });
+  const approved = await journals();
+  assert.match(approved.quickbooks, /,Commission Expense,/);
+  assert.match(approved.xero, /,6100,Tax Exempt,/);
+
+  // The bookkeeper renames the accounts and renumbers the codes: the approved month's files stay byte for byte.
+  const renamed = { expense_account: 'Sales Commissions', payable_account: 'Accrued Commissions', expense_account_code: '6150', payable_account_code: '2150', tax_rate: 'No VAT' };
+  await ok(app, admin, 'PUT', '/api/v1/settings', { accounting: renamed });
+  assert.deepEqual(await journals(), approved, 'byte-identical after the accounts changed');
+  // Removing them altogether changes nothing either.
+  await ok(app, admin, 'PUT', '/api/v1/settings', { accounting: {} });
+  assert.deepEqual(await journals(), approved, 'byte-identical with no accounts set today');
+  await ok(app, admin, 'PUT', '/api/v1/settings', { accounting: renamed });
+
+  // Reopened, the month is a draft: it exports with today's accounts (and says DRAFT).
+  await ok(app, admin, 'POST', `/api/v1/payouts/${MONTH}/reopen`, { reason: 'new chart of accounts' });
+  const draft = await journals();
+  assert.match(draft.quickbooks, /^DRAFT-COMM-2025-09,09\/30\/2025,Sales Commissions,/m);
+  assert.doesNotMatch(draft.quickbooks, /Commission Expense/);
+  // Approved again: the renamed accounts, every other byte as before (19,920.77 credited to the new payable account).
+  await ok(app, admin, 'POST', `/api/v1/payouts/${MONTH}/approve`);
+  const again = await journals();
+  const rename = (text: string) =>
+    text
+      .replaceAll('Commission Expense', 'Sales Commissions')
+      .replaceAll('Commissions Payable', 'Accrued Commissions')
+      .replaceAll(',6100,Tax Exempt,', ',6150,No VAT,')
+      .replaceAll(',2100,Tax Exempt,', ',2150,No VAT,');
+  assert.equal(again.quickbooks, rename(approved.quickbooks));
+  assert.equal(again.xero, rename(approved.xero));
+  assert.match(again.quickbooks, /\r\nCOMM-2025-09,09\/30\/2025,Accrued Commissions,,19920\.77,/);
+  await ok(app, admin, 'PUT', '/api/v1/settings', { accounting: ACCOUNTING });
+  assert.deepEqual(await journals(), again, 'the new approval keeps its own settings in turn');
+});
+
+test('a month approved before its accounts were set: its journals answer 409 until it is approved again', async (t) => {
+  const { app, admin, member } = await setup(t);
+  await workedMonth(app, admin);
+  await ok(app, admin, 'POST', `/api/v1/payouts/${MONTH}/calculate`);
+  await ok(app, admin, 'POST', `/api/v1/payouts/${MONTH}/approve`);
+  const before = await call(app, member, 'GET', exportUrl('quickbooks'));
+  assert.equal(before.statusCode, 409, before.body);
+  await ok(app, admin, 'PUT', '/api/v1/settings', { accounting: ACCOUNTING });
+  const after = await call(app, member, 'GET', exportUrl('xero'));
+  assert.equal(after.statusCode, 409, after.body);
+  assert.equal(after.json().type, '/problems/approved-without-accounting');
+  assert.deepEqual(after.json().missing, ['accounting.expense_account_code', 'accounting.payable_account_code', 'accounting.tax_rate']);
+  assert.match(after.json().detail, /reopen the month and approve it again/);
+  // The CSV needs no accounts: it exports all along.
+  await ok(app, member, 'GET', exportUrl('csv'));
+  await ok(app, admin, 'POST', `/api/v1/payouts/${MONTH}/reopen`, { reason: 'accounts set' });
+  await ok(app, admin, 'POST', `/api/v1/payouts/${MONTH}/approve`);
+  assert.match((await ok(app, member, 'GET', exportUrl('xero'))).body, /,6100,Tax Exempt,/);
+});

@@ -70,9 +70,19 @@ test('the worked month, calculated through the API, pays every statement to the 
 test('approve locks every write to the month with a 409 naming the approver; reopen with a reason opens it again; both audited', async (t) => {
   const { app, admin, member } = await setup(t);
   const { sprintId } = await workedMonth(app, admin);
+  // The closings month says where its payouts are: none, a draft, approved (in the list too).
+  const payState = async () => {
+    const one = (await ok(app, member, 'GET', `/api/v1/closings/${MONTH}`)).json().totals.pay;
+    const listed = (await ok(app, member, 'GET', '/api/v1/closings')).json().items.find((item: { month: string }) => item.month === MONTH).pay;
+    assert.equal(listed, one);
+    return one;
+  };
+  assert.equal(await payState(), 'not calculated');
   await ok(app, admin, 'POST', `/api/v1/payouts/${MONTH}/calculate`);
+  assert.equal(await payState(), 'draft');
   assert.equal((await call(app, member, 'POST', `/api/v1/payouts/${MONTH}/approve`)).statusCode, 403);
   const approved = (await ok(app, admin, 'POST', `/api/v1/payouts/${MONTH}/approve`)).json();
+  assert.equal(await payState(), 'approved');
   assert.equal(approved.status, 'approved');
   assert.equal(approved.stale, false);
   assert.equal(approved.approved_at, '2025-10-15T12:00:00.000Z');

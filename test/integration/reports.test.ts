@@ -100,7 +100,7 @@ async function tenantsWithMonth(t: TestContext, count: number, month: string): P
  * pg-boss instances sharing one schema of their own (one per entry of `each`), all stopped and the
  * schema dropped when the test ends.
  */
-async function startInstances(t: TestContext, each: Partial<ReportJobsOptions>[]): Promise<{ jobs: ReportJobs[]; pool: pg.Pool }> {
+async function startInstances(t: TestContext, each: Partial<ReportJobsOptions>[], { together = false } = {}): Promise<{ jobs: ReportJobs[]; pool: pg.Pool }> {
   const schema = `pgboss_test_${randomUUID().slice(0, 8)}`;
   const pool = appPool(t);
   const jobs: ReportJobs[] = [];
@@ -111,19 +111,14 @@ async function startInstances(t: TestContext, each: Partial<ReportJobsOptions>[]
     await owner.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
     await owner.end();
   });
-  for (const options of each) {
-    jobs.push(
-      await ReportJobs.start({
-        ownerUrl: ownerUrl(),
-        pool,
-        log: quiet,
-        schema,
-        schedule: false,
-        pollingIntervalSeconds: 0.5,
-        retryDelaySeconds: 1,
-        ...options,
-      }),
-    );
+  const start = (options: Partial<ReportJobsOptions>) =>
+    ReportJobs.start({ ownerUrl: ownerUrl(), pool, log: quiet, schema, schedule: false, pollingIntervalSeconds: 0.5, retryDelaySeconds: 1, ...options });
+  if (together) {
+    const started = await Promise.allSettled(each.map(start));
+    for (const outcome of started) if (outcome.status === 'fulfilled') jobs.push(outcome.value);
+    for (const outcome of started) if (outcome.status === 'rejected') throw outcome.reason;
+  } else {
+    for (const options of each) jobs.push(await start(options));
   }
   return { jobs, pool };
 }
@@ -134,6 +129,15 @@ const until = (what: string, check: () => Promise<boolean>, ms = 60_000) => even
 async function statusOf(pool: pg.Pool, tenantId: string, month: string) {
   return withTenant(pool, tenantId, (tx) => readReportOfMonth(tx, month));
 }
+
+test('instances starting at once on a new schema all start (the queue creation that can deadlock is retried)', { timeout: 60_000 }, async (t) => {
+  // The workers of WEB_CONCURRENCY start together; pg-boss's queue DDL could pick one as a deadlock victim.
+  const { jobs, pool } = await startInstances(t, [{}, {}, {}, {}], { together: true });
+  assert.equal(jobs.length, 4);
+  const tenants = await tenantsWithMonth(t, 1, '2025-07');
+  await jobs[3]!.fanOut('2025-07', tenants);
+  await until('the report made', async () => (await statusOf(pool, tenants[0]!, '2025-07'))?.status === 'ready');
+});
 
 test('two instances on one queue: every scheduled report is made exactly once, even when the schedule fires twice', { timeout: 120_000 }, async (t) => {
   const month = '2025-07';

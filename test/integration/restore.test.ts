@@ -84,14 +84,19 @@ test('pg_dump, pg_restore into a fresh cluster without the role, start-up: the r
 
   const scratch = await mkdtemp(path.join(os.tmpdir(), 'cip-restore-'));
   await chmod(scratch, 0o755);
-  t.after(() => rm(scratch, { recursive: true, force: true }));
+  // One hook, in this order: after-hooks run first registered first, and removing the directory
+  // under a running cluster fails (ENOTEMPTY) when it writes meanwhile.
+  let cluster: Awaited<ReturnType<typeof startEmbeddedPostgres>> | undefined;
+  t.after(async () => {
+    await cluster?.stop();
+    await rm(scratch, { recursive: true, force: true });
+  });
   const dump = path.join(scratch, 'backup.dump');
   await run('pg_dump', ['--format=custom', `--file=${dump}`, `--dbname=${source.ownerUrl}`]);
   const original = await exportsOf(before, admin);
 
   // A new cluster: no cip_app role, as after a move to a new server.
-  const cluster = await startEmbeddedPostgres({ dir: path.join(scratch, 'postgres'), persistent: false });
-  t.after(() => cluster.stop());
+  cluster = await startEmbeddedPostgres({ dir: path.join(scratch, 'postgres'), persistent: false });
   const fresh = new pg.Client({ connectionString: cluster.url });
   // The cluster stops in an earlier after-hook than this client ends.
   fresh.on('error', () => {});

@@ -3,12 +3,16 @@
  * `session_id`; every token of that session then gets 401, on every instance (Redis), while other
  * sessions and other organisations' sessions with the same id are untouched. The marketplace's
  * signature binds the route's path, and each of its requests is processed once per event id.
+ * Without Redis the revocations live in PostgreSQL, so they hold on every instance too.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
-import { bearer, ownerClient, testApp, tokenFor, uniqueOrg } from '../helpers/env.js';
+import { appPool, appUrl, bearer, ownerClient, testApp, tokenFor, uniqueOrg } from '../helpers/env.js';
+import { eventually } from '../helpers/eventually.js';
+import { createChangeFeed } from '../../src/realtime/change-feed.js';
+import { DatabaseRevocations } from '../../src/services/sessions/revocations.js';
 import { tenantIdForOrg } from '../../src/db/tenant-id.js';
 import { redisTest } from '../helpers/redis-server.js';
 import { signMarketplaceBody } from '../../src/auth/marketplace-signature.js';
@@ -139,4 +143,61 @@ redisTest('with Redis, a revocation through one instance holds on every instance
   assert.equal((await two.inject({ url: '/api/v1/entitlements', headers: token })).statusCode, 200);
   assert.equal((await one.inject({ method: 'POST', url: '/api/v1/sessions/revoke', headers: admin, payload: { session_id: sessionId } })).statusCode, 200);
   assert.equal((await two.inject({ url: '/api/v1/entitlements', headers: token })).statusCode, 401);
+});
+
+test('without Redis, a revocation through one instance holds on every instance (PostgreSQL and the change feed)', async (t) => {
+  const feeds = [0, 1].map(() => createChangeFeed({ redisUrl: undefined, databaseUrl: appUrl(), pool: appPool(t, 2) }));
+  t.after(() => Promise.all(feeds.map((feed) => feed.close())));
+  assert.ok((await feeds[0]!.ready(10_000)) && (await feeds[1]!.ready(10_000)));
+  const one = await testApp(t, { feed: feeds[0]! });
+  const two = await testApp(t, { feed: feeds[1]! });
+  const org = uniqueOrg('sessions-pg');
+  const admin = await sessionToken(org, randomUUID(), 'admin');
+  const sessionId = randomUUID();
+  const token = await sessionToken(org, sessionId);
+  // Instance two has read the tenant's (empty) revocations and holds them in memory.
+  assert.equal((await two.inject({ url: '/api/v1/entitlements', headers: token })).statusCode, 200);
+  assert.equal((await one.inject({ method: 'POST', url: '/api/v1/sessions/revoke', headers: admin, payload: { session_id: sessionId } })).statusCode, 200);
+  assert.equal((await one.inject({ url: '/api/v1/entitlements', headers: token })).statusCode, 401, 'the revoking instance refuses at once');
+  // The `sessions` change reaches instance two long before its 5 s refresh would.
+  await eventually('instance two refusing the revoked session', async () => (await two.inject({ url: '/api/v1/entitlements', headers: token })).statusCode === 401, 3_000);
+
+  const owner = await ownerClient(t);
+  const stored = await owner.query('SELECT session_id FROM session_revocations WHERE tenant_id = $1', [tenantIdForOrg(org)]);
+  assert.deepEqual(stored.rows, [{ session_id: sessionId }]);
+  // An erasure leaves the revocation to run out, so the revoked token cannot provision the
+  // organisation again (with Redis, its keys stay the same way).
+  const erased = await one.inject({ method: 'DELETE', url: '/api/v1/tenant', headers: admin, payload: { confirm: org } });
+  assert.equal(erased.statusCode, 200, erased.body);
+  assert.equal((await owner.query('SELECT 1 FROM session_revocations WHERE tenant_id = $1', [tenantIdForOrg(org)])).rowCount, 1);
+  assert.equal((await two.inject({ url: '/api/v1/entitlements', headers: token })).statusCode, 401);
+  assert.equal((await owner.query('SELECT 1 FROM tenants WHERE id = $1', [tenantIdForOrg(org)])).rowCount, 0, 'the revoked token provisioned nothing');
+});
+
+test('a revocation store without a change feed sees another instance\'s revocation within its refresh interval; expired ones are forgotten', async (t) => {
+  const log = { warn: () => {} };
+  const writer = new DatabaseRevocations({ pool: appPool(t, 2), log });
+  const reader = new DatabaseRevocations({ pool: appPool(t, 2), log, refreshMs: 300 });
+  t.after(() => Promise.all([writer.close(), reader.close()]));
+  const app = await testApp(t);
+  const org = uniqueOrg('sessions-refresh');
+  assert.equal((await app.inject({ url: '/api/v1/entitlements', headers: await sessionToken(org, randomUUID()) })).statusCode, 200); // provisions the tenant
+  const tenantId = tenantIdForOrg(org);
+  const sessionId = randomUUID();
+
+  assert.equal(await reader.isRevoked(tenantId, sessionId), false);
+  await writer.revoke(tenantId, sessionId, 3600);
+  assert.equal(await writer.isRevoked(tenantId, sessionId), true);
+  assert.equal(await reader.isRevoked(tenantId, sessionId), false, 'within the refresh interval the reader still trusts what it read');
+  await eventually('the reader seeing the revocation', async () => reader.isRevoked(tenantId, sessionId), 3_000);
+
+  const brief = randomUUID();
+  await writer.revoke(tenantId, brief, 1);
+  const unCached = new DatabaseRevocations({ pool: appPool(t, 1), log, refreshMs: 1 });
+  t.after(() => unCached.close());
+  assert.equal(await unCached.isRevoked(tenantId, brief), true);
+  await eventually('a one-second revocation running out', async () => !(await unCached.isRevoked(tenantId, brief)), 5_000, 200);
+  await writer.revoke(tenantId, randomUUID(), 3600); // purges what ran out
+  const owner = await ownerClient(t);
+  assert.equal((await owner.query('SELECT 1 FROM session_revocations WHERE tenant_id = $1 AND session_id = $2', [tenantId, brief])).rowCount, 0);
 });

@@ -4,6 +4,7 @@ declare module 'jstat' {
     jStat: {
       beta: { cdf(x: number, a: number, b: number): number };
       normal: { cdf(x: number, mean: number, sd: number): number; inv(p: number, mean: number, sd: number): number };
+      poisson: { cdf(k: number, lambda: number): number };
     };
   };
   export default jstat;

@@ -46,6 +46,26 @@ describe('parseAmount', () => {
     assert.equal(parseAmount(-1.5e-9), null);
   });
 
+  it('its fast path agrees with reading the shortest text, for any double', () => {
+    // The reference: String(value) is the shortest round-tripping text; an amount is one with at
+    // most two decimals and no exponent, below 1e13 in magnitude, its cents read off the digits.
+    const reference = (value: number): number | null => {
+      const match = /^(-?)(\d+)(?:\.(\d{1,2}))?$/.exec(String(value));
+      if (!match) return null;
+      const cents = BigInt(match[2]! + (match[3] ?? '').padEnd(2, '0'));
+      if (cents >= 10n ** 15n) return null;
+      return match[1] === '-' && cents !== 0n ? -Number(cents) : Number(cents);
+    };
+    const doubles = fc.oneof(
+      fc.double({ noNaN: false }),
+      validCents.map((cents) => cents / 100),
+      fc.integer({ min: -(10 ** 9), max: 10 ** 9 }).map((mills) => mills / 1000),
+      fc.integer({ min: -(10 ** 15), max: 10 ** 15 }).map((cents) => cents / 100 + 1e-9),
+      fc.constantFrom(1.005, 0.1 + 0.2, 9_999_999_999_999.99, 1e13, -1e13, 0.015, 2.675, 1e-7),
+    );
+    fc.assert(fc.property(doubles, (value) => Object.is(parseAmount(value), reference(value))), { numRuns: 20_000 });
+  });
+
   it('rejects huge and non-finite amounts', () => {
     assert.equal(parseAmount(9_999_999_999_999.99), 999_999_999_999_999);
     assert.equal(parseAmount(1e13), null);
@@ -129,6 +149,12 @@ describe('roundHalfUpDiv', () => {
     assert.equal(roundHalfUpDiv(8n, 3n), 3n);
     assert.equal(roundHalfUpDiv(-7n, 3n), -2n);
     assert.equal(roundHalfUpDiv(0n, 7n), 0n);
+    // Below a half, either sign: the magnitude rounds down; the sign is that of the exact quotient.
+    assert.equal(roundHalfUpDiv(7n, -3n), -2n);
+    assert.equal(roundHalfUpDiv(-7n, -3n), 2n);
+    assert.equal(roundHalfUpDiv(-8n, 3n), -3n);
+    assert.equal(roundHalfUpDiv(8n, -3n), -3n);
+    assert.equal(roundHalfUpDiv(0n, -7n), 0n);
   });
 
   it('is within half a unit of the exact quotient and symmetric in sign', () => {
@@ -138,6 +164,8 @@ describe('roundHalfUpDiv', () => {
         const distance = n - q * d; // exact quotient minus q, times d
         assert.ok(2n * (distance < 0n ? -distance : distance) <= d);
         assert.equal(roundHalfUpDiv(-n, d), -q);
+        assert.equal(roundHalfUpDiv(n, -d), -q);
+        assert.equal(roundHalfUpDiv(-n, -d), q);
       }),
     );
   });
@@ -186,5 +214,15 @@ describe('decimalOf: the one decimal parser (amounts here, rates in plans/units.
     // 40 characters are read; 41 are not.
     assert.deepEqual(decimalOf('1'.repeat(40)), { units: BigInt('1'.repeat(40)), scale: 0 });
     assert.equal(decimalOf('1'.repeat(41)), null);
+  });
+
+  it('reads exponents up to 400 either way and refuses larger ones before building 10^exp', () => {
+    assert.deepEqual(decimalOf('1e400'), { units: 10n ** 400n, scale: 0 });
+    assert.deepEqual(decimalOf('1e-400'), { units: 1n, scale: 400 });
+    assert.deepEqual(decimalOf('-2.5e-400'), { units: -25n, scale: 401 });
+    assert.equal(decimalOf('1e401'), null);
+    assert.equal(decimalOf('1e-401'), null);
+    assert.equal(decimalOf('1e99999999999999999999'), null);
+    assert.equal(decimalOf('1e-99999999999999999999'), null);
   });
 });

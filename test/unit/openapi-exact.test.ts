@@ -26,7 +26,7 @@ export function openParts(schema: unknown, pointer = ''): string[] {
   const open: string[] = [];
   const typed = s.type !== undefined || COMBINERS.some((key) => s[key] !== undefined);
   if (!typed) open.push(pointer);
-  if (s.type === 'object' && s.additionalProperties === true && s.properties === undefined) open.push(pointer);
+  if (s.type === 'object' && s.additionalProperties === true && Object.keys((s.properties ?? {}) as object).length === 0) open.push(pointer);
   for (const [name, property] of Object.entries((s.properties ?? {}) as Record<string, unknown>)) open.push(...openParts(property, `${pointer}/${name}`));
   if (s.items !== undefined) open.push(...openParts(s.items, `${pointer}/[]`));
   if (s.additionalProperties && typeof s.additionalProperties === 'object') open.push(...openParts(s.additionalProperties, `${pointer}/{}`));
@@ -38,6 +38,7 @@ export function openParts(schema: unknown, pointer = ''): string[] {
 test('openParts finds open objects and untyped schemas at any depth, and accepts closed ones', () => {
   assert.deepEqual(openParts({ type: 'object', additionalProperties: true }), ['']);
   assert.deepEqual(openParts({}), ['']);
+  assert.deepEqual(openParts({ type: 'object', properties: {}, additionalProperties: true }), [''], 'Type.Object({}, { additionalProperties: true }) is as open');
   assert.deepEqual(openParts({ type: 'object', properties: { a: { type: 'array', items: { type: 'object', properties: { b: {} } } } } }), ['/a/[]/b']);
   assert.deepEqual(openParts({ type: 'object', patternProperties: { '^(.*)$': { type: 'object', additionalProperties: true } } }), ['/{}']);
   assert.deepEqual(openParts({ anyOf: [{ type: 'number' }, { description: 'anything' }] }), ['|1']);

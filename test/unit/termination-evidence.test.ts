@@ -8,6 +8,9 @@ import { betaCdf, FLAG_PROBABILITY, terminationEvidence } from '../../src/domain
 import { checkMonth } from '../../src/domain/imports/check.js';
 import type { CommissionMonth } from '../../src/domain/imports/format.js';
 import { historyMonthFromImport } from '../../src/domain/imports/to-history.js';
+import { rollupFromClosings } from '../../src/domain/closings/rollup.js';
+import type { ClosingsMonth } from '../../src/domain/closings/closing.js';
+import { terminationWarnings } from '../../src/domain/analytics/termination-evidence.js';
 
 const { jStat } = jstat;
 
@@ -88,6 +91,45 @@ describe('one rule for the import warning and the summary', () => {
         },
       ),
       { numRuns: 150 },
+    );
+  });
+});
+
+describe('one rule for the closings import warning and the summary', () => {
+  const closingsMonth = (agents: { closed: number; terminated: number }[]): ClosingsMonth => ({
+    month: '2025-09',
+    closings: agents.flatMap((agent, i) => [
+      ...Array.from({ length: agent.closed }, () => ({ gp: 1000, status: 'closed' as const, sides: [{ role: 'acq' as const, agent: `Agent ${i}` }] })),
+      ...Array.from({ length: agent.terminated }, () => ({ gp: 0, status: 'terminated' as const, sides: [{ role: 'acq' as const, agent: `Agent ${i}` }] })),
+    ]),
+  });
+  const warned = (month: ClosingsMonth, threshold: number) =>
+    terminationWarnings(rollupFromClosings(month).agents.map((agent) => ({ name: agent.name, terminated: agent.terminated, contracts: agent.closed + agent.terminated })), threshold)
+      .map((warning) => /^Agent '(.+)' termination rate/.exec(warning)![1]!);
+  const flagged = (month: ClosingsMonth, threshold: number) =>
+    problemAgents([rollupFromClosings(month)], { from: '2025-09', to: '2025-09' }, { termination_threshold: threshold })
+      .problem_agent_details.filter((detail) => detail.rule === 'termination_rate').map((detail) => detail.name);
+  const agentsArb = fc.array(fc.record({ closed: fc.integer({ min: 0, max: 20 }), terminated: fc.integer({ min: 0, max: 8 }) }), { minLength: 1, maxLength: 8 });
+
+  it('warns at import about exactly the agents the summary of that month flags', () => {
+    fc.assert(
+      fc.property(agentsArb, fc.constantFrom(0.1, 0.15, 0.25), (agents, threshold) => {
+        const month = closingsMonth(agents);
+        assert.deepEqual(warned(month, threshold).sort(), flagged(month, threshold).sort());
+      }),
+      { numRuns: 100 },
+    );
+  });
+
+  it('a closed deal added to the month never flags an agent the summary did not flag before', () => {
+    fc.assert(
+      fc.property(agentsArb, fc.nat(), fc.constantFrom(0.1, 0.15, 0.25), (agents, pick, threshold) => {
+        const who = pick % agents.length;
+        const before = flagged(closingsMonth(agents), threshold);
+        const after = flagged(closingsMonth(agents.map((agent, i) => (i === who ? { ...agent, closed: agent.closed + 1 } : agent))), threshold);
+        return !after.includes(`Agent ${who}`) || before.includes(`Agent ${who}`);
+      }),
+      { numRuns: 200 },
     );
   });
 });

@@ -7,19 +7,22 @@ import { PeriodPicker } from './period';
 import { connectLive, type LiveStatus } from './realtime';
 import { Tabs } from './tabs';
 import { setupTheme } from './theme';
-import type { Branding, Entitlements, MonthList } from './types';
+import type { Branding, Entitlements, Me, MonthList } from './types';
 import { emptyState, errorMessage, errorState, loadingState, notAvailable, toast } from './ui';
 import type { View } from './view';
 import { dashboardView } from './views/dashboard';
 import { dataView } from './views/data';
 import { dealsView } from './views/deals';
 import { marketsView } from './views/markets';
+import { myPayView } from './views/my-pay';
 import { payoutsView } from './views/payouts';
 import { plansView } from './views/plans';
 import { predictiveView } from './views/predictive';
 import { timelineView } from './views/timeline';
 
-const VIEWS: View[] = [dashboardView, timelineView, dealsView, predictiveView, marketsView, plansView, payoutsView, dataView];
+const TENANT_VIEWS: View[] = [dashboardView, timelineView, dealsView, predictiveView, marketsView, plansView, payoutsView, dataView];
+/** A payee sees their own pay and nothing else of the tenant (the API refuses them the rest). */
+const PAYEE_VIEWS: View[] = [myPayView];
 const signin = byId('signin');
 
 function stop(message: string, tone: 'error' | 'info' = 'error'): void {
@@ -94,15 +97,23 @@ async function main(): Promise<void> {
     goToUpgrade(access.subscription_tier === 'promo' ? 'Your promotion has ended.' : 'Your organisation has no Commission Intelligence subscription.');
     return;
   }
-  showPromo(access);
+  // A payee lands on their own statement; an older server without /me is a tenant user's.
+  const me = await apiGet<Me>('/me').catch(() => undefined);
+  const payee = me?.role === 'payee';
+  const VIEWS = payee ? PAYEE_VIEWS : TENANT_VIEWS;
+  if (!payee) showPromo(access);
   void applyBranding();
   applyChartTheme();
 
   const period = new PeriodPicker(byId<HTMLSelectElement>('period'));
-  const refreshMonths = () =>
-    apiGet<MonthList>('/commissions?limit=200')
-      .then((months) => period.fill(months.items))
-      .catch(() => period.fill([]));
+  // The period is the analytics'; a payee's view lists their own months instead.
+  byId('period').closest('label')!.hidden = payee;
+  const refreshMonths = payee
+    ? async () => {}
+    : () =>
+        apiGet<MonthList>('/commissions?limit=200')
+          .then((months) => period.fill(months.items))
+          .catch(() => period.fill([]));
   void refreshMonths();
 
   signin.hidden = true;
@@ -188,14 +199,16 @@ async function main(): Promise<void> {
   });
 
   const initial = location.hash.slice(1);
-  tabs.select(tabs.has(initial) ? initial : 'dashboard');
+  tabs.select(tabs.has(initial) ? initial : VIEWS[0]!.id);
   window.addEventListener('hashchange', () => {
     const id = location.hash.slice(1);
     if (tabs.has(id)) tabs.select(id);
   });
 
   // Live refresh: a change to the tenant's data marks every view stale and redraws the open one,
-  // once per burst of events (an import of many months sends many).
+  // once per burst of events (an import of many months sends many). Not for a payee: the change
+  // feed is the tenant's, and they may not read it.
+  if (payee) return;
   let pending: number | undefined;
   connectLive({
     onStatus: showLive,

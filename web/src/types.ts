@@ -20,26 +20,29 @@ export type {
   SummaryView as Summary,
   TeamsView,
   TerminationsView,
+  TierSignalsView,
 } from '../../src/schemas/analytics.js';
-export type { ImportResult, MonthListView as MonthList, MonthSummaryView as MonthSummary } from '../../src/schemas/commissions.js';
+export type { ImportPreview, ImportResult, MonthListView as MonthList, MonthSummaryView as MonthSummary } from '../../src/schemas/commissions.js';
 export type { CommissionMonth, ImportDeal as Deal } from '../../src/domain/imports/format.js';
 export type { ImportMapping } from '../../src/domain/closings/mapping.js';
 import type { Static } from 'typebox';
 import type { ClosingsImportResponse, ClosingsMonthListResponse, ClosingsPreviewResponse } from '../../src/http/schemas/closings.js';
 import type { ImportMappingView, MappingSuggestionView } from '../../src/http/schemas/import-mapping.js';
-import type { ImportMapping } from '../../src/domain/closings/mapping.js';
 export type ClosingsPreview = Static<typeof ClosingsPreviewResponse>;
 export type ClosingsImportResult = Static<typeof ClosingsImportResponse>;
 export type ClosingsMonthList = Static<typeof ClosingsMonthListResponse>;
-/** The route schemas leave a mapping open (its keys are checked in the domain): typed here as the domain's. */
-export type MappingSuggestion = Omit<Static<typeof MappingSuggestionView>, 'mapping'> & { mapping: ImportMapping };
-export type SavedMapping = Omit<Static<typeof ImportMappingView>, 'mapping'> & { mapping: ImportMapping };
+export type MappingSuggestion = Static<typeof MappingSuggestionView>;
+export type SavedMapping = Static<typeof ImportMappingView>;
 
-import type { OptimizeResultView, PlanDefinitionView, SimulationResult, StoredPlanView } from '../../src/schemas/plans.js';
+import type { ClosingsSimulationResult, OptimizeResultView, PlanDefinitionView, SimulationResult, StoredPlanView } from '../../src/schemas/plans.js';
 export type PlanDefinition = PlanDefinitionView;
 export type Bracket = NonNullable<PlanDefinition['tiers']>['brackets'][number];
 export type StoredPlan = StoredPlanView;
 export type Simulation = SimulationResult;
 export type AgentComparison = Simulation['by_agent'][number];
 export type OptimizeResult = OptimizeResultView;
+/** `POST /plans/simulate` with `source: "closings"`. */
+export type ClosingsSimulation = ClosingsSimulationResult;
 export type { AdjustmentView as Adjustment, PayoutListView as PayoutList, PayoutView as Payout } from '../../src/schemas/payouts.js';
+export type { MeView as Me, MyStatementsView as MyStatements, MyStatementView as MyStatement } from '../../src/schemas/me.js';
+export type { InquiryView as Inquiry, InquiryListView as InquiryList } from '../../src/schemas/inquiries.js';

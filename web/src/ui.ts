@@ -50,10 +50,25 @@ export function notAvailable(what: string, detail: string): HTMLElement {
   );
 }
 
-export function pointerList(pointers: Array<{ pointer: string; message: string }>, limit = 50): HTMLElement {
+/**
+ * Where a pointer of a CSV import is in the spreadsheet, as its user sees it: `/rows/1/gp` is the
+ * first row under the header, so row 2, column "gp"; `/header` the header row. Undefined for
+ * pointers that name no cell (a JSON document's, or the month's).
+ */
+export function spreadsheetPlace(pointer: string): string | undefined {
+  if (pointer === '/header') return 'header row';
+  const cell = /^\/rows\/(\d+)(?:\/([^/]+))?$/.exec(pointer);
+  if (!cell) return undefined;
+  const row = `row ${Number(cell[1]) + 1}`;
+  return cell[2] ? `${row}, column “${cell[2]}”` : row;
+}
+
+/** The errors of a 422, each with where it is: the pointer, or for a spreadsheet the row and column. */
+export function pointerList(pointers: Array<{ pointer: string; message: string }>, limit = 50, place?: (pointer: string) => string | undefined): HTMLElement {
   const list = h('ul', { class: 'pointers' });
   for (const { pointer, message } of pointers.slice(0, limit)) {
-    list.append(h('li', {}, h('code', {}, pointer || '/'), ' ', message));
+    const where = place?.(pointer);
+    list.append(h('li', {}, where ? h('strong', { class: 'place' }, `${where}:`) : h('code', {}, pointer || '/'), ' ', message));
   }
   if (pointers.length > limit) list.append(h('li', {}, `…and ${pointers.length - limit} more`));
   return list;

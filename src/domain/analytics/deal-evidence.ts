@@ -26,7 +26,7 @@ export const PRIOR_DEALS = PRIOR_CONTRACTS;
 /** One or two deals are anecdotes whatever they show: below this many closed deals nobody is judged. */
 export const MIN_DEALS_JUDGED = 3;
 /** Degrees of freedom (agent-months beyond each agent's first) needed before σ means anything. */
-export const MIN_NOISE_MONTHS = 3;
+const MIN_NOISE_MONTHS = 3;
 
 /** Φ(x), the standard normal distribution function (erfc by Chebyshev fitting, relative error under 1.2e-7). */
 export function normalCdf(x: number): number {

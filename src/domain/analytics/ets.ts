@@ -113,35 +113,44 @@ function lineThrough(values: ArrayLike<number>, count: number): { intercept: num
 }
 
 /**
- * Starting states: for a seasonal model, a centred 2×m moving average over the first seasons gives
- * the trend-cycle, the average ratio (or difference) to it per month of the year the seasonal
- * indices, normalised to mean 1 (or 0); a line through the first deseasonalised values gives the
- * level and the trend.
+ * Seasonal indices by classical decomposition over the first `span` values: a centred 2×m moving
+ * average gives the trend-cycle, the average ratio (or difference) to it per position t mod m the
+ * index, normalised to mean 1 (or 0). Positions without a full window get the neutral index.
+ */
+export function classicalSeasonalIndices(values: readonly number[], m: number, span: number, multiplicative: boolean): Float64Array {
+  const seasonal = new Float64Array(m).fill(multiplicative ? 1 : 0);
+  const end = Math.min(values.length, span);
+  const sums = new Float64Array(m);
+  const counts = new Float64Array(m);
+  for (let t = m / 2; t + m / 2 < end; t += 1) {
+    let average = 0;
+    for (let j = -m / 2; j <= m / 2; j += 1) {
+      const weight = Math.abs(j) === m / 2 ? 0.5 : 1;
+      average += weight * (values[t + j] ?? 0);
+    }
+    average /= m;
+    const value = values[t] ?? 0;
+    sums[t % m] = (sums[t % m] ?? 0) + (multiplicative ? value / average : value - average);
+    counts[t % m] = (counts[t % m] ?? 0) + 1;
+  }
+  let mean = 0;
+  for (let j = 0; j < m; j += 1) {
+    seasonal[j] = (counts[j] ?? 0) > 0 ? (sums[j] ?? 0) / (counts[j] ?? 1) : multiplicative ? 1 : 0;
+    mean += (seasonal[j] ?? 0) / m;
+  }
+  for (let j = 0; j < m; j += 1) seasonal[j] = multiplicative ? (seasonal[j] ?? 1) / mean : (seasonal[j] ?? 0) - mean;
+  return seasonal;
+}
+
+/**
+ * Starting states: for a seasonal model, the classical indices of the first three seasons; a line
+ * through the first deseasonalised values gives the level and the trend.
  */
 function initialState(values: readonly number[], spec: EtsSpec, m: number): InitialState {
-  const seasonal = new Float64Array(m).fill(spec.season === 'M' ? 1 : 0);
+  let seasonal: Float64Array = new Float64Array(m).fill(spec.season === 'M' ? 1 : 0);
   let adjusted: ArrayLike<number> = values;
   if (spec.season !== 'N') {
-    const span = Math.min(values.length, 3 * m);
-    const sums = new Float64Array(m);
-    const counts = new Float64Array(m);
-    for (let t = m / 2; t + m / 2 < span; t += 1) {
-      let average = 0;
-      for (let j = -m / 2; j <= m / 2; j += 1) {
-        const weight = Math.abs(j) === m / 2 ? 0.5 : 1;
-        average += weight * (values[t + j] ?? 0);
-      }
-      average /= m;
-      const value = values[t] ?? 0;
-      sums[t % m] = (sums[t % m] ?? 0) + (spec.season === 'M' ? value / average : value - average);
-      counts[t % m] = (counts[t % m] ?? 0) + 1;
-    }
-    let mean = 0;
-    for (let j = 0; j < m; j += 1) {
-      seasonal[j] = (counts[j] ?? 0) > 0 ? (sums[j] ?? 0) / (counts[j] ?? 1) : spec.season === 'M' ? 1 : 0;
-      mean += (seasonal[j] ?? 0) / m;
-    }
-    for (let j = 0; j < m; j += 1) seasonal[j] = spec.season === 'M' ? (seasonal[j] ?? 1) / mean : (seasonal[j] ?? 0) - mean;
+    seasonal = classicalSeasonalIndices(values, m, 3 * m, spec.season === 'M');
     const deseasonalised = new Float64Array(Math.min(values.length, m));
     for (let t = 0; t < deseasonalised.length; t += 1) {
       deseasonalised[t] = spec.season === 'M' ? (values[t] ?? 0) / (seasonal[t % m] ?? 1) : (values[t] ?? 0) - (seasonal[t % m] ?? 0);

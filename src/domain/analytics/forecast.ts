@@ -11,9 +11,9 @@
  * The maths runs in floating point on cents; the values handed out are rounded to whole cents.
  */
 import type { Cents } from '../money.js';
-import { cloneState, fitAll, forecastPath, oneStep, refit, update, type EtsFit, SEASON_LENGTH } from './ets.js';
+import { cloneState, fitAll, fitEts, forecastPath, oneStep, refit, update, type EtsFit, SEASON_LENGTH } from './ets.js';
 
-export type ForecastMethod = 'naive' | 'seasonal_naive' | 'ets' | 'ets_combination';
+export type ForecastMethod = 'naive' | 'seasonal_naive' | 'holt_winters' | 'ets' | 'ets_combination';
 
 export interface ForecastCandidate {
   method: ForecastMethod;
@@ -53,6 +53,9 @@ export interface Forecast {
   note: string | null;
 }
 
+/** How a forecast was made and how well its method did in the backtest: what every view of one shows. */
+export type ForecastFit = Pick<Forecast, 'method' | 'model' | 'mape' | 'mase' | 'backtest_months' | 'note'>;
+
 /** A full season of one-step forecasts when the history allows. */
 export const BACKTEST_MONTHS = 12;
 export const SEASON = SEASON_LENGTH;
@@ -68,7 +71,22 @@ const REFITTED = 6;
 const TIE = 1e-9;
 
 /** In order of simplicity, which is also the tie-break: a fancier method must earn its place. */
-const ORDER: readonly ForecastMethod[] = ['naive', 'seasonal_naive', 'ets', 'ets_combination'];
+const ORDER: readonly ForecastMethod[] = ['naive', 'seasonal_naive', 'holt_winters', 'ets', 'ets_combination'];
+
+/**
+ * Holt-Winters with an additive season and an additive or damped trend (ETS(A,A,A), ETS(A,Ad,A),
+ * the better by AICc), in the backtest whenever two seasons precede the window, whatever its AICc
+ * rank among all models. The initial states are set by decomposition, not estimated, yet AICc
+ * charges a seasonal model for its 11 seasonal states: on clearly seasonal series it ranked the
+ * non-seasonal models first (bench:forecast), so the season has to earn its place in the backtest.
+ */
+function holtWinters(training: readonly number[]): EtsFit | null {
+  if (training.length < 2 * SEASON) return null;
+  const fits = [fitEts(training, { error: 'A', trend: 'A', season: 'A' }), fitEts(training, { error: 'A', trend: 'Ad', season: 'A' })].filter(
+    (fit): fit is EtsFit => fit !== null && Number.isFinite(fit.aicc),
+  );
+  return fits.sort((a, b) => a.aicc - b.aicc)[0] ?? null;
+}
 
 interface Predictor {
   method: ForecastMethod;
@@ -198,6 +216,10 @@ export function forecastSeries(values: readonly number[], horizon = 1): Forecast
   const scale = maseScale(training);
   const trainingFits = fitAll(training);
   const predictors: Predictor[] = [naive, seasonalNaive];
+  const trainingHoltWinters = holtWinters(training);
+  if (trainingHoltWinters) {
+    predictors.push({ method: 'holt_winters', model: trainingHoltWinters.name, backtest: (series, start) => etsBacktest([trainingHoltWinters], series, start) });
+  }
   if (trainingFits.length > 0) {
     predictors.push({ method: 'ets', model: trainingFits[0]!.name, backtest: (series, start) => etsBacktest(trainingFits.slice(0, 1), series, start) });
   }
@@ -212,8 +234,13 @@ export function forecastSeries(values: readonly number[], horizon = 1): Forecast
   const winner = ranked[0]!;
 
   // The winner, refitted on every month: the models that led before the window, ranked again.
-  const fits = winner.method === 'ets' || winner.method === 'ets_combination' ? refit(values, trainingFits.slice(0, REFITTED)) : [];
-  const chosen = winner.method === 'ets' ? fits.slice(0, 1) : fits.slice(0, COMBINED);
+  const fits =
+    winner.method === 'holt_winters' && trainingHoltWinters
+      ? refit(values, [trainingHoltWinters])
+      : winner.method === 'ets' || winner.method === 'ets_combination'
+        ? refit(values, trainingFits.slice(0, REFITTED))
+        : [];
+  const chosen = winner.method === 'ets' || winner.method === 'holt_winters' ? fits.slice(0, 1) : fits.slice(0, COMBINED);
   let pathValues: number[];
   let inSampleSigma: number;
   let model: string | null = null;

@@ -8,7 +8,7 @@ import { addMonths, isMonth, monthIndex, rangeLength, type MonthRange } from './
 
 export type { MonthRange } from './months.js';
 
-export const PERIOD_KEYWORDS = ['mtd', 'qtd', 'ytd', 'last_12m', 'all'] as const;
+const PERIOD_KEYWORDS = ['mtd', 'qtd', 'ytd', 'last_12m', 'all'] as const;
 export type PeriodKeyword = (typeof PERIOD_KEYWORDS)[number];
 
 /** Used when a request names no period: a rolling year is comparable month to month. */

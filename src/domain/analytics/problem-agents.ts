@@ -17,14 +17,14 @@ import { commissionTenths, terminationRate } from './figures.js';
 import type { MonthRange } from './months.js';
 import { dealEvidence, dealNoise, likelihoodWords, type AgentMonthFigure, type DealNoise } from './deal-evidence.js';
 import { agentTotalsIn, payKnown, type AgentRollup, type AgentTotals, type MonthRollup } from './rollups.js';
-import { terminationEvidence } from './termination-evidence.js';
+import { judgeTerminations } from './termination-evidence.js';
 
 /** The same default as the import's termination warning, so a warned agent and a flagged one agree. */
 export { DEFAULT_TERMINATION_THRESHOLD };
 /** Closed deals before an agent counts as a peer for the median and decile (and, without history to weigh evidence on, before they are judged). */
 export const MIN_CLOSED_FOR_DEAL_RULES = 5;
 /** Peers needed before a median or decile means anything. */
-export const MIN_PEERS = 3;
+const MIN_PEERS = 3;
 /** "Far above the team's" commission %: above both 1.5× the median agent and the median plus 5 points. */
 export const COMMISSION_FAR_RATIO = 1.5;
 export const COMMISSION_FAR_POINTS = 5;
@@ -71,20 +71,12 @@ function detail(
 }
 
 function terminationFlags(agents: readonly AgentTotals[], threshold: number): ProblemAgentDetail[] {
-  let terminated = 0;
-  let contracts = 0;
-  for (const agent of agents) {
-    terminated += agent.terminated;
-    contracts += agent.closed + agent.terminated;
-  }
-  const tenantRate = contracts === 0 ? 0 : terminated / contracts;
-  const flags: ProblemAgentDetail[] = [];
-  for (const agent of agents) {
-    const evidence = terminationEvidence(agent.terminated, agent.closed + agent.terminated, tenantRate, threshold);
-    if (!evidence.flagged) continue;
-    flags.push(detail(agent, 'termination_rate', terminationRate(agent.terminated, agent.closed) ?? 0, threshold, 'fraction', evidence.probability, evidence.explanation));
-  }
-  return flags;
+  const judged = judgeTerminations(agents.map((agent) => ({ terminated: agent.terminated, contracts: agent.closed + agent.terminated })), threshold);
+  return agents.flatMap((agent, i) => {
+    const evidence = judged[i];
+    if (!evidence?.flagged) return [];
+    return [detail(agent, 'termination_rate', terminationRate(agent.terminated, agent.closed) ?? 0, threshold, 'fraction', evidence.probability, evidence.explanation)];
+  });
 }
 
 /** Linear-interpolation percentile (the spreadsheet PERCENTILE.INC) of sorted values. */

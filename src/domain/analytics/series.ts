@@ -6,7 +6,8 @@
 import type { AgentType } from '../imports/format.js';
 import { toAmount, type Cents } from '../money.js';
 import { commissionPct, shrunkTerminationRate, terminationRate } from './figures.js';
-import { forecastSeries, type ForecastMethod } from './forecast.js';
+import { agentForecast, agentTrend, outlookBasis, trendingDown, TREND_METHOD, type AgentForecast, type AgentTrend, type TrendingDownAgent } from './agent-outlook.js';
+import { forecastSeries, type ForecastFit } from './forecast.js';
 import { coordinatesFor, type Coordinates } from './markets.js';
 import { addMonths, inRange, type MonthRange } from './months.js';
 import { agentTotalsIn, monthlyValues, type MonthRollup } from './rollups.js';
@@ -68,14 +69,22 @@ export interface AgentSeries {
   totals: Omit<SeriesPoint, 'month'>;
   /** Months of the range in which the agent appears, oldest first. */
   points: SeriesPoint[];
+  /** Next month's GP and commission, from every month up to now (agent-outlook.ts). */
+  forecast: AgentForecast;
+  /** Whether the agent's seasonally adjusted GP is trending down, up, or neither. */
+  trend: AgentTrend;
 }
 
 function inRangeSorted(rollups: readonly MonthRollup[], range: MonthRange): MonthRollup[] {
   return rollups.filter((rollup) => inRange(rollup.month, range)).sort((a, b) => (a.month < b.month ? -1 : 1));
 }
 
-/** Monthly GP, deals, commission, termination rate and commission % of GP for every agent. */
-export function agentSeries(rollups: readonly MonthRollup[], range: MonthRange): AgentSeries[] {
+/**
+ * Monthly GP, deals, commission, termination rate and commission % of GP for every agent of the
+ * range, with each one's forecast and trend from all months up to `now` (the range's end if not given).
+ */
+export function agentSeries(rollups: readonly MonthRollup[], range: MonthRange & { now?: string }): AgentSeries[] {
+  const basis = outlookBasis(rollups, range.now ?? range.to);
   const points = new Map<string, SeriesPoint[]>();
   for (const rollup of inRangeSorted(rollups, range)) {
     for (const agent of rollup.agents) {
@@ -91,6 +100,8 @@ export function agentSeries(rollups: readonly MonthRollup[], range: MonthRange):
     market: agent.market,
     totals: view(agent),
     points: points.get(agent.name) ?? [],
+    forecast: agentForecast(basis, agent.name),
+    trend: agentTrend(basis, agent.name),
   }));
 }
 
@@ -238,20 +249,17 @@ export function marketSeries(rollups: readonly MonthRollup[], range: MonthRange,
     .sort((a, b) => b.contracts - a.contracts || a.name.localeCompare(b.name));
 }
 
-export interface PredictivePath {
-  method: ForecastMethod;
-  model: string | null;
-  /** Backtest MAPE in percent. */
-  mape: number | null;
-  mase: number | null;
-  backtest_months: number;
-  note: string | null;
+export interface PredictivePath extends ForecastFit {
   points: Array<{ month: string; value: number; low: number; high: number }>;
 }
 
 export interface PredictiveSeries {
   history: Array<{ month: string; gp: number; commission: number; interpolated: boolean }>;
   forecast: { commission: PredictivePath | null; gp: PredictivePath | null };
+  /** Agents whose seasonally adjusted GP trends down, steepest first. */
+  trending_down: TrendingDownAgent[];
+  /** How the list is made, in a sentence. */
+  trend_method: string;
 }
 
 function path(values: readonly number[], lastMonth: string | undefined, horizon: number): PredictivePath | null {
@@ -291,5 +299,7 @@ export function predictiveSeries(rollups: readonly MonthRollup[], now: string, h
       commission: path(commission.values, lastMonth, horizon),
       gp: path(gp.values, lastMonth, horizon),
     },
+    trending_down: trendingDown(rollups, now),
+    trend_method: TREND_METHOD,
   };
 }

@@ -7,7 +7,13 @@
  * shrinks with); after seeing t terminated of n contracts the rate is Beta(a + t, b + n − t)
  * distributed. An agent is flagged when the posterior probability that their rate exceeds the
  * threshold is at least {@link FLAG_PROBABILITY}: 5 of 6 terminated is flagged, 1 of 2 is not.
+ *
+ * {@link judgeTerminations} is the rule as its three users apply it (the payee import's warnings,
+ * the closings import's warnings, the summary's problem agents): the prior is the rate of the
+ * agents judged together (a month's, or a period's), and {@link terminationWarning} is the
+ * contract's warning wording.
  */
+import { percentOf } from '../money.js';
 
 /** The prior's weight, in contracts at the tenant's rate. */
 export const PRIOR_CONTRACTS = 10;
@@ -102,4 +108,36 @@ export function terminationEvidence(terminated: number, contracts: number, tenan
       `${terminated} of ${contracts} contract${contracts === 1 ? '' : 's'} terminated (${percent(rate)}); ` +
       `${probability >= 0.995 ? 'over 99%' : percent(probability)} likely above the ${percent(threshold)} threshold`,
   };
+}
+
+export interface ContractCount {
+  terminated: number;
+  /** Closed plus terminated. */
+  contracts: number;
+}
+
+/**
+ * Each count's evidence, the prior centred on the pooled rate of all of them (null counts, an
+ * agent without a deal count, are judged as nothing and add nothing to the pool).
+ */
+export function judgeTerminations(counts: readonly (ContractCount | null)[], threshold: number): (TerminationEvidence | null)[] {
+  let terminated = 0;
+  let contracts = 0;
+  for (const count of counts) {
+    terminated += count?.terminated ?? 0;
+    contracts += count?.contracts ?? 0;
+  }
+  const tenantRate = contracts === 0 ? 0 : terminated / contracts;
+  return counts.map((count) => (count ? terminationEvidence(count.terminated, count.contracts, tenantRate, threshold) : null));
+}
+
+/** The contract's wording: `Agent 'NAME' termination rate (19.2%) above threshold`. */
+export function terminationWarning(name: string, count: ContractCount): string {
+  return `Agent '${name}' termination rate (${percentOf(count.terminated, count.contracts, 1)?.toFixed(1)}%) above threshold`;
+}
+
+/** The warnings of the agents the rule flags, in the order given. */
+export function terminationWarnings(agents: readonly ({ name: string } & ContractCount)[], threshold: number): string[] {
+  const judged = judgeTerminations(agents, threshold);
+  return agents.flatMap((agent, i) => (judged[i]?.flagged ? [terminationWarning(agent.name, agent)] : []));
 }

@@ -20,7 +20,7 @@ export type Read<T> = { ok: true; value: T } | { ok: false; problem: string };
 const ok = <T>(value: T): Read<T> => ({ ok: true, value });
 const fail = (problem: string): Read<never> => ({ ok: false, problem });
 
-export const isCellError = (cell: Cell): cell is CellError => typeof cell === 'object' && cell !== null && !(cell instanceof Date);
+const isCellError = (cell: Cell): cell is CellError => typeof cell === 'object' && cell !== null && !(cell instanceof Date);
 
 /** Spaces a spreadsheet puts around values, the no-break kinds included. */
 const SPACE = /[\s\u00a0\u2007\u202f]+/g;
@@ -32,7 +32,7 @@ const trimSpaces = (text: string) => text.trim();
  * formula's binary noise (0.1 + 0.2 stored as 0.30000000000000004) is read at that precision, by
  * `toPrecision`, which is exact decimal rounding of the binary value, not arithmetic on it.
  */
-export function numberText(value: number): string {
+function numberText(value: number): string {
   return String(Number(value.toPrecision(15)));
 }
 

@@ -27,6 +27,11 @@ export interface Credit {
   closing: number;
   /** GP credited, in cents, exact (agent: deal GP × credit; manager: deal GP). */
   gpCents: Decimal;
+  /**
+   * The same GP as a plain integer of cents when it is whole (every full credit, most split ones),
+   * null when the credit leaves a fraction of a cent: sums of whole cents need no decimal library.
+   */
+  cents: Cents | null;
   /** The deal's transactions (0 for a memo row, 0 for a terminated deal). */
   transactions: number;
   terminated: boolean;
@@ -51,7 +56,7 @@ function centsOf(amount: number): Cents {
 }
 
 /** A side's credit as an exact decimal (validated to lie in 0..1 before). */
-export function creditFraction(credit: number | string | undefined): Decimal {
+function creditFraction(credit: number | string | undefined): Decimal {
   return credit === undefined ? new Exact(1) : new Exact(credit);
 }
 
@@ -73,25 +78,35 @@ export function companyTotals(closings: readonly Closing[]): CompanyTotals {
   return { gpCents, transactions, closed, terminated };
 }
 
+/** Whether a side before `at` already credits `manager` with this role's team GP. */
+function managedEarlier(sides: readonly Closing['sides'][number][], at: number, role: SideRole, manager: string): boolean {
+  for (let i = 0; i < at; i += 1) if (sides[i]!.role === role && sides[i]!.manager === manager) return true;
+  return false;
+}
+
 /** Every credit the closings give, in closing order, agent before manager on each side. */
 export function creditsOf(closings: readonly Closing[]): Credit[] {
   const credits: Credit[] = [];
   closings.forEach((closing, index) => {
     const terminated = isTerminated(closing);
-    const gp = new Exact(terminated ? 0 : centsOf(closing.gp));
+    const cents = terminated ? 0 : centsOf(closing.gp);
+    const gp = new Exact(cents);
     const transactions = terminated ? 0 : (closing.transactions ?? 1);
     const attributes = closing.attributes ?? {};
-    // A split role (two acq sides) under one manager is still one deal of that manager's team.
-    const managed = new Set<string>();
-    for (const side of closing.sides) {
+    const sides = closing.sides;
+    for (let at = 0; at < sides.length; at += 1) {
+      const side = sides[at]!;
       // Literal objects, not spreads of a shared base: a month has tens of thousands of credits;
       // decimals are immutable, so a full credit shares the deal's GP instead of multiplying by one.
       const role = side.role;
       const credited = side.credit === undefined ? gp : gp.mul(creditFraction(side.credit));
-      if (side.agent) credits.push({ person: side.agent, kind: 'agent', role, closing: index, gpCents: credited, transactions, terminated, attributes });
-      if (side.manager && !managed.has(`${role}\u0000${side.manager}`)) {
-        managed.add(`${role}\u0000${side.manager}`);
-        credits.push({ person: side.manager, kind: 'manager', role, closing: index, gpCents: gp, transactions, terminated, attributes });
+      const creditedCents = side.credit === undefined ? cents : credited.isInteger() ? credited.toNumber() : null;
+      if (side.agent) credits.push({ person: side.agent, kind: 'agent', role, closing: index, gpCents: credited, cents: creditedCents, transactions, terminated, attributes });
+      // A split role (two acq sides) under one manager is still one deal of that manager's team:
+      // the manager is credited on the first of those sides (a deal has a handful of sides).
+      const manager = side.manager;
+      if (manager && !managedEarlier(sides, at, role, manager)) {
+        credits.push({ person: manager, kind: 'manager', role, closing: index, gpCents: gp, cents, transactions, terminated, attributes });
       }
     }
   });

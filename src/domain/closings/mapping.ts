@@ -21,13 +21,13 @@ export interface ImportMapping {
 }
 
 /** Fields a column can feed, beside `sides.<role>.<part>` and `attributes.<name>`. */
-export const SCALAR_FIELDS = ['id', 'date', 'property', 'market', 'gp', 'assignment_fee', 'transactions', 'status'] as const;
+const SCALAR_FIELDS = ['id', 'date', 'property', 'market', 'gp', 'assignment_fee', 'transactions', 'status'] as const;
 export type ScalarField = (typeof SCALAR_FIELDS)[number];
-export const SIDE_PARTS = ['agent', 'manager', 'credit'] as const;
+const SIDE_PARTS = ['agent', 'manager', 'credit'] as const;
 export type SidePart = (typeof SIDE_PARTS)[number];
 
 /** An attribute's name as plans refer to it (`flat_fee`, `tl_eligible`). */
-export const ATTRIBUTE_NAME = /^[A-Za-z][A-Za-z0-9_]{0,63}$/;
+const ATTRIBUTE_NAME = /^[A-Za-z][A-Za-z0-9_]{0,63}$/;
 
 export type FieldKey =
   | { kind: 'scalar'; field: ScalarField }

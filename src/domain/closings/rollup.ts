@@ -73,7 +73,7 @@ interface AgentTally {
 }
 
 interface ManagerTally {
-  gp: Cents;
+  gp: Decimal;
   closed: number;
   terminated: number;
   team: Set<string>;
@@ -103,10 +103,10 @@ export function rollupFromClosings(month: ClosingsMonth): MonthRollup {
     } else {
       let tally = managers.get(credit.person);
       if (!tally) {
-        tally = { gp: 0, closed: 0, terminated: 0, team: new Set() };
+        tally = { gp: new Decimal(0), closed: 0, terminated: 0, team: new Set() };
         managers.set(credit.person, tally);
       }
-      tally.gp += credit.gpCents.toNumber();
+      tally.gp = tally.gp.add(credit.gpCents);
       tally.closed += credit.transactions;
       if (credit.terminated) tally.terminated += 1;
       for (const side of closing.sides) {
@@ -137,7 +137,7 @@ export function rollupFromClosings(month: ClosingsMonth): MonthRollup {
   const managerRollups: ManagerRollup[] = [...managers].map(([name, tally]) => ({
     name,
     commission: 0,
-    team_gp: tally.gp,
+    team_gp: roundCents(tally.gp),
     team_closed: tally.closed,
     team_terminated: tally.terminated,
     team: [...tally.team].sort(),

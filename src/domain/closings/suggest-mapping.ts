@@ -9,7 +9,7 @@ import type { ImportMapping } from './mapping.js';
  */
 
 /** Lower case, `&` as "and", punctuation other than `#` and `%` dropped, spaces collapsed. */
-export function headerWords(header: string): string {
+function headerWords(header: string): string {
   return header
     .toLowerCase()
     .replace(/&/g, ' and ')

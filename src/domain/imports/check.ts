@@ -6,7 +6,7 @@
 import { MAX_AMOUNT, formatAmount, parseAmount, percentOf, roundDecimal, sumCents, type Cents } from '../money.js';
 import type { CommissionMonth, ImportAgent, ImportDeal } from './format.js';
 import type { FieldError } from '../field-error.js';
-import { terminationEvidence } from '../analytics/termination-evidence.js';
+import { judgeTerminations, terminationWarning } from '../analytics/termination-evidence.js';
 
 export type { FieldError } from '../field-error.js';
 
@@ -186,18 +186,10 @@ function contractsOf(facts: AgentFacts, dealFacts: DealFacts | undefined): { ter
  */
 function terminationWarnings(agents: readonly AgentFacts[], dealFacts: Map<number, DealFacts> | undefined, threshold: number): Map<number, string> {
   const counts = agents.map((facts, i) => contractsOf(facts, dealFacts?.get(i)));
-  let terminated = 0;
-  let contracts = 0;
-  for (const count of counts) {
-    terminated += count?.terminated ?? 0;
-    contracts += count?.contracts ?? 0;
-  }
-  const tenantRate = contracts === 0 ? 0 : terminated / contracts;
+  const judged = judgeTerminations(counts, threshold);
   const warnings = new Map<number, string>();
   counts.forEach((count, i) => {
-    if (!count || !terminationEvidence(count.terminated, count.contracts, tenantRate, threshold).flagged) return;
-    const percent = percentOf(count.terminated, count.contracts, 1);
-    warnings.set(i, `Agent '${agents[i]!.agent.name}' termination rate (${percent?.toFixed(1)}%) above threshold`);
+    if (count && judged[i]?.flagged) warnings.set(i, terminationWarning(agents[i]!.agent.name, count));
   });
   return warnings;
 }

@@ -306,18 +306,32 @@ export function fromCsvBytes(bytes: Uint8Array, options: { month?: string | unde
   return fromCsv(decodeText(bytes, options.charset), options.month);
 }
 
+function monthProblem(month: string | undefined): CsvImport | null {
+  if (month === undefined || isValidMonth(month)) return null;
+  return { months: [], errors: [{ pointer: '/month', message: `'${month}' is not a real month (YYYY-MM)` }] };
+}
+
 /**
  * Reads payees back into months (in order of first appearance; agents then managers, in file order).
  * Never throws: anything wrong, down to a file that is not CSV at all, comes back as errors.
  */
 export function fromCsv(text: string, month?: string): CsvImport {
-  const errors: FieldError[] = [];
-  if (month !== undefined && !isValidMonth(month)) {
-    return { months: [], errors: [{ pointer: '/month', message: `'${month}' is not a real month (YYYY-MM)` }] };
-  }
+  const wrongMonth = monthProblem(month);
+  if (wrongMonth) return wrongMonth;
   const read = readRecords(text);
   if ('error' in read) return { months: [], errors: [read.error] };
-  const [header, ...data] = read.records;
+  return fromRecords(read.records, month);
+}
+
+/**
+ * Payee rows already split into cells (a CSV's records, an xlsx sheet's rows as text), the header
+ * first, read and checked as the CSV import reads them: errors carry `/rows/N/column`.
+ */
+export function fromRecords(records: readonly string[][], month?: string): CsvImport {
+  const wrongMonth = monthProblem(month);
+  if (wrongMonth) return wrongMonth;
+  const errors: FieldError[] = [];
+  const [header, ...data] = records;
   const positions = readHeader(header, errors);
   if (!positions) return { months: [], errors: capped(errors) };
   if (data.length > MAX_CSV_ROWS) {

@@ -180,28 +180,42 @@ function keyOf(payee: string, planId: string): string {
   return `${planId}\u0000${payee}`;
 }
 
-export function calculatePayouts(input: PayoutInput): Payout {
-  const current = monthCredits(input.month, input.closings, input.goals ?? null);
+/**
+ * What a caller computing many months (the simulation, ./simulate-payouts.ts) can give so that
+ * nothing is read twice: each month's credits read once, each plan compiled once. Both must be
+ * pure functions of their arguments (caches); without them every call reads and compiles afresh.
+ */
+export interface PayoutPreparation {
+  monthCredits?: (month: string, closings: readonly Closing[], goals: Goals | null) => MonthCredits;
+  compile?: (plan: PlanInForce) => ExactPlan;
+}
+
+export function calculatePayouts(input: PayoutInput, prepared: PayoutPreparation = {}): Payout {
+  const read = prepared.monthCredits ?? monthCredits;
+  const compile = prepared.compile ?? ((source: PlanInForce) => compileExactPlan(source.definition));
+  const current = read(input.month, input.closings, input.goals ?? null);
   const year = input.month.slice(0, 4);
-  const plans: Compiled[] = input.plans.map((source) => ({ source, plan: compileExactPlan(source.definition) }));
+  const plans: Compiled[] = input.plans.map((source) => ({ source, plan: compile(source) }));
   // Earlier months matter only to quarter and year windows: read none when every plan is monthly.
   const anyPeriodic = plans.some(({ plan }) => plan.basis === 'quarter' || plan.basis === 'year');
   const months = [
     ...(anyPeriodic ? (input.earlier ?? []) : [])
       .filter((entry) => entry.month < input.month && entry.month.startsWith(year))
-      .map((entry) => monthCredits(entry.month, entry.closings, entry.goals ?? null)),
+      .map((entry) => read(entry.month, entry.closings, entry.goals ?? null)),
     current,
   ].sort((a, b) => (a.month < b.month ? -1 : a.month > b.month ? 1 : 0));
   const paidBefore = new Map((input.paid_before ?? []).map((entry) => [keyOf(entry.payee, entry.plan_id), new Exact(entry.amount)]));
   const balances = new Map((input.draw_balances ?? []).map((entry) => [keyOf(entry.payee, entry.plan_id), new Exact(entry.balance)]));
 
   const held = rolesHeld(current);
-  const people: string[] = [...held.keys()];
-  const add = (name: string) => {
-    if (!people.includes(name)) people.push(name);
-  };
-  for (const { plan } of plans) for (const name of plan.agents ?? []) add(name);
-  for (const adjustment of input.adjustments ?? []) add(adjustment.payee);
+  // In first-seen order: people in the closings, then named payees, then people with adjustments only.
+  const people = new Set<string>(held.keys());
+  for (const { plan } of plans) for (const name of plan.agents ?? []) people.add(name);
+  const adjustmentsOf = new Map<string, Adjustment[]>();
+  for (const adjustment of input.adjustments ?? []) {
+    people.add(adjustment.payee);
+    adjustmentsOf.set(adjustment.payee, [...(adjustmentsOf.get(adjustment.payee) ?? []), adjustment]);
+  }
 
   const statements: PayoutStatement[] = [];
   const uncovered: string[] = [];
@@ -213,7 +227,7 @@ export function calculatePayouts(input: PayoutInput): Payout {
   for (const person of people) {
     const roles = held.get(person) ?? new Set<Role>();
     const covering = plansFor(person, roles, plans);
-    const adjustments = (input.adjustments ?? []).filter((adjustment) => adjustment.payee === person);
+    const adjustments = adjustmentsOf.get(person) ?? [];
     if (covering.length === 0) {
       const excluded = plans.some(({ plan }) => plan.exclude.has(person) && plan.appliesTo.some((role) => roles.has(role)));
       if (roles.size > 0 && !excluded) uncovered.push(person);

@@ -68,7 +68,7 @@ export interface ClosingsOptimizeResult {
   evaluated: number;
 }
 
-export const DEFAULT_FLAT_FEE_RATIOS: readonly string[] = ['1', '2/3', '1/2'];
+const DEFAULT_FLAT_FEE_RATIOS: readonly string[] = ['1', '2/3', '1/2'];
 
 /** The options' problems with their pointers; none: the search can run. */
 export function validateClosingsOptimizeOptions(options: ClosingsOptimizeOptions): PlanIssue[] {

@@ -78,7 +78,7 @@ function bracketText(table: ExactTable, index: number, measure: Measure, forced:
  * The bracket a measure reaches: the first whose upper bound it does not pass (for a `from` table,
  * the last whose from ≤ the measure; see ExactBracket); negatives stay in the first.
  */
-export function reachedIndex(table: ExactTable, measure: Exact): number {
+function reachedIndex(table: ExactTable, measure: Exact): number {
   const brackets = table.brackets;
   const index = brackets.findIndex((bracket) => bracket.upTo === null || measure.lessThanOrEqualTo(bracket.upTo));
   return index < 0 ? brackets.length - 1 : index;

@@ -11,9 +11,10 @@
  */
 import type { Adjustment, Closing } from '../closings/closing.js';
 import { parseAmount, percentOf, toAmount, type Cents } from '../money.js';
-import { calculatePayouts, type DrawBalance, type PaidBefore, type PlanInForce } from './calculate-payouts.js';
+import { calculatePayouts, type DrawBalance, type PaidBefore, type PayoutPreparation, type PlanInForce } from './calculate-payouts.js';
 import { paidBeforeOf } from './carry.js';
-import type { Goals } from './window.js';
+import { compileExactPlan, type ExactPlan } from './exact-plan.js';
+import { monthCredits, type Goals, type MonthCredits } from './window.js';
 
 export interface SimulatedMonthInput {
   month: string;
@@ -105,6 +106,31 @@ export function simulatePayouts(input: PayoutSimulationInput): PayoutSimulation 
   let mismatches = 0;
   const approvedMonths: string[] = [];
 
+  // Each month's closings are read once and each plan compiled once, however many months use them.
+  const periodic = months.some((entry) => entry.plans.some((plan) => plan.definition.basis === 'quarter' || plan.definition.basis === 'year'));
+  const credits = new Map<string, { closings: readonly Closing[]; goals: Goals | null; read: MonthCredits }>();
+  const compiled = new Map<PlanInForce['definition'], ExactPlan>();
+  const prepared: PayoutPreparation = {
+    monthCredits: (month, closings, goals) => {
+      const cached = credits.get(month);
+      if (cached && cached.closings === closings && cached.goals === goals) return cached.read;
+      const read = monthCredits(month, closings, goals);
+      // Only quarter and year plans read earlier months, and only of the same year: keep no more.
+      if (periodic) {
+        for (const kept of credits.keys()) if (kept.slice(0, 4) !== month.slice(0, 4)) credits.delete(kept);
+        credits.set(month, { closings, goals, read });
+      }
+      return read;
+    },
+    compile: (plan) => {
+      const cached = compiled.get(plan.definition);
+      if (cached) return cached;
+      const exact = compileExactPlan(plan.definition);
+      compiled.set(plan.definition, exact);
+      return exact;
+    },
+  };
+
   for (const entry of months) {
     const year = entry.month.slice(0, 4);
     const earlier = months.filter((other) => other.month < entry.month && other.month.startsWith(year));
@@ -117,7 +143,7 @@ export function simulatePayouts(input: PayoutSimulationInput): PayoutSimulation 
       earlier: earlier.map((other) => ({ month: other.month, closings: other.closings, goals: other.goals })),
       paid_before: paidBeforeOf(entry.month, entry.plans, carriedPaid),
       draw_balances: [...draws.values()],
-    });
+    }, prepared);
     for (const paid of payout.paid) carriedPaid.push({ ...paid, month: entry.month });
     for (const balance of payout.draw_balances) draws.set(key(balance.plan_id, balance.payee), balance);
     if (entry.month < input.from || entry.month > input.to) continue;

@@ -18,7 +18,7 @@ export interface Goals {
 export interface MonthCredits {
   month: string;
   credits: Credit[];
-  /** The same credits by person with their GP in currency, read once per month, not per plan. */
+  /** The same credits by person, read once per month, not per plan. */
   byPerson: ReadonlyMap<string, readonly WindowCredit[]>;
   companyGp: Exact;
   companyTransactions: Exact;
@@ -31,7 +31,7 @@ export function monthCredits(month: string, closings: readonly Closing[], goals:
   const credits = creditsOf(closings);
   const byPerson = new Map<string, WindowCredit[]>();
   for (const credit of credits) {
-    const entry = { month, credit, gp: new Exact(credit.gpCents).div(100) };
+    const entry = { month, credit };
     const list = byPerson.get(credit.person);
     if (list) list.push(entry);
     else byPerson.set(credit.person, [entry]);
@@ -51,8 +51,6 @@ export function monthCredits(month: string, closings: readonly Closing[], goals:
 export interface WindowCredit {
   month: string;
   credit: Credit;
-  /** Credited GP in currency. */
-  gp: Exact;
 }
 
 export interface PersonWindow {
@@ -85,18 +83,45 @@ export function personWindow(person: string, months: readonly MonthCredits[], ap
 
 /** The managed credits a team scope keeps: its role, and every `where` attribute equal. */
 export function teamCredits(window: PersonWindow, team: TeamScope | null): WindowCredit[] {
+  const role = team?.role;
+  const where = Object.entries(team?.where ?? {});
+  if (role === undefined && where.length === 0) return window.managed;
   return window.managed.filter(({ credit }) => {
-    if (team?.role !== undefined && credit.role !== team.role) return false;
-    for (const [name, expected] of Object.entries(team?.where ?? {})) {
+    if (role !== undefined && credit.role !== role) return false;
+    for (const [name, expected] of where) {
       if (credit.attributes[name] !== expected) return false;
     }
     return true;
   });
 }
 
-const sumGp = (credits: readonly WindowCredit[]) => credits.reduce((sum, entry) => sum.add(entry.gp), new Exact(0));
-const sumTransactions = (credits: readonly WindowCredit[]) =>
-  credits.reduce((sum, entry) => sum.add(entry.credit.transactions), new Exact(0));
+/**
+ * Credited GP in currency, exact. Whole cents (nearly every credit) are summed as integers, which
+ * is exact while the running total stays a safe integer (each credit is below 1e15 cents, so an
+ * unsafe total is always noticed); fractions of a cent, and a total past that, in decimals.
+ */
+function sumGp(credits: readonly WindowCredit[]): Exact {
+  let cents = 0;
+  let fraction: Exact | null = null;
+  for (const { credit } of credits) {
+    if (credit.cents === null) {
+      fraction = fraction === null ? credit.gpCents : fraction.add(credit.gpCents);
+      continue;
+    }
+    cents += credit.cents;
+    if (!Number.isSafeInteger(cents)) {
+      return credits.reduce((sum, entry) => sum.add(entry.credit.gpCents), new Exact(0)).div(100);
+    }
+  }
+  return (fraction === null ? new Exact(cents) : fraction.add(cents)).div(100);
+}
+
+/** Transactions are whole numbers of at most a million a deal: their sum is an exact integer. */
+function sumTransactions(credits: readonly WindowCredit[]): Exact {
+  let count = 0;
+  for (const { credit } of credits) count += credit.transactions;
+  return new Exact(count);
+}
 
 /** The credits a GP measure sums (for rate_by parts): own, or the (scoped) team's. */
 export function measureCredits(window: PersonWindow, measure: Measure, team: TeamScope | null): WindowCredit[] {

@@ -100,7 +100,7 @@ function measureRate(value: unknown, measure: Measure): bigint {
  * Upper bounds of a table: as written, or from lower bounds: a bracket from F ends one cent (one
  * unit for counts) below the next bracket's F, which is the same table for whole cents and counts.
  */
-export function upperBounds(brackets: readonly BracketDefinition[], measure: Measure): (bigint | null)[] {
+function upperBounds(brackets: readonly BracketDefinition[], measure: Measure): (bigint | null)[] {
   const lower = brackets.some((bracket) => bracket.from !== undefined);
   return brackets.map((bracket, index) => {
     if (!lower) return bracket.up_to === null || bracket.up_to === undefined ? null : quantity(bracket.up_to, measure);

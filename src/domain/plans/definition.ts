@@ -18,6 +18,17 @@ export function planNeedsDeals(definition: PlanDefinition): boolean {
   return definition.basis === 'deal' || (definition.components ?? []).some((component) => component.type === 'split' || component.type === 'clawback');
 }
 
+/**
+ * The first month a calculation from `from` on reads: the start of `from`'s year (quarter- and
+ * year-to-date windows, what earlier months of the period paid), or null (the first month of
+ * history) when a plan carries across years: a draw's balance, or a clawback of a deal closed in
+ * any earlier month.
+ */
+export function historyStartFor(definitions: readonly PlanDefinition[], from: string): string | null {
+  const carries = definitions.some((definition) => (definition.components ?? []).some((component) => component.type === 'draw' || component.type === 'clawback'));
+  return carries ? null : `${from.slice(0, 4)}-01`;
+}
+
 /** The version in force in `month` ("YYYY-MM"): the latest effective_from ≤ month; the later listed wins a tie. */
 export function planInForce<V extends { effective_from: string }>(versions: readonly V[], month: string): V | null {
   let best: V | null = null;

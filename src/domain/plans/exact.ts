@@ -14,7 +14,7 @@ export const Exact = Decimal.clone({ precision: 80, rounding: Decimal.ROUND_HALF
 export type Exact = InstanceType<typeof Exact>;
 
 /** Rates carry at most this many decimals (0.03333333333 is 11). */
-export const EXACT_RATE_DECIMALS = 12;
+const EXACT_RATE_DECIMALS = 12;
 
 const DECIMAL_TEXT = /^-?(\d+)(?:\.(\d+))?$/;
 const FRACTION_TEXT = /^\s*(\d+(?:\.\d+)?)\s*\/\s*(\d+(?:\.\d+)?)\s*$/;

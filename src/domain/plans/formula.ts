@@ -19,8 +19,8 @@ import { MAX_AMOUNT } from '../money.js';
 import { Exact } from './exact.js';
 
 export const MAX_FORMULA_LENGTH = 500;
-export const MAX_FORMULA_DEPTH = 32;
-export const MAX_FORMULA_NODES = 200;
+const MAX_FORMULA_DEPTH = 32;
+const MAX_FORMULA_NODES = 200;
 /** Largest magnitude a formula may pay for one period, in currency (the platform's amount bound). */
 export const MAX_FORMULA_VALUE = MAX_AMOUNT;
 
@@ -62,7 +62,7 @@ export const CLOSINGS_VARIABLES: ReadonlySet<FormulaVariable> = new Set<FormulaV
   'transactions', 'company_gp', 'company_transactions', 'goal_gp', 'goal_transactions',
 ]);
 
-export const FORMULA_FUNCTIONS = {
+const FORMULA_FUNCTIONS = {
   min: 'min(a, b, ...): the smallest argument',
   max: 'max(a, b, ...): the largest argument',
   abs: 'abs(x)',

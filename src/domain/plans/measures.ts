@@ -192,7 +192,7 @@ function indexMonth(raw: HistoryMonth): MonthIndex {
  * The GP a split credits for one deal record: the side's share, divided among co-agents on that
  * side, rounded half-up to the cent (a measure, not a payment, so it may be rounded per deal).
  */
-export function creditedGp(index: MonthIndex, deal: DealRecord, shares: Shares | null): bigint {
+function creditedGp(index: MonthIndex, deal: DealRecord, shares: Shares | null): bigint {
   const gp = BigInt(deal.gp);
   if (!shares) return gp;
   const share = deal.type === 'acq' ? shares.acq : shares.dispo;

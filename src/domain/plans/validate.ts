@@ -32,7 +32,7 @@ const EARNING: ReadonlySet<string> = new Set(['tiers', 'rate', 'per_deal', 'over
 /** At most one of each: two splits or two draws have no single meaning. */
 const SINGLETONS: ReadonlySet<string> = new Set(['split', 'clawback', 'draw']);
 
-export const LIMITS = {
+const LIMITS = {
   nameLength: 200,
   descriptionLength: 2000,
   labelLength: 100,

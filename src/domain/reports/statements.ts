@@ -50,7 +50,7 @@ export function statementsOf(lines: readonly PayeeLine[]): Statement[] {
   }));
 }
 
-export const STATEMENT_CSV_COLUMNS = [
+const STATEMENT_CSV_COLUMNS = [
   'month',
   'payee_type',
   'name',

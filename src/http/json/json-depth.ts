@@ -1,4 +1,5 @@
 import { setImmediate as yieldToLoop } from 'node:timers/promises';
+import { AppError } from '../../domain/app-error.js';
 
 /** Characters scanned between yields to the event loop: a few milliseconds of work. */
 const CHUNK = 256 * 1024;
@@ -39,4 +40,11 @@ export async function excessiveDepthAt(text: string, maxDepth: number): Promise<
     }
   }
   return -1;
+}
+
+/** The 400 of a body nested deeper than `maxDepth` (first too deep at character `at`). */
+export function jsonTooDeep(maxDepth: number, at: number): AppError {
+  return new AppError('bad-request', 'json-too-deep', `The JSON body nests arrays and objects deeper than ${maxDepth} levels (at character ${at}).`, {
+    errors: [{ pointer: '', message: `nested deeper than ${maxDepth} levels` }],
+  });
 }

@@ -82,14 +82,18 @@ async function auditPlugin(app: FastifyInstance, options: AuditPluginOptions) {
   app.decorateRequest('auditWithoutIp', false);
   app.decorateRequest('auditCommitted', false);
   app.decorateRequest('auditStartedAt', 0);
-  app.addHook('onRequest', async (request) => {
+  // Callback hooks: nothing here waits, so no promise per request.
+  app.addHook('onRequest', (request, _reply, done) => {
     request.auditStartedAt = performance.now();
+    done();
   });
 
-  app.addHook('onResponse', async (request, reply) => {
-    if (request.auditCommitted) return;
-    const entry = auditEntryOf(request, reply.statusCode, reply.elapsedTime);
-    if (entry) writer.record(entry);
+  app.addHook('onResponse', (request, reply, done) => {
+    if (!request.auditCommitted) {
+      const entry = auditEntryOf(request, reply.statusCode, reply.elapsedTime);
+      if (entry) writer.record(entry);
+    }
+    done();
   });
 
   app.addHook('onClose', async () => writer.close());

@@ -35,7 +35,7 @@ export interface EntitlementsPluginOptions {
 }
 
 /** 402 problem+json: what the paywall needs to send the user to the right upgrade. */
-export function paymentRequired(feature: Feature, reason: string, requiredTier: Tier, record: StoredEntitlements, upgradeUrl: string) {
+function paymentRequired(feature: Feature, reason: string, requiredTier: Tier, record: StoredEntitlements, upgradeUrl: string) {
   return new HttpProblem(402, 'payment-required', reason, {
     upgrade_url: upgradeUrl,
     feature,

@@ -62,7 +62,7 @@ function databaseBusy(error: { code?: string; message?: string }): Busy | undefi
 }
 
 /** The one mapping of the application's error kinds to HTTP. */
-export const STATUS_OF_KIND: Record<AppErrorKind, number> = {
+const STATUS_OF_KIND: Record<AppErrorKind, number> = {
   'bad-request': 400,
   forbidden: 403,
   'not-found': 404,
@@ -74,7 +74,7 @@ export const STATUS_OF_KIND: Record<AppErrorKind, number> = {
 };
 
 /** An AppError as the problem document and headers it is sent as. */
-export function problemOf(error: AppError, instance?: string): { body: ProblemBody; headers: Record<string, string> } {
+function problemOf(error: AppError, instance?: string): { body: ProblemBody; headers: Record<string, string> } {
   const status = STATUS_OF_KIND[error.kind];
   const retryAfter = error.retryAfterSeconds ?? (status === 503 ? 5 : undefined);
   return {

@@ -99,13 +99,14 @@ async function metricsPlugin(app: FastifyInstance, options: MetricsPluginOptions
     },
   });
 
-  app.addHook('onResponse', async (request, reply) => {
+  app.addHook('onResponse', (request, reply, done) => {
     const route = request.routeOptions.url ?? 'unmatched';
     duration.observe({ method: request.method, route, status_code: String(reply.statusCode) }, reply.elapsedTime / 1000);
     if (request.featureUsed) {
       const outcome = reply.statusCode === 402 ? 'refused' : reply.statusCode >= 400 ? 'failed' : 'served';
       features.inc({ feature: request.featureUsed, outcome });
     }
+    done();
   });
 
   app.get('/metrics', { schema: { hide: true } }, async (_request, reply) => {

@@ -1,5 +1,5 @@
 import fp from 'fastify-plugin';
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { Counter } from 'prom-client';
 import type { ErrorReporter } from '../../observability/error-reporting.js';
 import type { ProductAnalytics } from '../../observability/product-analytics.js';
@@ -35,7 +35,8 @@ async function observabilityPlugin(app: FastifyInstance, options: ObservabilityP
     });
   }
 
-  app.addHook('onResponse', async (request, reply) => {
+  // A callback hook: nothing here waits (the SDKs queue), so no promise per request.
+  const record = (request: FastifyRequest, reply: FastifyReply) => {
     const route = request.routeOptions.url ?? 'unmatched';
     const principal = request.principal;
     const error = failures.get(request);
@@ -63,6 +64,10 @@ async function observabilityPlugin(app: FastifyInstance, options: ObservabilityP
       statusCode: reply.statusCode,
       view,
     });
+  };
+  app.addHook('onResponse', (request, reply, done) => {
+    record(request, reply);
+    done();
   });
 }
 

@@ -1,7 +1,7 @@
 import fp from 'fastify-plugin';
 import type { FastifyReply, FastifyRequest, RouteOptions, onRequestHookHandler, onResponseHookHandler } from 'fastify';
 import type { Config } from '../../config.js';
-import { excessiveDepthAt } from '../json/json-depth.js';
+import { excessiveDepthAt, jsonTooDeep } from '../json/json-depth.js';
 import { refuseUnsafeText } from '../json/unsafe-text.js';
 import { AppError } from '../../domain/app-error.js';
 import { unsafeTextIn } from '../../domain/text-safety.js';
@@ -129,17 +129,15 @@ export default fp<RequestLimitsOptions>(
     });
 
     // The default parser (prototype-poisoning checks and all), behind a depth check that yields,
-    // and ahead of a check that every string can be stored (no NUL, no lone surrogate).
+    // and ahead of a check that every string can be stored (no NUL, no lone surrogate). Import
+    // routes take their JSON as bytes instead and run the same three steps on an import worker
+    // thread (src/services/imports/import-worker.ts).
     const parseJson = app.getDefaultJsonParser('error', 'error');
     app.removeContentTypeParser('application/json');
     app.addContentTypeParser('application/json', { parseAs: 'string' }, async (request: FastifyRequest, body: string | Buffer) => {
       const text = typeof body === 'string' ? body : body.toString('utf8');
       const at = await excessiveDepthAt(text, config.jsonMaxDepth);
-      if (at >= 0) {
-        throw new HttpProblem(400, 'json-too-deep', `The JSON body nests arrays and objects deeper than ${config.jsonMaxDepth} levels (at character ${at}).`, {
-          errors: [{ pointer: '', message: `nested deeper than ${config.jsonMaxDepth} levels` }],
-        });
-      }
+      if (at >= 0) throw jsonTooDeep(config.jsonMaxDepth, at);
       const value = await new Promise((resolve, reject) => {
         parseJson(request, text, (error, parsed) => (error ? reject(error) : resolve(parsed)));
       });

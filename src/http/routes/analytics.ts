@@ -13,7 +13,10 @@ import {
   SummaryViewSchema,
   TeamsViewSchema,
   TerminationsViewSchema,
+  TierSignalsSchema,
 } from '../../schemas/analytics.js';
+import { readTierSignals } from '../../services/analytics/read-tier-signals.js';
+import type { PlanWorkers } from '../../services/plans/plan-workers.js';
 
 const PeriodQuery = Type.Object(
   {
@@ -38,7 +41,9 @@ Definitions (all over the period's months):
 - \`efficiency_gain\`: change in GP earned per commission dollar against the same months a year earlier, or the
   preceding period of equal length when the year earlier has no data; signed string ("+18.4%") and \`efficiency_gain_pct\`.
 - \`problem_agents\`: agents breaking a rule, with \`problem_agent_details\` naming the rule and the figure:
-  termination rate above the tenant threshold (needs 10+ contracts and 2+ terminations, so one bad deal flags nobody);
+  termination rate above the tenant threshold on evidence (a Beta prior at the tenant's own rate worth 10 contracts; flagged
+  when the agent's own rate is above the line and the posterior is at least 90% sure it is: 5 of 6 terminated is, 1 of 2 is
+  not), the same rule as the payee and closings imports' warnings;
   commission % of GP above max(1.5 × the median agent, median + 5 points); GP per deal below min(10th percentile, half the median)
   (both need 5+ closed deals and 3+ peers).
 - \`forecast_next_month\`: total commission of the month after "now" (null below 4 months of history). The ETS family
@@ -59,6 +64,7 @@ const VIEW_ROUTES: { path: string; view: ViewName; summary: string; description?
 
 export interface AnalyticsRouteDeps extends RouteDeps {
   cache: TenantCache | undefined;
+  planWorkers: PlanWorkers;
 }
 
 const analyticsRoutes: FastifyPluginAsyncTypebox<AnalyticsRouteDeps> = async (app, deps) => {
@@ -84,6 +90,27 @@ const analyticsRoutes: FastifyPluginAsyncTypebox<AnalyticsRouteDeps> = async (ap
       },
     );
   }
+
+  app.get(
+    '/analytics/tier-signals',
+    {
+      onRequest: app.requireFeature('analytics'),
+      schema: {
+        tags: ['analytics'],
+        summary: 'Tier-gaming signals over closings with their evidence, and the termination-risk holdback suggestion',
+        description:
+          'Over the period\'s closings months under the stored plans: `bunching` (monthly credited GP just above a bracket\'s lower bound, ' +
+          'within 5% of it, against just below: expected half, binomial tail), `month_end` (deals dated in the last 3 days of the month ' +
+          'against uniform dates, Poisson tail, with the exact pay difference of each tier lift from the payout engine), `true_up` ' +
+          '(positive true-up adjustments). Flagged at a tail of 1% or less. `holdback`: per agent with pay in the last month, the ' +
+          'posterior mean termination rate (prior at the tenant rate worth 10 contracts) times the month\'s plan pay; no payout changes.',
+        security: [{ bearerAuth: [] }],
+        querystring: PeriodQuery,
+        response: { 200: TierSignalsSchema, 400: Problem, 402: Problem, 404: Problem, 503: Problem },
+      },
+    },
+    async (request) => readTierSignals({ ...contextOf(deps, request), planWorkers: deps.planWorkers }, request.query),
+  );
 };
 
 export default analyticsRoutes;

@@ -27,6 +27,8 @@ const brandingRoutes: FastifyPluginAsyncTypebox<RouteDeps> = async (app, deps) =
   app.get(
     '/branding',
     {
+      // A payee's web app wears the tenant's look too (their printable statement already does); it names no person.
+      config: { payeeAccess: true },
       schema: {
         tags: ['entitlements'],
         summary: "The tenant's white-label branding for the web app",

@@ -2,12 +2,16 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import type { ClosingsMonth } from '../../domain/closings/closing.js';
 import { deleteClosings } from '../../services/closings/delete-closings.js';
-import { importClosings } from '../../services/closings/import-closings.js';
+import type { FastifyRequest } from 'fastify';
+import { importClosings, importPreparedClosings, prepareClosingsBody } from '../../services/closings/import-closings.js';
+import type { ImportWorkers, PreparedClosingsBody } from '../../services/imports/import-workers.js';
+import { mediaTypeOf } from '../../domain/closings/spreadsheet.js';
+import { validatorCompilerWithoutBody } from '../schemas/validate.js';
 import { listClosingMonths } from '../../services/closings/list-closing-months.js';
 import { previewClosings } from '../../services/closings/preview-closings.js';
 import { readClosings } from '../../services/closings/read-closings.js';
-import { closingsInputFromUpload } from '../../services/closings/closings-input-from-upload.js';
-import type { ClosingsInput } from '../../services/closings/closings-input.js';
+import { closingsTemplate } from '../../services/closings/closings-template.js';
+import { closingsUploadMapping } from '../../services/closings/closings-input-from-upload.js';
 import type { ServiceContext } from '../../services/context.js';
 import { XLSX_MEDIA_TYPE } from '../../domain/closings/xlsx-sheet.js';
 import { contextOf, type RouteDeps } from '../route-deps.js';
@@ -30,6 +34,21 @@ const ImportQuery = Type.Object(
   },
   { additionalProperties: false },
 );
+const PreviewQuery = Type.Object(
+  {
+    ...ImportQuery.properties,
+    mapping_json: Type.Optional(
+      Type.String({
+        minLength: 2,
+        maxLength: 32_000,
+        description:
+          'With a spreadsheet body, instead of `mapping`: a mapping as JSON (what PUT /import-mappings/{name} takes), used for this preview and not saved, ' +
+          'so the web app can preview the mapping the user is editing. Checked as PUT checks one: 422 with pointers under `/query/mapping_json`.',
+      }),
+    ),
+  },
+  { additionalProperties: false },
+);
 
 /**
  * JSON is the closings document itself; a spreadsheet (CSV, xlsx) is the operator's file, read
@@ -43,25 +62,56 @@ const ClosingsBody = {
   },
 };
 
-/** The use cases' input from either kind of body. */
-async function closingsInput(
-  ctx: ServiceContext,
-  body: unknown,
-  contentType: string | undefined,
-  query: { month?: string | undefined; mapping?: string | undefined },
-): Promise<{ input: ClosingsInput; sheets?: string[]; sheet?: string | null }> {
-  if (!Buffer.isBuffer(body)) return { input: { document: body as ClosingsMonth, expectedMonth: query.month } };
-  return closingsInputFromUpload(ctx, { bytes: body, contentType: contentType ?? '', month: query.month, mapping: query.mapping });
+type ClosingsQuery = { month?: string | undefined; mapping?: string | undefined; mapping_json?: string | undefined };
+
+/**
+ * An import or preview body read, checked and made into rows (or the preview) on an import
+ * worker thread: JSON bytes as sent, a spreadsheet with the mapping to read it through (the
+ * request's checks and the mapping come first, here). Null when there is no body at all.
+ */
+function preparedBody(
+  ctx: ServiceContext & { importWorkers: ImportWorkers },
+  request: FastifyRequest,
+  purpose: 'import' | 'preview',
+  jsonMaxDepth: number,
+): Promise<PreparedClosingsBody> {
+  const body = request.body as Buffer;
+  const contentType = request.headers['content-type'] ?? '';
+  const query = request.query as ClosingsQuery;
+  const month = typeof query.month === 'string' ? query.month : undefined;
+  const common = { bytes: body, contentType, purpose, jsonMaxDepth };
+  if (mediaTypeOf(contentType) === 'application/json') return prepareClosingsBody(ctx, { ...common, format: 'json', month, mapping: null });
+  return closingsUploadMapping(ctx, { bytes: body, contentType, month, mapping: query.mapping, mappingJson: query.mapping_json }).then(({ month: sheetMonth, mapping }) =>
+    prepareClosingsBody(ctx, { ...common, format: 'sheet', month: sheetMonth, mapping }),
+  );
 }
 const IdempotencyHeaders = Type.Object({ 'idempotency-key': Type.Optional(Type.String({ minLength: 1, maxLength: 255 })) });
 
-const closingRoutes: FastifyPluginAsyncTypebox<RouteDeps> = async (app, deps) => {
+const closingRoutes: FastifyPluginAsyncTypebox<RouteDeps & { importWorkers: ImportWorkers }> = async (app, deps) => {
   registerSpreadsheetParsers(app);
+  // JSON bodies too are taken as bytes and read on an import worker thread (src/services/imports/),
+  // with the checks every JSON body gets (nesting depth, Fastify's parser, no NUL or lone
+  // surrogate) and then the body schema. Only the import and the preview have bodies here.
+  app.removeContentTypeParser('application/json');
+  app.addContentTypeParser('application/json', { parseAs: 'buffer' }, (_request, body, done) => done(null, body));
+  const workersOf = (request: FastifyRequest) => ({ ...contextOf(deps, request), importWorkers: deps.importWorkers });
+  // A JSON body is read where the parser and the body schema ran before (preValidation), so its
+  // refusals come before the query's; a spreadsheet after the query is validated (it needs ?mapping=).
+  const prepared = new WeakMap<FastifyRequest, PreparedClosingsBody>();
+  const readJsonBody = (purpose: 'import' | 'preview') => async (request: FastifyRequest) => {
+    if (Buffer.isBuffer(request.body) && mediaTypeOf(request.headers['content-type'] ?? '') === 'application/json') {
+      prepared.set(request, await preparedBody(workersOf(request), request, purpose, deps.config.jsonMaxDepth));
+    }
+  };
+  const preparedOf = async (request: FastifyRequest, purpose: 'import' | 'preview') =>
+    prepared.get(request) ?? (Buffer.isBuffer(request.body) ? await preparedBody(workersOf(request), request, purpose, deps.config.jsonMaxDepth) : null);
 
   app.post(
     '/closings/import',
     {
       onRequest: [app.requireFeature('commission_data'), app.requireAdmin],
+      preValidation: readJsonBody('import'),
+      validatorCompiler: validatorCompilerWithoutBody,
       schema: {
         tags: ['closings'],
         summary: 'Import one month of closings (admin)',
@@ -80,8 +130,13 @@ const closingRoutes: FastifyPluginAsyncTypebox<RouteDeps> = async (app, deps) =>
     },
     async (request, reply) => {
       const ctx = contextOf(deps, request);
-      const { input } = await closingsInput(ctx, request.body, request.headers['content-type'], request.query);
-      const outcome = await importClosings(ctx, { ...input, idempotencyKey: request.headers['idempotency-key'] });
+      const idempotencyKey = request.headers['idempotency-key'];
+      const read = await preparedOf(request, 'import');
+      const outcome =
+        read?.purpose === 'import'
+          ? await importPreparedClosings(ctx, { prepared: read.prepared, idempotencyKey })
+          : // No body at all: nothing to read off the event loop.
+            await importClosings(ctx, { document: request.body as ClosingsMonth, expectedMonth: request.query.month, idempotencyKey });
       if (outcome.replayed) reply.header('idempotent-replayed', 'true');
       return reply.code(201).send(outcome.response);
     },
@@ -91,22 +146,25 @@ const closingRoutes: FastifyPluginAsyncTypebox<RouteDeps> = async (app, deps) =>
     '/closings/preview',
     {
       onRequest: [app.requireFeature('commission_data'), app.requireAdmin],
+      preValidation: readJsonBody('preview'),
+      validatorCompiler: validatorCompilerWithoutBody,
       schema: {
         tags: ['closings'],
         summary: 'What an import of the same input would do, writing nothing (admin)',
         description:
           'The first 50 closings with what each credits (agents: GP × credit; managers: team GP), the counts, company GP (each deal once), ' +
-          'and every warning and error the import would give. 200 even when the month has invalid values: they are listed in `errors`.',
+          'and every warning and error the import would give. 200 even when the month has invalid values: they are listed in `errors`. ' +
+          'A spreadsheet is read through the saved `mapping`, or through `mapping_json`, a mapping sent with the request and not saved.',
         security: [{ bearerAuth: [] }],
-        querystring: ImportQuery,
+        querystring: PreviewQuery,
         body: ClosingsBody,
         response: { 200: ClosingsPreviewResponse, 402: Problem, 403: Problem, 422: Problem },
       },
     },
     async (request) => {
-      const ctx = contextOf(deps, request);
-      const { input, sheets, sheet } = await closingsInput(ctx, request.body, request.headers['content-type'], request.query);
-      return { ...(await previewClosings(ctx, input)), ...(sheets ? { sheets, sheet } : {}) };
+      const read = await preparedOf(request, 'preview');
+      if (read?.purpose === 'preview') return { ...read.preview, ...(read.sheets ? { sheets: read.sheets, sheet: read.sheet } : {}) };
+      return previewClosings(contextOf(deps, request), { document: request.body as ClosingsMonth, expectedMonth: request.query.month });
     },
   );
 
@@ -129,6 +187,32 @@ const closingRoutes: FastifyPluginAsyncTypebox<RouteDeps> = async (app, deps) =>
       },
     },
     async (request) => listClosingMonths(contextOf(deps, request), request.query),
+  );
+
+  app.get(
+    '/closings/template.xlsx',
+    {
+      onRequest: app.requireFeature('commission_data'),
+      schema: {
+        tags: ['closings'],
+        summary: 'A closings workbook to fill in: the headers, two example rows, and (header x-cip-mapping) the mapping that reads it',
+        description:
+          'An .xlsx with one sheet, "Closings", values only. Save the JSON of the `x-cip-mapping` response header with PUT /api/v1/import-mappings/{name}, ' +
+          'or send it as `mapping_json` to POST /api/v1/closings/preview; POST /api/v1/import-mappings/suggest also recognises every header.',
+        security: [{ bearerAuth: [] }],
+        produces: [XLSX_MEDIA_TYPE],
+        response: { 200: Type.String({ format: 'binary' }), 402: Problem },
+      },
+    },
+    async (_request, reply) => {
+      const template = closingsTemplate();
+      return reply
+        .type(XLSX_MEDIA_TYPE)
+        .header('content-disposition', `attachment; filename="${template.fileName}"`)
+        .header('x-cip-mapping', JSON.stringify(template.mapping))
+        // A Buffer is sent as it is (Fastify serialises only objects); the schema's binary string documents it.
+        .send(template.bytes as unknown as string);
+    },
   );
 
   app.get(

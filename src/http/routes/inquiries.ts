@@ -1,8 +1,8 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { InquiryBodySchema, InquiryListSchema, InquiryParams, InquirySchema, ReplyBodySchema, ResolveBodySchema } from '../../schemas/inquiries.js';
+import { InquiryBodySchema, InquiryListQuery, InquiryListSchema, InquiryParams, InquirySchema, ReplyBodySchema, ResolveBodySchema } from '../../schemas/inquiries.js';
 import { PayoutMonthParams } from '../../schemas/payouts.js';
 import { createInquiry } from '../../services/inquiries/create-inquiry.js';
-import { listInquiries, readInquiry } from '../../services/inquiries/list-inquiries.js';
+import { listAllInquiries, listInquiries, readInquiry } from '../../services/inquiries/list-inquiries.js';
 import { replyToInquiry } from '../../services/inquiries/reply-inquiry.js';
 import { resolveInquiry } from '../../services/inquiries/resolve-inquiry.js';
 import { contextOf, type RouteDeps } from '../route-deps.js';
@@ -50,6 +50,23 @@ const inquiryRoutes: FastifyPluginAsyncTypebox<RouteDeps> = async (app, deps) =>
       },
     },
     async (request) => listInquiries(contextOf(deps, request), request.params),
+  );
+
+  app.get(
+    '/inquiries',
+    {
+      config,
+      onRequest: gate,
+      schema: {
+        tags,
+        summary: 'Inquiries of every month with their threads, oldest first (a payee: their own)',
+        description: '`status=open`: what still waits for an answer, wherever it was asked. At most 1,000.',
+        security,
+        querystring: InquiryListQuery,
+        response: { 200: InquiryListSchema, 402: Problem },
+      },
+    },
+    async (request) => listAllInquiries(contextOf(deps, request), request.query),
   );
 
   app.get(

@@ -83,13 +83,14 @@ const payoutRoutes: FastifyPluginAsyncTypebox<PayoutRouteDeps> = async (app, dep
           '`csv`: one row per payee and line with the month and its state. `quickbooks`: columns Journal No., Journal Date (MM/DD/YYYY), Account Name, Debits, Credits, Description, Name ' +
           '(Class when `accounting.classes` is set), no negative amounts. `xero`: Narration, Date (DD/MM/YYYY), Description, AccountCode, TaxRate, Amount (debits positive, credits negative; ' +
           'TrackingName1/TrackingOption1 when `accounting.tracking` is set); a month over 300 lines is several files (`part`, each a balanced journal; 422 `export-parts` says how many). ' +
-          'Both journals balance: a debit per person paid, one credit to the payable account. A draft says DRAFT in every narration and in the file name; an approved month gives the same bytes on every download. ' +
-          '404 without a calculated payout; 422 `accounting-settings-missing` naming the settings to set with PUT /api/v1/settings.',
+          'Both journals balance: a debit per person paid, one credit to the payable account. A draft says DRAFT in every narration and in the file name; an approved month gives the same bytes on every download: ' +
+          'its journals are written with the accounting settings of its approval (a draft: the current ones), whatever changes in them later, until it is reopened and approved again. ' +
+          '404 without a calculated payout; 422 `accounting-settings-missing` naming the settings to set with PUT /api/v1/settings; 409 `approved-without-accounting` for an approved month whose approval lacked them.',
         security,
         params: PayoutMonthParams,
         querystring: PayoutExportQuery,
         produces: ['text/csv'],
-        response: { 200: PayoutExportFile, 402: Problem, 404: Problem, 422: Problem },
+        response: { 200: PayoutExportFile, 402: Problem, 404: Problem, 409: Problem, 422: Problem },
       },
     },
     async (request, reply) => {

@@ -5,7 +5,7 @@ import type { FastifyPluginAsync, FastifyReply } from 'fastify';
 import type { RouteDeps } from '../route-deps.js';
 
 /** The built web app (Vite, `npm run build:web`; `npm start` builds it when missing or stale). */
-export const WEB_DIST = fileURLToPath(new URL('../../../web/dist/', import.meta.url));
+const WEB_DIST = fileURLToPath(new URL('../../../web/dist/', import.meta.url));
 
 /** Hashed file names change with their content, so browsers may keep them for good. */
 const IMMUTABLE = 'public, max-age=31536000, immutable';

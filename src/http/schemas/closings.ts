@@ -158,7 +158,9 @@ const MonthTotals = Type.Object({
   company_transactions: Type.Integer(),
   closed: Type.Integer(),
   terminated: Type.Integer(),
-  pay: Type.Literal('not calculated', { description: 'Closings carry no pay until the month’s payouts are calculated.' }),
+  pay: Type.Union([Type.Literal('not calculated'), Type.Literal('draft'), Type.Literal('approved')], {
+    description: 'The month’s payouts: none calculated yet, a draft (GET /payouts/{month} says whether it is stale), or approved.',
+  }),
   imported_at: Type.String({ format: 'date-time' }),
   imported_by: Type.Union([Type.String(), Type.Null()]),
 });

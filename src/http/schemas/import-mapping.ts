@@ -1,4 +1,5 @@
-import { Type } from 'typebox';
+import { Type, type Static } from 'typebox';
+import type { ImportMapping } from '../../domain/closings/mapping.js';
 
 /**
  * A closings column mapping (CONTRACT.md, "Closings and payouts") as a JSON schema: its shape and
@@ -36,17 +37,23 @@ export const ImportMappingSchema = Type.Object(
   },
 );
 
+// The schema is the domain's ImportMapping, no more and no less: this fails to compile when either
+// gains, loses or changes a member without the other.
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+const mappingSchemaIsTheDomainType: Same<Static<typeof ImportMappingSchema>, ImportMapping> = true;
+void mappingSchemaIsTheDomainType;
+
 export const MappingName = Type.String({ pattern: '^[A-Za-z0-9][A-Za-z0-9 ._-]{0,99}$', description: 'Letters, digits, spaces, ".", "_", "-" (1 to 100).', examples: ['Dispo Closings'] });
 
 export const ImportMappingView = Type.Object({
   name: Type.String(),
-  mapping: Type.Object({}, { additionalProperties: true }),
+  mapping: ImportMappingSchema,
   created_at: Type.String({ format: 'date-time' }),
   updated_at: Type.String({ format: 'date-time' }),
 });
 
 export const MappingSuggestionView = Type.Object({
-  mapping: Type.Object({}, { additionalProperties: true }),
+  mapping: ImportMappingSchema,
   headers: Type.Array(Type.String()),
   header_row: Type.Integer(),
   unmapped: Type.Array(Type.String()),

@@ -2,6 +2,7 @@ import { Ajv, type ValidateFunction } from 'ajv';
 import addFormats from 'ajv-formats';
 import { fullFormats } from 'ajv-formats/dist/formats.js';
 import type { FastifySchemaCompiler } from 'fastify';
+import { AppError } from '../../domain/app-error.js';
 import type { TSchema } from 'typebox';
 import { fieldErrors, type ValidationIssue } from '../field-errors.js';
 import type { FieldError } from '../problem.js';
@@ -43,6 +44,18 @@ export const validatorCompiler: FastifySchemaCompiler<TSchema> = ({ schema, http
   if (httpPart === 'body' && contentType && FILE_MEDIA_TYPE.test(contentType)) return acceptFile;
   return (httpPart === 'body' ? bodyAjv : textAjv).compile(schema);
 };
+
+/**
+ * For routes whose body is read off the event loop (imports, src/services/imports/): the body
+ * schema documents it, and the import worker validates it with validateBody; the rest of the
+ * request is validated as everywhere.
+ */
+export const validatorCompilerWithoutBody: FastifySchemaCompiler<TSchema> = (route) => (route.httpPart === 'body' ? acceptFile : validatorCompiler(route));
+
+/** The 422 a body that fails its schema gets, as the error plugin answers Fastify's own validation. */
+export function bodyValidationError(errors: FieldError[]): AppError {
+  return new AppError('invalid', 'validation', `The request body is invalid: ${errors.length} error${errors.length === 1 ? '' : 's'}.`, { errors });
+}
 
 const compiled = new WeakMap<TSchema, ValidateFunction>();
 

@@ -1,10 +1,10 @@
 import type pg from 'pg';
-import { loadMarketCoordinates, loadRollups, type StoredRollup } from '../../db/analytics.js';
+import { loadDataSpan, loadMarketCoordinates, loadRollups, type RollupNeeds, type StoredRollup } from '../../db/analytics.js';
 import type { Coordinates } from '../../domain/analytics/markets.js';
 import { readSettings, type TenantSettings } from '../../db/settings.js';
 import { withTenant } from '../../db/tenant.js';
 import { resolvePeriod, type PeriodError, type PeriodQuery, type ResolvedPeriod } from '../../domain/analytics/periods.js';
-import { dataSpan, rollupFromHistory, type MonthRollup } from '../../domain/analytics/rollups.js';
+import { rollupFromHistory, type AgentRollup, type MonthRollup } from '../../domain/analytics/rollups.js';
 import { historyMonthFromImport } from '../../domain/imports/to-history.js';
 import { agentSeries, marketSeries, predictiveSeries, teamSeries, terminationsByAgent } from '../../domain/analytics/series.js';
 import { summarize } from '../../domain/analytics/summary.js';
@@ -54,29 +54,79 @@ function approvedPay(payout: NonNullable<StoredRollup['payout']>): ApprovedPay {
 }
 
 /**
+ * What of the history each view reads besides its period's months in full: the summary the agents'
+ * figures of every month (the noise its problem-agent rules weigh evidence with is measured on the
+ * whole history) and the monthly totals (forecast, efficiency's comparison period); the agents
+ * view the same figures too (each agent's forecast and trend run over their whole history), and the
+ * predictive view monthly totals and those figures (its trending-down list); the rest only their period.
+ */
+const NEEDS: Record<ViewName, (period: ResolvedPeriod) => RollupNeeds> = {
+  summary: (period) => ({ detail: period, figures: true }),
+  agents: (period) => ({ detail: period, figures: true }),
+  teams: (period) => ({ detail: period, figures: false }),
+  terminations: (period) => ({ detail: period, figures: false }),
+  markets: (period) => ({ detail: period, figures: false }),
+  predictive: () => ({ detail: null, figures: true }),
+};
+
+/**
+ * The agents of a month outside the period, from their figures (migration 0022): name, closed
+ * deals, GP and commission are what the summary reads of such a month (problem-agents.ts measures
+ * its noise on them); the rest is left neutral and never read there.
+ */
+function agentsFromFigures(figures: StoredRollup['figures']): AgentRollup[] {
+  if (!figures) return [];
+  const count = figures.length / 4;
+  return Array.from({ length: count }, (_, index) => ({
+    name: figures[index] as string,
+    type: 'acq' as const,
+    manager: null,
+    market: null,
+    closed: figures[count + index] as number,
+    gp: figures[2 * count + index] as number,
+    commission: figures[3 * count + index] as number,
+    terminated: 0,
+  }));
+}
+
+/**
  * A month's roll-up for analytics. A payee-level month imported before roll-ups were stored is
  * rolled up from its document, on the fly; a month with closings reads theirs, merged with a
  * payee-level import of the same month when there is one (closings for GP, deals and people, the
  * import for pay: src/domain/closings/rollup.ts). A closings month whose payouts are approved is
- * paid what its approved statements say, whatever a payee-level import said.
+ * paid what its approved statements say, whatever a payee-level import said. A month read for its
+ * totals only has no managers nor markets, and its agents' figures only when they were asked.
  */
 function rollupOf(stored: StoredRollup): MonthRollup {
-  const payees = stored.rollup ?? (stored.document ? rollupFromHistory([historyMonthFromImport(stored.document)])[0]! : null);
+  if (stored.totalsOnly && stored.rollup) return { ...stored.rollup, agents: agentsFromFigures(stored.figures), managers: [], markets: [] };
+  const payees = (stored.rollup as MonthRollup | null) ?? (stored.document ? rollupFromHistory([historyMonthFromImport(stored.document)])[0]! : null);
   const month = payees && stored.closings ? mergeMonthRollups(payees, stored.closings) : (payees ?? stored.closings)!;
   return stored.payout ? withApprovedPay(month, approvedPay(stored.payout)) : month;
 }
 
 /**
- * One analytics view of a tenant for a period, computed: its monthly roll-ups (never its deals)
- * and settings are loaded in one short transaction.
+ * One analytics view of a tenant for a period, computed in one short transaction: the span of its
+ * months (what the period is resolved against), then its monthly roll-ups (never its deals) as far
+ * as the view needs them (NEEDS), and its settings.
  */
 export async function computeAnalyticsView<V extends ViewName>(pool: pg.Pool, tenantId: string, view: V, query: PeriodQuery): Promise<ViewResult<V>> {
-  const { rollups, settings, coordinates } = await withTenant(pool, tenantId, async (tx) => ({
-    rollups: (await loadRollups(tx)).map(rollupOf),
-    settings: await readSettings(tx),
-    coordinates: view === 'markets' ? await loadMarketCoordinates(tx) : new Map<string, Coordinates>(),
-  }));
-  const resolved = resolvePeriod(query, dataSpan(rollups));
-  if (!resolved.ok) throw periodError(resolved.error);
-  return VIEWS[view](rollups, resolved.period, settings, coordinates) as ViewResult<V>;
+  computations += 1;
+  const { rollups, period, settings, coordinates } = await withTenant(pool, tenantId, async (tx) => {
+    const resolved = resolvePeriod(query, await loadDataSpan(tx));
+    if (!resolved.ok) throw periodError(resolved.error);
+    return {
+      period: resolved.period,
+      rollups: (await loadRollups(tx, NEEDS[view](resolved.period))).map(rollupOf),
+      settings: await readSettings(tx),
+      coordinates: view === 'markets' ? await loadMarketCoordinates(tx) : new Map<string, Coordinates>(),
+    };
+  });
+  return VIEWS[view](rollups, period, settings, coordinates) as ViewResult<V>;
+}
+
+let computations = 0;
+
+/** Analytics views computed by this process since it started: what a single-flight test counts. */
+export function analyticsComputations(): number {
+  return computations;
 }

@@ -1,6 +1,6 @@
 import type { ClosingMonthSummaryRow } from '../../db/closings.js';
 
-/** A closings month's totals as the API shows them; pay is not part of closings until payouts exist. */
+/** A closings month's totals as the API shows them, with the state of its payouts. */
 export function closingMonthSummary(row: ClosingMonthSummaryRow) {
   return {
     month: row.month,
@@ -11,7 +11,7 @@ export function closingMonthSummary(row: ClosingMonthSummaryRow) {
     company_transactions: row.company_transactions,
     closed: row.closed,
     terminated: row.terminated,
-    pay: 'not calculated' as const,
+    pay: row.pay,
     imported_at: row.imported_at.toISOString(),
     imported_by: row.imported_by,
   };

@@ -1,28 +1,14 @@
-import { createHash } from 'node:crypto';
-import {
-  deleteMonth,
-  insertDeals,
-  insertMonth,
-  insertPayees,
-  lockMonth,
-  upsertAgents,
-  upsertManagers,
-  upsertMarkets,
-  placeMarkets,
-  type PayeeRow,
-} from '../../db/commissions.js';
+import { deleteMonth, insertDealsFromJson, insertMonth, insertPayeesFromJson, lockMonth, placeMarkets, upsertAgentsFromJson, upsertManagers, upsertMarkets } from '../../db/commissions.js';
 import { readSettings } from '../../db/settings.js';
-import { withTenant, type TenantTx } from '../../db/tenant.js';
+import type { TenantTx } from '../../db/tenant.js';
 import { canonicalMonth } from '../../domain/imports/canonical.js';
-import { checkMonth } from '../../domain/imports/check.js';
-import { historyMonthFromImport } from '../../domain/imports/to-history.js';
-import { rollupFromHistory } from '../../domain/analytics/rollups.js';
 import type { CommissionMonth } from '../../domain/imports/format.js';
-import { formatAmount, parseAmount, toAmount, type Cents } from '../../domain/money.js';
+import { monthTextHash, prepareMonth, type PreparedMonth } from '../../domain/imports/prepare.js';
 import { invalidInput, invalidValues } from '../../domain/app-error.js';
-import { requireAdmin, writeInTenant, type ServiceContext } from '../context.js';
+import { inTenant, requireAdmin, writeInTenant, type ServiceContext } from '../context.js';
 import { idempotentWrite, type IdempotentOutcome } from '../idempotent-write.js';
 import { assertClosingsMonthOpen } from '../closings/month-lock.js';
+import type { ImportWorkers, PayeeBody } from '../imports/import-workers.js';
 
 export interface ImportResponse {
   status: 'success';
@@ -44,16 +30,15 @@ export type ImportOutcome = IdempotentOutcome<ImportResponse>;
 
 /** Hash of the canonical document: the same month sent twice hashes the same, whatever its key order. */
 export function documentHash(month: CommissionMonth): string {
-  return createHash('sha256').update(JSON.stringify(canonicalMonth(month))).digest('hex');
+  return monthTextHash(JSON.stringify(canonicalMonth(month)));
 }
 
-const cents = (amount: number): Cents => {
-  const value = parseAmount(amount);
-  // checkMonth has rejected every amount parseAmount refuses; reaching here would be a bug.
-  if (value === null) throw new Error(`unchecked amount ${amount}`);
-  return value;
-};
-const money = (amount: number | undefined) => (amount === undefined ? null : formatAmount(cents(amount)));
+/** The body must be for the month the caller named (a CSV's `?month=`): 422 otherwise. */
+export function requireExpectedMonth(month: string, expectedMonth: string | undefined): void {
+  if (expectedMonth && month !== expectedMonth) {
+    throw invalidInput('The body is for another month than ?month=.', [{ pointer: '/month', message: `is ${month}, but ?month= is ${expectedMonth}` }]);
+  }
+}
 
 /**
  * Imports one month for the principal's tenant (admins), atomically: validation errors reject it
@@ -64,19 +49,39 @@ const money = (amount: number | undefined) => (amount === undefined ? null : for
  */
 export async function importMonth(ctx: ServiceContext, input: ImportMonthInput): Promise<ImportOutcome> {
   requireAdmin(ctx);
-  const { document, expectedMonth, idempotencyKey } = input;
-  if (expectedMonth && document.month !== expectedMonth) {
-    throw invalidInput('The body is for another month than ?month=.', [
-      { pointer: '/month', message: `is ${document.month}, but ?month= is ${expectedMonth}` },
-    ]);
-  }
+  const { document } = input;
+  const settings = await inTenant(ctx, readSettings);
+  const prepared = prepareMonth(document, { terminationThreshold: settings.termination_threshold, today: ctx.clock() });
+  return importPreparedMonth(ctx, { prepared, expectedMonth: input.expectedMonth, idempotencyKey: input.idempotencyKey });
+}
+
+/**
+ * A month import's body (JSON or CSV bytes) read, checked and made into rows on an import worker
+ * thread (src/services/imports/): the event loop only receives the bytes and writes the rows'
+ * JSON text. Throws what the JSON parser and the body schema would (400, 422); the month's own
+ * errors come with it and are thrown by importPreparedMonth, in the same order as before.
+ */
+export async function preparePayeeBody(ctx: ServiceContext & { importWorkers: ImportWorkers }, body: Omit<PayeeBody, 'terminationThreshold' | 'today'>): Promise<PreparedMonth> {
+  requireAdmin(ctx);
+  const settings = await inTenant(ctx, readSettings);
+  return ctx.importWorkers.preparePayees(
+    { ...body, terminationThreshold: settings.termination_threshold, today: ctx.clock().toISOString() },
+    ctx.principal.tenantId,
+  );
+}
+
+/** importMonth of a month prepared already (preparePayeeBody, or prepareMonth in the caller's thread). */
+export async function importPreparedMonth(
+  ctx: ServiceContext,
+  input: { prepared: PreparedMonth; expectedMonth?: string | undefined; idempotencyKey?: string | undefined },
+): Promise<ImportOutcome> {
+  requireAdmin(ctx);
+  const { prepared, expectedMonth, idempotencyKey } = input;
+  requireExpectedMonth(prepared.month, expectedMonth);
   return writeInTenant(
     ctx,
-    (outcome: ImportOutcome) => (outcome.replayed ? null : { type: 'import', month: document.month }),
-    (tx) =>
-      idempotentWrite(tx, { idempotencyKey, hash: () => documentHash(document) }, () =>
-        importMonthInTransaction(tx, document, { userId: ctx.principal.userId, today: ctx.clock() }),
-      ),
+    (outcome: ImportOutcome) => (outcome.replayed ? null : { type: 'import', month: prepared.month }),
+    (tx) => idempotentWrite(tx, { idempotencyKey, hash: () => prepared.hash }, () => writeMonth(tx, prepared, ctx.principal.userId)),
   );
 }
 
@@ -90,129 +95,46 @@ export async function importMonthInTransaction(
   options: { userId: string | null; today: Date },
 ): Promise<ImportResponse> {
   const settings = await readSettings(tx);
-  const check = checkMonth(input, { terminationThreshold: settings.termination_threshold, today: options.today });
-  if (check.errors.length > 0) throw invalidValues('The month', check.errors);
-  return writeMonth(tx, input, check.warnings, check.totals, options.userId);
+  return writeMonth(tx, prepareMonth(input, { terminationThreshold: settings.termination_threshold, today: options.today }), options.userId);
 }
 
-async function writeMonth(
-  tx: TenantTx,
-  input: CommissionMonth,
-  warnings: string[],
-  totals: ReturnType<typeof checkMonth>['totals'],
-  userId: string | null,
-): Promise<ImportResponse> {
-  const { month } = input;
-  const managers = input.managers ?? [];
-  const deals = input.deals ?? [];
+async function writeMonth(tx: TenantTx, prepared: PreparedMonth, userId: string | null): Promise<ImportResponse> {
+  const { month, rows } = prepared;
+  if (!rows) throw invalidValues('The month', prepared.errors);
 
   await lockMonth(tx, month);
   // Approved payouts are the month's actual commission: a payee import may not replace them (409).
   await assertClosingsMonthOpen(tx, month);
   const replaced = await deleteMonth(tx, month);
 
-  const managerIds = await upsertManagers(tx, [
-    ...managers.map((manager) => manager.name),
-    ...input.agents.flatMap((agent) => (agent.manager ? [agent.manager] : [])),
-  ]);
+  await upsertManagers(tx, rows.managerNames);
   // One row per name: a duplicated name (reported as a warning) keeps its last occurrence.
-  const latestByName = new Map(input.agents.map((agent) => [agent.name, agent]));
-  const agentIds = await upsertAgents(
-    tx,
-    month,
-    [...latestByName.values()].map((agent) => ({
-      name: agent.name,
-      type: agent.type,
-      market: agent.market ?? null,
-      managerId: agent.manager ? (managerIds.get(agent.manager) ?? null) : null,
-    })),
-  );
-  await upsertMarkets(tx, [
-    ...input.agents.flatMap((agent) => (agent.market ? [agent.market] : [])),
-    ...deals.flatMap((deal) => (deal.market ? [deal.market] : [])),
-  ]);
-  // Last mention wins when a file names a market twice.
-  await placeMarkets(tx, [...new Map((input.markets ?? []).map((market) => [market.name, market])).values()]);
+  await upsertAgentsFromJson(tx, month, rows.agentsJson);
+  await upsertMarkets(tx, rows.marketNames);
+  await placeMarkets(tx, rows.placedMarkets);
 
-  const terminatedDeals = new Map<string, number>();
-  for (const deal of deals) {
-    if (deal.status === 'terminated') terminatedDeals.set(deal.agent, (terminatedDeals.get(deal.agent) ?? 0) + 1);
-  }
-  const terminationsOf = (name: string, given: number | undefined) =>
-    given ?? (input.deals ? (terminatedDeals.get(name) ?? 0) : null);
-
-  const payees: PayeeRow[] = [
-    ...input.agents.map((agent, position) => ({
-      payeeType: 'agent' as const,
-      position,
-      name: agent.name,
-      agentId: agentIds.get(agent.name) ?? null,
-      managerId: null,
-      agentType: agent.type,
-      gp: money(agent.gp),
-      deals: agent.deals,
-      terminations: terminationsOf(agent.name, agent.terminations),
-      commission: money(agent.commission)!,
-      market: agent.market ?? null,
-      manager: agent.manager ?? null,
-    })),
-    ...managers.map((manager, position) => ({
-      payeeType: 'manager' as const,
-      position,
-      name: manager.name,
-      agentId: null,
-      managerId: managerIds.get(manager.name) ?? null,
-      agentType: null,
-      gp: money(manager.gp),
-      deals: null,
-      terminations: null,
-      commission: money(manager.commission)!,
-      market: null,
-      manager: null,
-    })),
-  ];
-
-  const document = canonicalMonth(input);
+  const { totals } = rows;
   await insertMonth(tx, {
     month,
-    metadata: input.metadata ?? null,
-    totalGp: formatAmount(totals.gpCents),
-    totalCommission: formatAmount(totals.commissionCents),
+    metadataJson: rows.metadataJson,
+    totalGp: totals.gp,
+    totalCommission: totals.commission,
     agentCount: totals.agents,
     managerCount: totals.managers,
     transactions: totals.transactions,
-    terminations: payees.reduce((sum, payee) => sum + (payee.terminations ?? 0), 0),
-    document,
-    documentText: JSON.stringify(document),
-    rollup: rollupFromHistory([historyMonthFromImport(input)])[0]!,
+    terminations: totals.terminations,
+    documentText: prepared.documentText,
+    rollupJson: rows.rollupJson,
     importedBy: userId,
   });
-  await insertPayees(tx, month, payees);
-  await insertDeals(
-    tx,
-    month,
-    deals.map((deal) => ({
-      dealId: deal.id,
-      date: deal.date,
-      agent: deal.agent,
-      agentId: agentIds.get(deal.agent) ?? null,
-      type: deal.type,
-      market: deal.market ?? null,
-      gp: formatAmount(cents(deal.gp)),
-      status: deal.status,
-    })),
-  );
+  await insertPayeesFromJson(tx, month, rows.payeesJson);
+  if (rows.deals > 0) await insertDealsFromJson(tx, month, rows.dealsJson);
 
   return {
     status: 'success',
     month,
-    imported: {
-      agents: totals.agents,
-      managers: totals.managers,
-      deals: deals.length,
-      total_commission: toAmount(totals.commissionCents),
-    },
+    imported: { agents: totals.agents, managers: totals.managers, deals: rows.deals, total_commission: rows.totalCommission },
     replaced,
-    validation_warnings: warnings,
+    validation_warnings: prepared.warnings,
   };
 }

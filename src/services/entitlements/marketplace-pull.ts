@@ -28,7 +28,7 @@ interface Entry {
   retryAfter: number;
 }
 
-export class PullError extends Error {
+class PullError extends Error {
   override name = 'PullError';
 }
 

@@ -29,13 +29,14 @@ function view(row: InquiryRow, messages: InquiryMessageRow[]): InquiryView {
   };
 }
 
-export async function inquiryViews(tx: TenantTx, ctx: ServiceContext, month: string, id?: string): Promise<InquiryView[]> {
-  const { inquiries, messages } = await listInquiries(tx, month, { payee: payeeFilter(ctx), id });
+/** Inquiries the caller may read: the month's (every month's when null), one by `id`, or one status's. */
+export async function inquiryViews(tx: TenantTx, ctx: ServiceContext, month: string | null, filter: { id?: string; status?: 'open' | 'resolved' | undefined } = {}): Promise<InquiryView[]> {
+  const { inquiries, messages } = await listInquiries(tx, month, { payee: payeeFilter(ctx), ...filter });
   return inquiries.map((row) => view(row, messages.filter((message) => message.inquiry_id === row.id)));
 }
 
 export async function inquiryView(tx: TenantTx, ctx: ServiceContext, month: string, id: string): Promise<InquiryView> {
-  const [found] = await inquiryViews(tx, ctx, month, id);
+  const [found] = await inquiryViews(tx, ctx, month, { id });
   if (!found) throw noSuchInquiry();
   return found;
 }

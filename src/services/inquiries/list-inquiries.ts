@@ -16,6 +16,15 @@ export async function listInquiries(ctx: ServiceContext, input: { month: string 
   return { items };
 }
 
+/**
+ * Inquiries across months, oldest first, open ones only with `status: "open"`: what waits for an
+ * admin's answer wherever it was asked (a payee: their own). At most 1,000.
+ */
+export async function listAllInquiries(ctx: ServiceContext, input: { status?: 'open' | 'resolved' | undefined }): Promise<InquiryListView> {
+  const items = await inTenant(ctx, (tx) => inquiryViews(tx, ctx, null, { status: input.status }));
+  return { items };
+}
+
 export function readInquiry(ctx: ServiceContext, input: { month: string; id: string }): Promise<InquiryView> {
   return inTenant(ctx, (tx) => inquiryView(tx, ctx, input.month, input.id));
 }

@@ -1,5 +1,6 @@
 import { lockMonth } from '../../db/commissions.js';
 import { carriesFrom, insertPayoutEvent, monthInputsStamp, readPayoutState, setPayoutStatus, storedInputsStamp, unapprovedMonthsBetween } from '../../db/payouts.js';
+import { readSettings } from '../../db/settings.js';
 import { AppError, notFoundError } from '../../domain/app-error.js';
 import type { PayoutView } from '../../schemas/payouts.js';
 import { monthApprovedError } from '../closings/month-lock.js';
@@ -11,7 +12,8 @@ import { payoutView } from './payout-view.js';
  * statements refuse every change (409) until it is reopened. A draft calculated before its inputs
  * last changed is refused too: approve what the month's data pays, never a stale calculation.
  * A month whose pay carries from earlier months (quarter or year plans, draws) waits for their
- * approval (409 `earlier-month-not-approved`).
+ * approval (409 `earlier-month-not-approved`). The accounting settings of the day are kept with
+ * the approved month: its journals are written with them until it is reopened.
  */
 export async function approvePayout(ctx: ServiceContext, input: { month: string }): Promise<PayoutView> {
   requireAdmin(ctx);
@@ -37,7 +39,10 @@ export async function approvePayout(ctx: ServiceContext, input: { month: string 
       );
     }
     const now = ctx.clock();
-    await setPayoutStatus(tx, month, { status: 'approved', at: now, by: ctx.principal.userId });
+    // The month's journals are written with today's accounting settings from now on, whatever
+    // changes in them later (exportPayout), until it is reopened.
+    const { accounting } = await readSettings(tx);
+    await setPayoutStatus(tx, month, { status: 'approved', at: now, by: ctx.principal.userId, accounting });
     await insertPayoutEvent(tx, month, { action: 'approved', occurred_at: now, user_id: ctx.principal.userId, reason: null, total: null });
     return (await payoutView(tx, month))!;
   });

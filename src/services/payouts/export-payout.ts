@@ -29,9 +29,11 @@ function partError(message: string, parts: number): AppError {
 /**
  * The month's payout as a file: our CSV, a QuickBooks Online or a Xero journal import
  * (domain/payouts/exports). Built only from the stored statements, the month's state and the
- * accounting settings, nothing else (no clock): downloading an approved month again gives the same
- * bytes, whatever plans changed since. A draft says DRAFT in every narration and in its file name.
- * 404 without a calculated payout; 422 naming the accounting settings a journal still needs.
+ * accounting settings (an approved month's: those of its approval), nothing else (no clock):
+ * downloading an approved month again gives the same bytes, whatever plans or accounts changed
+ * since. A draft says DRAFT in every narration and in its file name. 404 without a calculated
+ * payout; 422 naming the accounting settings a journal still needs; 409 for an approved month
+ * whose approval's settings lack them (a new approval takes today's).
  */
 export async function exportPayout(ctx: ServiceContext, input: PayoutExportInput): Promise<PayoutExport> {
   const { stored, settings } = await inTenant(ctx, async (tx) => ({ stored: await readPayout(tx, input.month), settings: await readSettings(tx) }));
@@ -39,12 +41,33 @@ export async function exportPayout(ctx: ServiceContext, input: PayoutExportInput
   const state = stored.status;
   const name = `payouts-${stored.month}${state === 'draft' ? '-draft' : ''}`;
   const part = input.part ?? 1;
+  // An approved month's journals are written with the settings of its approval (migration 0020),
+  // so a later change of accounts never alters a file already in the books; a draft, and a month
+  // approved before 0020 kept them, use the current ones.
+  const ofApproval = stored.status === 'approved' && stored.accounting !== null;
+  const accounting = ofApproval ? stored.accounting! : settings.accounting;
+  const journal = <T>(write: () => T): T => {
+    try {
+      return write();
+    } catch (error) {
+      if (!ofApproval || !(error instanceof AppError) || error.code !== 'accounting-settings-missing') throw error;
+      // Missing from the approval's settings: whether they are set today or not, only a new approval takes them.
+      const missing = Array.isArray(error.details.missing) ? (error.details.missing as string[]).join(', ') : 'some of them';
+      throw new AppError(
+        'conflict',
+        'approved-without-accounting',
+        `${stored.month} was approved before its accounting settings named ${missing}, and an approved month's journals are written with the settings of its approval: ` +
+          'set them (PUT /api/v1/settings), then reopen the month and approve it again.',
+        { errors: error.errors ?? [], details: { ...error.details, month: stored.month } },
+      );
+    }
+  };
   if (input.format !== 'xero') {
     if (part !== 1) throw partError(`The ${input.format} export is one file: part must be 1 or left out.`, 1);
     if (input.format === 'csv') return { fileName: `${name}.csv`, body: payoutCsv(stored, state), parts: 1 };
-    return { fileName: `${name}-quickbooks.csv`, body: quickbooksJournal(stored, settings.accounting, state), parts: 1 };
+    return { fileName: `${name}-quickbooks.csv`, body: journal(() => quickbooksJournal(stored, accounting, state)), parts: 1 };
   }
-  const files = xeroJournalParts(stored, settings.accounting, state);
+  const files = journal(() => xeroJournalParts(stored, accounting, state));
   if (files.length === 1) {
     if (part !== 1) throw partError('This month fits one Xero file: part must be 1 or left out.', 1);
     return { fileName: `${name}-xero.csv`, body: files[0]!, parts: 1 };

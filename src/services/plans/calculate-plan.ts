@@ -1,9 +1,8 @@
-import { loadHistory } from '../../db/history.js';
 import { readPlan } from '../../db/plans.js';
-import type { History } from '../../domain/history.js';
 import { invalidInput, notFoundError } from '../../domain/app-error.js';
 import { payeeLevelIssues } from '../../domain/plans/compiled.js';
-import { planNeedsDeals } from '../../domain/plans/definition.js';
+import { historyStartFor, planNeedsDeals } from '../../domain/plans/definition.js';
+import { historyFeed } from './history-feed.js';
 import { inTenant, type ServiceContext } from '../context.js';
 import type { PlanWorkers } from './plan-workers.js';
 
@@ -14,14 +13,13 @@ import type { PlanWorkers } from './plan-workers.js';
 export async function calculatePlan(ctx: ServiceContext & { planWorkers: PlanWorkers }, input: { id: string; month: string }) {
   const { id, month } = input;
   const { total, statements } = await ctx.planWorkers.calculate(async () => {
-    const { plan, history } = await inTenant(ctx, async (tx) => {
-      const stored = await readPlan(tx, id);
-      if (!stored) return { plan: null, history: [] as History };
-      const deals = stored.versions.some((version) => planNeedsDeals(version.definition));
-      return { plan: stored, history: await loadHistory(tx, month, { deals }) };
-    });
+    const plan = await inTenant(ctx, (tx) => readPlan(tx, id));
     if (!plan) throw notFoundError('No such plan.');
-    if (!history.some((entry) => entry.month === month)) throw notFoundError(`No commission data for ${month}.`);
+    const definitions = plan.versions.map((version) => version.definition);
+    const history = await historyFeed(ctx, { start: historyStartFor(definitions, month), from: month, to: month }, {
+      deals: definitions.some(planNeedsDeals),
+      missing: `No commission data for ${month}.`,
+    });
     // A version written for closings (rates by a deal attribute, team scopes, ...) cannot be paid from payee-level months.
     const issues = plan.versions.flatMap((version, index) => payeeLevelIssues(version.definition).map((issue) => ({ pointer: `/versions/${index}/definition${issue.pointer}`, message: issue.message })));
     if (issues.length > 0) throw invalidInput('This plan needs closings (deal-level) history; its payouts come from closings.', issues);

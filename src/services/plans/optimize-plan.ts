@@ -1,5 +1,6 @@
 import { readClosingsDocument } from '../../db/closings.js';
-import { latestMonth, loadHistory } from '../../db/history.js';
+import { latestMonth } from '../../db/history.js';
+import { historyFeed } from './history-feed.js';
 import { closingMonthsBetween, readPayout } from '../../db/payouts.js';
 import { plansInForce } from '../../db/plans.js';
 import { invalidInput, notFoundError } from '../../domain/app-error.js';
@@ -29,12 +30,10 @@ export async function optimizePlan(ctx: ServiceContext & { planWorkers: PlanWork
   const { source: _source, ...options } = input;
   refuse(validateOptimizeOptions(options));
   return ctx.planWorkers.optimize(async () => {
-    const history = await inTenant(ctx, async (tx) => {
-      const last = options.to ?? (await latestMonth(tx));
-      // The optimiser searches brackets on monthly, quarterly or yearly GP: never on single deals.
-      return last ? loadHistory(tx, last, { deals: false }) : [];
-    });
-    if (history.length === 0) throw notFoundError('No commission data to optimise against.');
+    const last = options.to ?? (await inTenant(ctx, latestMonth));
+    if (!last) throw notFoundError('No commission data to optimise against.');
+    // The optimiser searches brackets on monthly, quarterly or yearly GP: never on single deals.
+    const history = await historyFeed(ctx, { start: null, from: '1000-01', to: last }, { deals: false, missing: 'No commission data to optimise against.' });
     return { history, options };
   }, ctx.principal.tenantId);
 }

@@ -3,46 +3,112 @@
  * one tenant never stall the event loop that answers everyone else. Inputs are checked before they
  * get here; what comes back is the API's JSON.
  */
-import { AppError, type AppErrorKind } from '../../domain/app-error.js';
-import type { FieldError } from '../../domain/field-error.js';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
+import type { MessagePort } from 'node:worker_threads';
+import { outcome, type EngineOutcome } from '../worker-outcome.js';
 import type { History } from '../../domain/history.js';
 import { calculatePayouts, type Payout, type PayoutInput } from '../../domain/payouts/calculate-payouts.js';
 import { optimizeClosingsPlan, type ClosingsOptimizeMonth, type ClosingsOptimizeOptions } from '../../domain/payouts/optimize-closings.js';
 import { simulatePayouts, type PayoutSimulation, type PayoutSimulationInput } from '../../domain/payouts/simulate-payouts.js';
+import { tierSignalsAnswer, type TierSignalsInput } from '../../domain/analytics/tier-signals.js';
 import { sumCents, toAmount } from '../../domain/money.js';
 import { calculateStatements, type PlanSource } from '../../domain/plans/calculate.js';
 import { optimizePlan, type OptimizeOptions } from '../../domain/plans/optimize.js';
 import { simulatePlan, simulationToJson } from '../../domain/plans/simulate.js';
 import { statementToJson } from '../../domain/plans/statement.js';
-
-export type PlanTask =
-  | { kind: 'simulate'; plan: PlanSource; history: History; from: string; to: string; top: number | undefined }
-  | { kind: 'calculate'; plan: PlanSource; history: History; month: string }
-  | { kind: 'optimize'; history: History; options: OptimizeOptions }
-  | { kind: 'payouts'; input: PayoutInput }
-  | { kind: 'simulate-payouts'; input: PayoutSimulationInput }
-  | { kind: 'optimize-closings'; months: ClosingsOptimizeMonth[]; options: ClosingsOptimizeOptions };
+import { historyMonthFromImport } from '../../domain/imports/to-history.js';
+import type { CommissionMonth } from '../../domain/imports/format.js';
 
 /**
- * A payout, or the AppError the engine refused it with (plans overlapping, a plan closings cannot
- * pay) as plain data: an error crossing the thread boundary keeps only its message.
+ * A history the worker receives on `port` (history-feed.ts): messages of months' JSON text, each
+ * acknowledged with 'ack' once decoded, then `{ done: true }` (or `{ error }`).
  */
-export type EngineOutcome<T> =
-  | { ok: true; value: T }
-  | { ok: false; error: { kind: AppErrorKind; code: string; message: string; errors: FieldError[] | undefined; details: Record<string, unknown> } };
+export interface HistoryPort {
+  port: MessagePort;
+}
+export type FeedMessage = { months: Array<{ month: string; text: string }> } | { done: true } | { error: string };
+
+export type PlanTask =
+  | { kind: 'simulate'; plan: PlanSource; history: History | HistoryPort; from: string; to: string; top: number | undefined }
+  | { kind: 'calculate'; plan: PlanSource; history: History | HistoryPort; month: string }
+  | { kind: 'optimize'; history: History | HistoryPort; options: OptimizeOptions }
+  | { kind: 'payouts'; input: PayoutInput }
+  | { kind: 'simulate-payouts'; input: PayoutSimulationInput }
+  | { kind: 'optimize-closings'; months: ClosingsOptimizeMonth[]; options: ClosingsOptimizeOptions }
+  | { kind: 'tier-signals'; input: TierSignalsInput };
+
+/** A payout, or the AppError the engine refused it with (plans overlapping, a plan closings cannot pay), as plain data. */
+export type { EngineOutcome };
 export type PayoutOutcome = EngineOutcome<Payout>;
 export type PayoutSimulationOutcome = EngineOutcome<PayoutSimulation>;
 
-function outcome<T>(compute: () => T): EngineOutcome<T> {
-  try {
-    return { ok: true, value: compute() };
-  } catch (error) {
-    if (!(error instanceof AppError)) throw error;
-    return { ok: false, error: { kind: error.kind, code: error.code, message: error.message, errors: error.errors, details: error.details } };
-  }
+/**
+ * A task over closings as JSON text (packTask in ./plan-workers.ts): months of closings are hundreds
+ * of thousands of small objects, and a structured clone of them costs the posting thread more than
+ * twice what JSON.stringify does (and the worker more than JSON.parse). Closings, plans and
+ * adjustments are plain JSON data, so the text carries them unchanged; numbers round-trip exactly.
+ */
+export interface PackedTask {
+  kind: 'packed';
+  json: string;
 }
 
-export default function runPlanTask(task: PlanTask): unknown {
+/** The history sent on the port, decoded month by month as it comes. */
+function receiveHistory({ port }: HistoryPort): Promise<History> {
+  const history: History = [];
+  return new Promise((resolve, reject) => {
+    port.on('message', (message: FeedMessage) => {
+      if ('months' in message) {
+        try {
+          for (const month of message.months) history.push(historyMonthFromImport(JSON.parse(month.text) as CommissionMonth));
+        } catch (error) {
+          port.close();
+          reject(error instanceof Error ? error : new Error(String(error)));
+          return;
+        }
+        port.postMessage('ack');
+        return;
+      }
+      port.close();
+      if ('done' in message) resolve(history);
+      else reject(new Error(`the history could not be loaded: ${message.error}`));
+    });
+  });
+}
+
+const fullCollection = (() => {
+  // A collection on demand, so a task's big history is given back to the system when the task
+  // ends rather than when the idle thread ends a minute later.
+  try {
+    setFlagsFromString('--expose-gc');
+    return runInNewContext('gc') as () => void;
+  } catch {
+    return () => {};
+  }
+})();
+
+function scheduleCollection(): void {
+  // After the result has been posted back.
+  setTimeout(() => fullCollection(), 0).unref?.();
+}
+
+export default async function runPlanTask(posted: PlanTask | PackedTask): Promise<unknown> {
+  const task: PlanTask = posted.kind === 'packed' ? (JSON.parse(posted.json) as PlanTask) : posted;
+  if ((task.kind === 'simulate' || task.kind === 'calculate' || task.kind === 'optimize') && !Array.isArray(task.history)) {
+    try {
+      return compute({ ...task, history: await receiveHistory(task.history) });
+    } finally {
+      scheduleCollection();
+    }
+  }
+  // Past the check above, a history here is an array.
+  return compute(task as Loaded<PlanTask>);
+}
+
+type Loaded<T> = T extends { history: unknown } ? Omit<T, 'history'> & { history: History } : T;
+
+function compute(task: Loaded<PlanTask>): unknown {
   switch (task.kind) {
     case 'simulate':
       return simulationToJson(simulatePlan(task.plan, task.history, task.from, task.to, task.top ? { top: task.top } : {}));
@@ -55,6 +121,8 @@ export default function runPlanTask(task: PlanTask): unknown {
       return outcome(() => calculatePayouts(task.input));
     case 'simulate-payouts':
       return outcome(() => simulatePayouts(task.input));
+    case 'tier-signals':
+      return outcome(() => tierSignalsAnswer(task.input));
     case 'optimize-closings':
       return outcome(() => optimizeClosingsPlan(task.months, task.options));
     case 'optimize': {

@@ -1,15 +1,22 @@
 import { availableParallelism } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { MessageChannel, type MessagePort } from 'node:worker_threads';
 import { Piscina } from 'piscina';
+import type { History } from '../../domain/history.js';
+import { historyMonthFromImport } from '../../domain/imports/to-history.js';
+import type { CommissionMonth } from '../../domain/imports/format.js';
+import { isHistoryFeed, type HistoryFeed } from './history-feed.js';
 import type { SimulationJson } from '../../domain/plans/simulate.js';
 import type { PlanDefinition } from '../../domain/plans/definition-shape.js';
 import type { StatementJson } from '../../domain/plans/statement.js';
 import { AppError } from '../../domain/app-error.js';
 import type { Payout } from '../../domain/payouts/calculate-payouts.js';
 import type { ClosingsOptimizeResult } from '../../domain/payouts/optimize-closings.js';
+import type { TierSignalsAnswer } from '../../domain/analytics/tier-signals.js';
 import type { PayoutSimulation } from '../../domain/payouts/simulate-payouts.js';
-import type { EngineOutcome, PlanTask } from './plan-worker.js';
+import type { FeedMessage, PackedTask, PlanTask } from './plan-worker.js';
+import { unwrap, type EngineOutcome } from '../worker-outcome.js';
 
 /** What the optimiser answers: the best plans found, each with its simulation. */
 export interface OptimizerOutput {
@@ -18,7 +25,12 @@ export interface OptimizerOutput {
   plans: { plan: PlanDefinition; simulation: SimulationJson; target_gap_pct: number; worst_loss_pct: number }[];
 }
 
-type Inputs<K extends PlanTask['kind']> = Omit<Extract<PlanTask, { kind: K }>, 'kind'>;
+/** A task's inputs as its loader gives them: a history as the months themselves or as a feed (history-feed.ts). */
+type Inputs<K extends PlanTask['kind']> = Omit<Extract<PlanTask, { kind: K }>, 'kind'> extends infer T
+  ? T extends { history: unknown }
+    ? Omit<T, 'history'> & { history: History | HistoryFeed }
+    : T
+  : never;
 
 /**
  * Plan calculation, simulation and optimisation on a pool of worker threads (piscina): seconds of
@@ -40,6 +52,8 @@ export interface PlanWorkers {
   simulatePayouts(load: () => Promise<Inputs<'simulate-payouts'>>, tenantId?: string): Promise<PayoutSimulation>;
   /** The optimiser over closings history (src/domain/payouts/optimize-closings.ts). */
   optimizeClosings(load: () => Promise<Inputs<'optimize-closings'>>, tenantId?: string): Promise<ClosingsOptimizeResult>;
+  /** Tier-gaming signals and the holdback suggestion over closings months (src/domain/analytics/tier-signals.ts). */
+  tierSignals(load: () => Promise<Inputs<'tier-signals'>>, tenantId?: string): Promise<TierSignalsAnswer>;
   close(): Promise<void>;
 }
 
@@ -56,6 +70,62 @@ export interface PlanWorkerOptions {
   tenantThreads?: number;
   /** Runs one admitted task; the worker threads unless a test puts a fake here. */
   runTask?: (task: PlanTask, signal: AbortSignal) => Promise<unknown>;
+}
+
+class PumpStopped extends Error {
+  constructor() {
+    super('the plan worker stopped reading its history');
+  }
+}
+
+/** A feed's months decoded here: only for a `runTask` of a test, which gets no port. */
+async function assembled(feed: HistoryFeed): Promise<History> {
+  const history: History = [];
+  await feed.produce(async (batch) => {
+    for (const month of batch) history.push(historyMonthFromImport(JSON.parse(month.text) as CommissionMonth));
+  });
+  return history;
+}
+
+/**
+ * Sends the feed's batches on `port`, each once the worker has acknowledged the one before;
+ * `stop()` (the task ended or failed) ends a pump still waiting.
+ */
+function pump(feed: HistoryFeed, port: MessagePort): { pumped: Promise<void>; stop: () => void } {
+  let waiting: { resolve: () => void; reject: (error: Error) => void } | null = null;
+  let stopped = false;
+  port.on('message', () => {
+    const current = waiting;
+    waiting = null;
+    current?.resolve();
+  });
+  const stop = () => {
+    if (stopped) return;
+    stopped = true;
+    waiting?.reject(new PumpStopped());
+    waiting = null;
+    port.close();
+  };
+  const post = (message: FeedMessage) => port.postMessage(message);
+  const pumped = feed
+    .produce(
+      (batch) =>
+        new Promise<void>((resolve, reject) => {
+          if (stopped) return reject(new PumpStopped());
+          waiting = { resolve, reject };
+          post({ months: batch });
+        }),
+    )
+    .then(
+      () => {
+        if (!stopped) post({ done: true });
+      },
+      (error: unknown) => {
+        if (!stopped) post({ error: error instanceof Error ? error.message : String(error) });
+        throw error;
+      },
+    );
+  return { pumped, stop };
 }
 
 /**
@@ -136,11 +206,37 @@ export class FairAdmission {
   }
 }
 
+/**
+ * Runs `work` once `admission` lets the tenant's task start (`busy()` when there is no room),
+ * releasing its place when it ends; an abort (the task's time limit) is `tooLong()`.
+ */
+export async function runAdmitted<T>(
+  admission: FairAdmission,
+  tenantId: string,
+  errors: { busy: () => Error; tooLong: () => Error },
+  work: () => Promise<T>,
+): Promise<T> {
+  const admitted = admission.admit(tenantId);
+  if (!admitted) throw errors.busy();
+  const done = await admitted;
+  try {
+    return await work();
+  } catch (error) {
+    if (error instanceof Error && (error.name === 'AbortError' || error.name === 'TimeoutError')) throw errors.tooLong();
+    throw error;
+  } finally {
+    done();
+  }
+}
+
 function bump(counts: Map<string, number>, key: string, by: number): void {
   const next = (counts.get(key) ?? 0) + by;
   if (next === 0) counts.delete(key);
   else counts.set(key, next);
 }
+
+/** A task as loaded: its history, if it has one, possibly a feed. */
+type LoadedTask = { [K in PlanTask['kind']]: Inputs<K> & { kind: K } }[PlanTask['kind']];
 
 // The worker is the sibling file with this file's own extension: .ts under tsx, .js once built.
 const EXTENSION = path.extname(fileURLToPath(import.meta.url));
@@ -151,11 +247,11 @@ const busy = () =>
 const tooLong = () =>
   new AppError('unavailable', 'plans-timeout', 'The calculation took too long; narrow the range of months.', { retryAfterSeconds: 30 });
 
-/** The engine's answer, or its refusal (plans overlapping, a plan closings cannot pay) as the AppError it was. */
-function unwrap<T>(outcome: EngineOutcome<T>): T {
-  if (outcome.ok) return outcome.value;
-  const { kind, code, message, errors, details } = outcome.error;
-  throw new AppError(kind, code, message, { ...(errors ? { errors } : {}), details });
+const PACKED_KINDS: ReadonlySet<PlanTask['kind']> = new Set(['payouts', 'simulate-payouts', 'optimize-closings']);
+
+/** The task as posted to a worker thread: closings tasks as JSON text (see PackedTask), the others as they are. */
+export function packTask(task: PlanTask): PlanTask | PackedTask {
+  return PACKED_KINDS.has(task.kind) ? { kind: 'packed', json: JSON.stringify(task) } : task;
 }
 
 export function createPlanWorkers(options: PlanWorkerOptions = {}): PlanWorkers {
@@ -171,7 +267,29 @@ export function createPlanWorkers(options: PlanWorkerOptions = {}): PlanWorkers 
         maxThreads: threads,
         idleTimeout: 60_000,
       });
-  const runTask = options.runTask ?? ((task: PlanTask, signal: AbortSignal) => pool!.run(task, { signal }));
+  const runTask = options.runTask ?? ((task: PlanTask, signal: AbortSignal) => pool!.run(packTask(task), { signal }));
+
+  /** Runs a task whose history may be a feed: on the real threads it is pumped to the worker's port. */
+  async function runLoaded(task: LoadedTask, signal: AbortSignal): Promise<unknown> {
+    if (!('history' in task) || !isHistoryFeed(task.history)) return runTask(task as PlanTask, signal);
+    const feed = task.history;
+    if (!pool || options.runTask) return runTask({ ...task, history: await assembled(feed) } as PlanTask, signal);
+    const channel = new MessageChannel();
+    const { pumped, stop } = pump(feed, channel.port1);
+    const ran = pool.run({ ...task, history: { port: channel.port2 } }, { signal, transferList: [channel.port2] });
+    try {
+      const [result] = await Promise.all([ran, pumped]);
+      return result;
+    } catch (error) {
+      stop();
+      // A failure to load (the database) is the answer, rather than what the worker made of it.
+      const loadError = await pumped.then(() => null, (reason: unknown) => reason);
+      throw loadError !== null && !(loadError instanceof PumpStopped) ? loadError : error;
+    } finally {
+      stop();
+      ran.catch(() => {});
+    }
+  }
   // Admission is decided here, and piscina only ever gets as many tasks as it has threads: its own
   // maxQueue is not applied to tasks that carry an AbortSignal, and it knows nothing of tenants.
   const admission = new FairAdmission({
@@ -181,21 +299,12 @@ export function createPlanWorkers(options: PlanWorkerOptions = {}): PlanWorkers 
     tenantThreads: options.tenantThreads ?? Math.max(1, Math.ceil(threads / 2)),
   });
 
-  async function run<T>(load: () => Promise<PlanTask>, limitMs: number, tenantId = ''): Promise<T> {
-    const admitted = admission.admit(tenantId);
-    if (!admitted) throw busy();
-    const done = await admitted;
-    try {
+  const run = <T>(load: () => Promise<LoadedTask>, limitMs: number, tenantId = ''): Promise<T> =>
+    runAdmitted(admission, tenantId, { busy, tooLong }, async () => {
       // Loaded once the task's turn has come: a waiting task holds no history in memory.
       const task = await load();
-      return (await runTask(task, AbortSignal.timeout(limitMs))) as T;
-    } catch (error) {
-      if (error instanceof Error && (error.name === 'AbortError' || error.name === 'TimeoutError')) throw tooLong();
-      throw error;
-    } finally {
-      done();
-    }
-  }
+      return (await runLoaded(task, AbortSignal.timeout(limitMs))) as T;
+    });
 
   return {
     simulate: (load, tenantId) => run(async () => ({ kind: 'simulate', ...(await load()) }), timeLimitMs, tenantId),
@@ -206,6 +315,8 @@ export function createPlanWorkers(options: PlanWorkerOptions = {}): PlanWorkers 
       unwrap(await run<EngineOutcome<PayoutSimulation>>(async () => ({ kind: 'simulate-payouts', ...(await load()) }), timeLimitMs, tenantId)),
     optimizeClosings: async (load, tenantId) =>
       unwrap(await run<EngineOutcome<ClosingsOptimizeResult>>(async () => ({ kind: 'optimize-closings', ...(await load()) }), timeLimitMs * 2, tenantId)),
+    tierSignals: async (load, tenantId) =>
+      unwrap(await run<EngineOutcome<TierSignalsAnswer>>(async () => ({ kind: 'tier-signals', ...(await load()) }), timeLimitMs, tenantId)),
     close: async () => {
       await pool?.destroy();
     },

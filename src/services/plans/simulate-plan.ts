@@ -1,14 +1,14 @@
 import { listAdjustments } from '../../db/adjustments.js';
 import { readClosingsDocument } from '../../db/closings.js';
-import { loadHistory } from '../../db/history.js';
 import { plansInForce } from '../../db/plans.js';
 import { approvedTotals, carriedInto, closingMonthsBetween, readGoals } from '../../db/payouts.js';
 import { badRequest, invalidInput, notFoundError } from '../../domain/app-error.js';
 import type { PlanInForce } from '../../domain/payouts/calculate-payouts.js';
 import type { SimulatedMonthInput } from '../../domain/payouts/simulate-payouts.js';
 import type { Goals } from '../../domain/payouts/window.js';
-import { planNeedsDeals, type PlanDefinition } from '../../domain/plans/definition.js';
+import { historyStartFor, planNeedsDeals, type PlanDefinition } from '../../domain/plans/definition.js';
 import { inTenant } from '../context.js';
+import { historyFeed } from './history-feed.js';
 import { checkedDefinition, payeeLevelDefinition, requireFormulasIfUsed, type PlanContext } from './plan-input.js';
 
 export interface SimulateInput {
@@ -34,9 +34,10 @@ export async function simulatePlan(ctx: PlanContext, input: SimulateInput) {
   if (input.plan === undefined) throw invalidInput('A simulation over payee-level history needs its plan.', [{ pointer: '/plan', message: 'is required (or send source: "closings")' }]);
   const plan = payeeLevelDefinition(input.plan, '/plan');
   await requireFormulasIfUsed(ctx, plan);
+  // The history goes to the worker as the database's text, a few months at a time (history-feed.ts),
+  // and from no earlier than the plan needs.
   return ctx.planWorkers.simulate(async () => {
-    const history = await inTenant(ctx, (tx) => loadHistory(tx, to, { deals: planNeedsDeals(plan) }));
-    if (!history.some((entry) => entry.month >= from)) throw notFoundError(`No commission data between ${from} and ${to}.`);
+    const history = await historyFeed(ctx, { start: historyStartFor([plan], from), from, to }, { deals: planNeedsDeals(plan), missing: `No commission data between ${from} and ${to}.` });
     return { plan, history, from, to, top };
   }, ctx.principal.tenantId);
 }

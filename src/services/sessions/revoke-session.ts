@@ -32,7 +32,7 @@ export interface Revoked {
  * How long a revocation must be kept: until the session's tokens expire, and never longer than a
  * token can live at all (also when the expiry is not known). Zero or less: nothing left to revoke.
  */
-export function revocationTtlSeconds(expiresAt: number | undefined, now: Date): number {
+function revocationTtlSeconds(expiresAt: number | undefined, now: Date): number {
   if (expiresAt === undefined) return DEFAULT_REVOCATION_TTL_SECONDS;
   return Math.min(expiresAt - Math.floor(now.getTime() / 1000), DEFAULT_REVOCATION_TTL_SECONDS);
 }

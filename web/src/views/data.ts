@@ -1,19 +1,21 @@
 import { ApiError, apiGet, apiSend, download, upload } from '../api';
-import { saveCsv } from '../csv';
 import { h } from '../dom';
 import { wireFileDrop } from '../file-drop';
 import { formatInt, formatMoney, formatMonth, formatPct, plural } from '../format';
 import { sortableTable, type Column } from '../table';
-import type { ClosingsMonthList, ImportResult, MonthList, MonthSummary } from '../types';
-import { emptyState, errorMessage, pointerList, section } from '../ui';
+import type { ClosingsMonthList, ImportPreview, ImportResult, MonthList, MonthSummary } from '../types';
+import { emptyState, errorMessage, pointerList, section, spreadsheetPlace } from '../ui';
 import type { View } from '../view';
 import { closingsImport } from './closings-import';
+
+const XLSX_TYPE = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
 
 /** The media type the import takes for a file, by its name first (browsers guess CSV types inconsistently). */
 export function importType(file: File): string | undefined {
   const name = file.name.toLowerCase();
   if (name.endsWith('.csv') || file.type === 'text/csv') return 'text/csv';
   if (name.endsWith('.json') || file.type === 'application/json') return 'application/json';
+  if (name.endsWith('.xlsx') || file.type === XLSX_TYPE) return XLSX_TYPE;
   return undefined;
 }
 
@@ -26,16 +28,18 @@ export const dataView: View = {
     const tableHost = h('div', {}, monthsTable(months, () => refresh()));
     const closingsHost = h('div', {}, closingsTable(closings, () => refresh()));
     const guideHost = h('div', {}, months.total === 0 && closings.total === 0 ? gettingStarted() : null);
-    const refresh = () => {
+    /** Redraws the lists; resolves with the months as the table now shows them (undefined if unread). */
+    const refresh = (): Promise<MonthList | undefined> => {
       ctx.dataChanged();
-      Promise.all([apiGet<MonthList>('/commissions?limit=200'), closingMonths()]).then(
+      return Promise.all([apiGet<MonthList>('/commissions?limit=200'), closingMonths()]).then(
         ([fresh, freshClosings]) => {
           exportHost.replaceChildren(exportBox(fresh));
           tableHost.replaceChildren(monthsTable(fresh, refresh));
           closingsHost.replaceChildren(closingsTable(freshClosings, refresh));
           if (fresh.total > 0 || freshClosings.total > 0) guideHost.replaceChildren();
+          return fresh;
         },
-        () => {},
+        () => undefined,
       );
     };
     ctx.mount(
@@ -62,6 +66,7 @@ export function closingMonths(signal?: AbortSignal): Promise<ClosingsMonthList> 
 
 /** A first-time organisation: what to do, in order. */
 function gettingStarted(): HTMLElement {
+  const startStatus = h('p', { class: 'muted', 'aria-live': 'polite' });
   return h(
     'section',
     { class: 'block onboarding', id: 'getting-started', 'aria-labelledby': 'getting-started-title' },
@@ -78,21 +83,31 @@ function gettingStarted(): HTMLElement {
       'div',
       { class: 'toolbar' },
       h('button', { type: 'button', class: 'button', onclick: () => document.getElementById('closings-month')?.focus() }, 'Start with closings'),
-      h('button', { type: 'button', class: 'button secondary', onclick: downloadPayeeTemplate }, 'Payee CSV template'),
+      ...payeeTemplateButtons(startStatus, true),
     ),
+    startStatus,
   );
 }
 
-/** The payee import's CSV columns (the export's), with an agent and a manager. */
-function downloadPayeeTemplate(): void {
-  saveCsv(
-    'payee-month-template.csv',
-    ['month', 'payee_type', 'name', 'agent_type', 'manager', 'market', 'team', 'gp', 'deals', 'terminations', 'commission'],
-    [
-      ['2025-09', 'agent', 'Kyle Singer', 'acq', 'Dana Brooks', 'Phoenix, AZ', '', '92000.00', 7, 1, '7400.00'],
-      ['2025-09', 'manager', 'Dana Brooks', '', '', '', 'Kyle Singer', '150000.00', '', '', '3000.00'],
-    ],
-  );
+/**
+ * The payee template buttons: the server's files (GET /commissions/template.csv, .xlsx), which
+ * import as they are; `status` says what happened.
+ */
+function payeeTemplateButtons(status: HTMLElement, primary = false): HTMLElement[] {
+  const get = (format: 'csv' | 'xlsx') => async () => {
+    status.textContent = 'Preparing the template…';
+    try {
+      await download(`/commissions/template.${format}`, `payee-month-template.${format}`);
+      status.textContent = `Downloaded the payee template (${format === 'csv' ? 'CSV' : 'Excel'}): replace the example rows with your payees and drop it above.`;
+    } catch (error) {
+      status.textContent = errorMessage(error);
+    }
+  };
+  const kind = primary ? 'button secondary' : 'button secondary small';
+  return [
+    h('button', { type: 'button', class: kind, id: primary ? 'payee-template-csv-start' : 'payee-template-csv', onclick: get('csv') }, 'Payee CSV template'),
+    h('button', { type: 'button', class: kind, id: primary ? 'payee-template-xlsx-start' : 'payee-template-xlsx', onclick: get('xlsx') }, 'Payee Excel template'),
+  ];
 }
 
 /**
@@ -140,25 +155,60 @@ function closingsTable(list: ClosingsMonthList, changed: () => void): HTMLElemen
   return sortableTable(columns, list.items, { id: 'closings-months-table', caption: 'Months with closings', sortBy: 0, descending: true });
 }
 
-function importBox(imported: () => void): HTMLElement {
-  const input = h('input', { type: 'file', id: 'import-file', accept: '.json,.csv,application/json,text/csv', class: 'visually-hidden' });
+/** A month's payees and totals in one sentence, as the Imported months table counts them. */
+function countsText(c: { agents: number; managers: number; transactions: number; gp: number; commission: number; pct: number | null }): string {
+  return `${plural(c.agents, 'agent')}, ${plural(c.managers, 'manager')}, ${plural(c.transactions, 'closed deal')}; GP ${formatMoney(c.gp, true)}, commission ${formatMoney(c.commission, true)} (${formatPct(c.pct)} of GP).`;
+}
+
+function importBox(imported: () => Promise<MonthList | undefined>): HTMLElement {
+  const input = h('input', { type: 'file', id: 'import-file', accept: `.json,.csv,.xlsx,application/json,text/csv,${XLSX_TYPE}`, class: 'visually-hidden' });
   const zone = h(
     'label',
     { class: 'dropzone', for: 'import-file', id: 'dropzone' },
     h('span', { class: 'dropzone-icon', 'aria-hidden': 'true' }, '⇪'),
-    h('strong', {}, 'Drop a JSON or CSV file here'),
-    h('span', { class: 'muted' }, 'or choose one — one month per file; a month imported again is replaced'),
+    h('strong', {}, 'Drop a JSON, CSV or Excel (.xlsx) file here'),
+    h('span', { class: 'muted' }, 'or choose one — one month per file, previewed before anything is written; a month imported again is replaced'),
   );
   const progress = h('progress', { max: '100', value: '0', 'aria-label': 'Upload progress' });
   const progressText = h('span', { class: 'muted' });
   const progressBox = h('div', { class: 'progress', hidden: true }, progress, progressText);
   const outcome = h('div', { id: 'import-outcome', 'aria-live': 'polite' });
 
+  const failed = (error: unknown, type: string) => {
+    progressBox.hidden = true;
+    const pointers = error instanceof ApiError ? error.pointers : [];
+    outcome.replaceChildren(
+      h(
+        'div',
+        { class: 'state state-error', role: 'alert', 'data-outcome': 'error' },
+        h('h3', {}, 'Nothing was imported'),
+        h('p', {}, errorMessage(error)),
+        pointers.length
+          ? h('div', {}, h('p', {}, 'Fix these in the file and drop it again:'), pointerList(pointers, 50, type === 'application/json' ? undefined : spreadsheetPlace))
+          : null,
+      ),
+    );
+  };
+  const warningList = (warnings: string[]) =>
+    warnings.length
+      ? h('div', {}, h('h4', {}, `${warnings.length} warning${warnings.length === 1 ? '' : 's'}`), h('ul', { class: 'warnings' }, ...warnings.map((w) => h('li', {}, w))))
+      : h('p', { class: 'muted' }, 'No warnings.');
+  const sendTo = <T,>(path: string, file: File, type: string, what: string, idempotencyKey?: string) =>
+    upload<T>(path, file, {
+      contentType: type,
+      ...(idempotencyKey ? { idempotencyKey } : {}),
+      onProgress: (fraction) => {
+        progress.value = Math.round(fraction * 100);
+        progressText.textContent = fraction < 1 ? `Uploading ${file.name}… ${Math.round(fraction * 100)}%` : what;
+      },
+    });
+
+  /** The file is previewed first (checked, counted, nothing written); Import writes it. */
   const send = async (file: File) => {
     const type = importType(file);
     outcome.replaceChildren();
     if (!type) {
-      outcome.append(h('div', { class: 'state state-error', role: 'alert' }, h('p', {}, `“${file.name}” is not a .json or .csv file, so it cannot be imported.`)));
+      outcome.append(h('div', { class: 'state state-error', role: 'alert' }, h('p', {}, `“${file.name}” is not a .json, .csv or .xlsx file, so it cannot be imported.`)));
       return;
     }
     progressBox.hidden = false;
@@ -166,53 +216,79 @@ function importBox(imported: () => void): HTMLElement {
     progressText.textContent = `Uploading ${file.name}…`;
     zone.classList.add('busy');
     try {
-      const result = await upload<ImportResult>('/commissions/import', file, {
-        contentType: type,
-        idempotencyKey: crypto.randomUUID(),
-        onProgress: (fraction) => {
-          progress.value = Math.round(fraction * 100);
-          progressText.textContent = fraction < 1 ? `Uploading ${file.name}… ${Math.round(fraction * 100)}%` : 'Checking and saving…';
-        },
+      const preview = await sendTo<ImportPreview>('/commissions/preview', file, type, 'Checking…');
+      progressBox.hidden = true;
+      const confirm = h('button', { type: 'button', class: 'button', id: 'import-confirm' }, preview.replaces ? `Replace ${formatMonth(preview.month)}` : `Import ${formatMonth(preview.month)}`);
+      const cancel = h('button', { type: 'button', class: 'button secondary', id: 'import-cancel' }, 'Cancel');
+      confirm.addEventListener('click', () => void write(file, type));
+      cancel.addEventListener('click', () => {
+        outcome.replaceChildren(h('p', { class: 'muted', 'data-outcome': 'cancelled' }, `Nothing imported from “${file.name}”.`));
+        input.focus();
       });
-      progress.value = 100;
-      progressText.textContent = 'Done.';
-      const warnings = result.validation_warnings ?? [];
-      outcome.append(
+      outcome.replaceChildren(
         h(
           'div',
-          { class: 'state state-success', 'data-outcome': 'success' },
-          h('h3', {}, `${result.month ? formatMonth(result.month) : 'The month'} ${result.replaced ? 'replaced' : 'imported'}`),
+          { class: 'state', 'data-outcome': 'preview' },
+          h('h3', {}, `${formatMonth(preview.month)}: ${preview.replaces ? 'replaces the month imported before' : 'a new month'}`),
           h(
             'p',
-            {},
-            `${plural(result.imported.agents, 'agent')}, ${plural(result.imported.managers, 'manager')}${result.imported.deals === undefined ? '' : `, ${plural(result.imported.deals, 'deal')}`}; total commission ${formatMoney(result.imported.total_commission, true)}.`,
+            { id: 'import-preview-counts' },
+            countsText({ ...preview.counts, gp: preview.total_gp, commission: preview.total_commission, pct: preview.commission_pct }),
           ),
-          warnings.length
-            ? h('div', {}, h('h4', {}, `${warnings.length} warning${warnings.length === 1 ? '' : 's'}`), h('ul', { class: 'warnings' }, ...warnings.map((w) => h('li', {}, w))))
-            : h('p', { class: 'muted' }, 'No warnings.'),
+          warningList(preview.validation_warnings),
+          h('p', { class: 'muted' }, 'Nothing is written until you press the button.'),
+          h('div', { class: 'toolbar' }, confirm, cancel),
         ),
       );
-      imported();
+      confirm.focus();
     } catch (error) {
-      progressBox.hidden = true;
-      const pointers = error instanceof ApiError ? error.pointers : [];
-      outcome.append(
-        h(
-          'div',
-          { class: 'state state-error', role: 'alert', 'data-outcome': 'error' },
-          h('h3', {}, 'Nothing was imported'),
-          h('p', {}, errorMessage(error)),
-          pointers.length ? h('div', {}, h('p', {}, 'Fix these in the file and drop it again:'), pointerList(pointers)) : null,
-        ),
-      );
+      failed(error, type);
     } finally {
       zone.classList.remove('busy');
       input.value = '';
     }
   };
 
+  const write = async (file: File, type: string) => {
+    outcome.querySelectorAll('button').forEach((button) => (button.disabled = true));
+    progressBox.hidden = false;
+    progress.value = 0;
+    zone.classList.add('busy');
+    try {
+      const result = await sendTo<ImportResult>('/commissions/import', file, type, 'Checking and saving…', crypto.randomUUID());
+      progress.value = 100;
+      progressText.textContent = 'Done.';
+      // The counts as the Imported months table shows them (agents, closed deals, GP), read back
+      // with it; the import's own counts when the list cannot be read.
+      const row = result.month ? (await imported())?.items.find((m) => m.month === result.month) : undefined;
+      const counts = row
+        ? countsText({ agents: row.agents, managers: row.managers, transactions: row.transactions, gp: row.total_gp, commission: row.total_commission, pct: row.commission_pct })
+        : `${plural(result.imported.agents, 'agent')}, ${plural(result.imported.managers, 'manager')}; total commission ${formatMoney(result.imported.total_commission, true)}.`;
+      outcome.replaceChildren(
+        h(
+          'div',
+          { class: 'state state-success', 'data-outcome': 'success' },
+          h('h3', {}, `${result.month ? formatMonth(result.month) : 'The month'} ${result.replaced ? 'replaced' : 'imported'}`),
+          h('p', { id: 'import-counts' }, counts),
+          warningList(result.validation_warnings ?? []),
+        ),
+      );
+    } catch (error) {
+      failed(error, type);
+    } finally {
+      zone.classList.remove('busy');
+    }
+  };
+
   wireFileDrop(input, zone, (file) => void send(file));
-  return h('div', {}, input, zone, progressBox, outcome);
+  const templateStatus = h('p', { class: 'muted', id: 'payee-template-status', 'aria-live': 'polite' });
+  const templates = h(
+    'div',
+    { class: 'toolbar', id: 'payee-templates' },
+    h('span', { class: 'muted' }, 'Start from a template (the columns, two agents and their manager):'),
+    ...payeeTemplateButtons(templateStatus),
+  );
+  return h('div', {}, input, zone, templates, templateStatus, progressBox, outcome);
 }
 
 function exportBox(months: MonthList): HTMLElement {

@@ -2,7 +2,7 @@ import { ApiError, apiGet } from '../api';
 import { destroyCharts, makeChart, palette } from '../charts/chart';
 import { h } from '../dom';
 import { formatMoney, formatRate } from '../format';
-import type { CommissionMonth, Deal, TerminationsView } from '../types';
+import type { CommissionMonth, Deal, TerminationsView, TierSignalsView } from '../types';
 import { emptyState, errorMessage, section } from '../ui';
 import { query, type View } from '../view';
 
@@ -24,6 +24,14 @@ export const dealsView: View = {
     } catch (error) {
       if (error instanceof DOMException) throw error;
       if (!(error instanceof ApiError) || error.status !== 404) dealsProblem = errorMessage(error);
+    }
+
+    // Tier-gaming signals exist only for tenants with closings: a 404 (no closings) shows nothing.
+    let tierSignals: TierSignalsView | null = null;
+    try {
+      tierSignals = await apiGet<TierSignalsView>(`/analytics/tier-signals?${query(ctx.period)}`, ctx.signal, { inlinePaywall: true });
+    } catch (error) {
+      if (error instanceof DOMException) throw error;
     }
 
     const chartHost = h('div');
@@ -99,6 +107,7 @@ export const dealsView: View = {
           section('Terminations by agent', h('div', { class: 'toolbar' }, h('label', {}, 'Sort ', sort)), agents.length ? chartHost : emptyState('No contracts in this period', 'Pick a longer period.')),
           section('Deals', dealTable(deals, dealsProblem, () => ctx.go('data'))),
         ),
+        ...(tierSignals ? [section('Tier-gaming signals', signalList(tierSignals))] : []),
       ),
     );
     if (agents.length) drawChart();
@@ -191,4 +200,16 @@ function dealTable(deals: Deal[], problem: string | undefined, toImport: () => v
   const table = h('table', { class: 'table sortable', id: 'deal-table' }, h('thead', {}, h('tr', {}, ...headers)), body);
   show();
   return h('div', {}, search, h('div', { class: 'table-wrap', tabindex: '0', role: 'region', 'aria-label': 'Deals' }, table), h('div', { class: 'pager' }, prev, info, next));
+}
+
+function signalList(answer: TierSignalsView): HTMLElement {
+  if (answer.signals.length === 0) return h('p', {}, 'No tier-gaming signals in this period.');
+  const kinds = { bunching: 'GP just above a bracket', month_end: 'Month-end deals lifting a tier', true_up: 'GP raised after the close' };
+  return h(
+    'ul',
+    { class: 'tier-signals', 'aria-label': 'Tier-gaming signals' },
+    ...answer.signals.map((signal) =>
+      h('li', {}, h('strong', {}, `${signal.payee}: ${kinds[signal.kind]}`), ` ${signal.explanation}`, signal.pay_difference === null ? '' : ` (pay difference ${formatMoney(signal.pay_difference)})`),
+    ),
+  );
 }

@@ -14,10 +14,12 @@ import { saveFile } from '../csv';
 import { append, h } from '../dom';
 import { formatMoney, formatMonth, formatPct, plural } from '../format';
 import { sortableTable, type Column } from '../table';
-import type { Adjustment, Payout, PayoutList } from '../types';
+import type { Adjustment, Inquiry, InquiryList, Payout, PayoutList } from '../types';
 import { card, emptyState, errorMessage, pointerList, section } from '../ui';
 import type { View, ViewContext } from '../view';
 import { closingMonths } from './data';
+import { byOpenFirst, inquiryThread } from './inquiry-thread';
+import { groupDecimal, problemBox, when } from './payout-words';
 
 type Statement = Payout['statements'][number];
 type Line = Statement['lines'][number];
@@ -45,16 +47,6 @@ let chosen: string | undefined;
 export const exportPath = (month: string, format: string) => `/payouts/${month}/export?format=${format}`;
 export const statementPath = (month: string, payee: string) => `/payouts/${month}/statements/${encodeURIComponent(payee)}?format=html`;
 
-const day = new Intl.DateTimeFormat('en-US', { year: 'numeric', month: 'short', day: 'numeric', timeZone: 'UTC' });
-const when = (iso: string) => day.format(new Date(iso));
-
-/** "12345.678" → "12,345.678": the exact decimal text, grouped, never through a float. */
-export function groupDecimal(text: string): string {
-  const match = /^(-?)(\d+)(\.\d+)?$/.exec(text);
-  if (!match) return text;
-  return `${match[1]}${match[2]!.replace(/\B(?=(\d{3})+(?!\d))/g, ',')}${match[3] ?? ''}`;
-}
-
 /** Payouts over company GP in percent, from cents (display only). */
 function pctOfGp(payout: Payout): number | null {
   const gp = Math.round(payout.company_gp * 100);
@@ -72,32 +64,13 @@ function stateBadge(payout: Payout | undefined): HTMLElement {
   return h('span', { class: `badge badge-state ${tone}`.trim(), id: 'payout-state', 'data-state': state, role: 'status' }, text);
 }
 
-/** A problem as people read it: the server's detail (409 month-approved names who and when), then the pointers of a 422. */
-function problemBox(title: string, error: unknown): HTMLElement {
-  const pointers = error instanceof ApiError ? error.pointers : [];
-  const code = error instanceof ApiError && typeof error.problem.type === 'string' ? error.problem.type.split('/').pop() : undefined;
-  return h(
-    'div',
-    { class: 'state state-error', role: 'alert', 'data-outcome': 'error', ...(code ? { 'data-problem': code } : {}) },
-    h('h3', {}, title),
-    h('p', {}, problemText(error, code)),
-    pointers.length ? pointerList(pointers) : null,
-  );
-}
-
-/** The server's words, but a locked month said without ISO timestamps and API paths. */
-function problemText(error: unknown, code: string | undefined): string {
-  if (!(error instanceof ApiError) || code !== 'month-approved') return errorMessage(error);
-  const { month, approved_at: at, approved_by_email: email, approved_by: by } = error.problem as { month?: unknown; approved_at?: unknown; approved_by_email?: unknown; approved_by?: unknown };
-  const who = typeof email === 'string' ? email : typeof by === 'string' ? by : undefined;
-  return (
-    `${typeof month === 'string' ? formatMonth(month) : 'This month'} is approved` +
-    `${who ? ` by ${who}` : ''}${typeof at === 'string' ? ` on ${when(at)}` : ''} and locked: an administrator must reopen it before anything changes.`
-  );
-}
-
-function linesTable(statement: Statement): HTMLElement {
+/**
+ * A statement's every line with its base, bracket, rate, exact amount and reason; `action` adds a
+ * last column (a payee's "Ask about this line").
+ */
+export function linesTable(statement: Statement, action?: { label: string; cell: (line: Line, index: number) => HTMLElement }): HTMLElement {
   const amount = (line: Line) => groupDecimal(line.amount);
+  const labels = ['Plan', 'Component', 'Label', 'Base', 'Bracket', 'Rate', 'Amount', 'Reason', ...(action ? [action.label] : [])];
   return h(
     'div',
     { class: 'table-wrap lines-wrap' },
@@ -105,14 +78,14 @@ function linesTable(statement: Statement): HTMLElement {
       'table',
       { class: 'table lines', 'data-lines': statement.lines.length },
       h('caption', { class: 'visually-hidden' }, `Lines of ${statement.payee}'s statement`),
-      h('thead', {}, h('tr', {}, ...['Plan', 'Component', 'Label', 'Base', 'Bracket', 'Rate', 'Amount', 'Reason'].map((label) => h('th', { scope: 'col', class: label === 'Amount' || label === 'Rate' ? 'num' : null }, label)))),
+      h('thead', {}, h('tr', {}, ...labels.map((label) => h('th', { scope: 'col', class: label === 'Amount' || label === 'Rate' ? 'num' : null }, label)))),
       h(
         'tbody',
         {},
-        ...statement.lines.map((line) =>
+        ...statement.lines.map((line, index) =>
           h(
             'tr',
-            { class: 'line' },
+            { class: 'line', 'data-index': index },
             h('td', {}, line.plan ?? 'Adjustment'),
             h('td', {}, line.component),
             h('td', {}, line.label),
@@ -121,6 +94,7 @@ function linesTable(statement: Statement): HTMLElement {
             h('td', { class: 'num' }, line.rate ?? '—'),
             h('td', { class: 'num' }, amount(line)),
             h('td', {}, line.reason ? (REASON_LABEL.get(line.reason) ?? line.reason) : '—'),
+            action ? h('td', {}, action.cell(line, index)) : null,
           ),
         ),
       ),
@@ -136,7 +110,7 @@ function linesTable(statement: Statement): HTMLElement {
  * handed to it as constructed style sheets, which CSP does not govern. Without a window, the page
  * is saved as a file instead.
  */
-async function openPrintable(path: string, name: string, status: HTMLElement): Promise<void> {
+export async function openPrintable(path: string, name: string, status: HTMLElement): Promise<void> {
   const target = window.open('', '_blank');
   status.replaceChildren(h('p', { class: 'muted', role: 'status' }, 'Opening the statement…'));
   try {
@@ -236,7 +210,7 @@ function statementsTable(payout: Payout, status: HTMLElement): HTMLElement {
     id: 'payout-statements',
     caption: `Statements of ${formatMonth(payout.month)}`,
     sortBy: 0,
-    details: { label: (s) => `${s.payee}: show the statement's ${plural(s.lines.length, 'line')}`, render: linesTable },
+    details: { label: (s) => `${s.payee}: show the statement's ${plural(s.lines.length, 'line')}`, render: (s) => linesTable(s) },
   });
 }
 
@@ -292,23 +266,54 @@ interface MonthState {
   month: string;
   payout: Payout | undefined;
   adjustments: Adjustment[];
+  /** The payees' questions about the month's statements (issue 16), with their threads. */
+  inquiries: Inquiry[];
+  /** Open questions of every month, by month: where an answer is awaited. */
+  openByMonth: Map<string, number>;
 }
 
+const orNone = <T>(fallback: T) => (error: unknown): T => {
+  if (error instanceof ApiError && error.status === 404) return fallback;
+  throw error;
+};
+
 async function loadMonth(month: string, signal?: AbortSignal): Promise<MonthState> {
-  const [payout, adjustments] = await Promise.all([
-    apiGet<Payout>(`/payouts/${month}`, signal, { inlinePaywall: true }).catch((error: unknown) => {
-      if (error instanceof ApiError && error.status === 404) return undefined;
-      throw error;
-    }),
-    apiGet<{ items: Adjustment[] }>(`/payouts/${month}/adjustments`, signal, { inlinePaywall: true }).then(
-      (list) => list.items,
-      (error: unknown) => {
-        if (error instanceof ApiError && error.status === 404) return [];
-        throw error;
-      },
-    ),
+  const [payout, adjustments, inquiries, open] = await Promise.all([
+    apiGet<Payout>(`/payouts/${month}`, signal, { inlinePaywall: true }).catch(orNone(undefined)),
+    apiGet<{ items: Adjustment[] }>(`/payouts/${month}/adjustments`, signal, { inlinePaywall: true }).then((list) => list.items, orNone([])),
+    apiGet<InquiryList>(`/payouts/${month}/inquiries`, signal, { inlinePaywall: true }).then((list) => list.items, orNone([])),
+    apiGet<InquiryList>('/inquiries?status=open', signal, { inlinePaywall: true }).then((list) => list.items, orNone([])),
   ]);
-  return { month, payout, adjustments };
+  const openByMonth = new Map<string, number>();
+  for (const inquiry of open) openByMonth.set(inquiry.month, (openByMonth.get(inquiry.month) ?? 0) + 1);
+  return { month, payout, adjustments, inquiries, openByMonth };
+}
+
+/**
+ * The month's inquiries, open ones first: admins reply and resolve in each thread, members read.
+ * The heading counts the open ones, so an admin sees at a glance what waits for an answer.
+ */
+function inquiriesBlock(state: MonthState, admin: boolean): HTMLElement {
+  const items = [...state.inquiries];
+  const heading = h('h2', { id: 'payout-inquiries-title' });
+  const list = h('div', { class: 'stack', id: 'payout-inquiries' });
+  const count = () => {
+    const open = items.filter((inquiry) => inquiry.status === 'open').length;
+    heading.textContent = open > 0 ? `Inquiries: ${plural(open, 'open question')}` : 'Inquiries';
+    heading.dataset.open = String(open);
+  };
+  const onChange = (fresh: Inquiry) => {
+    const at = items.findIndex((inquiry) => inquiry.id === fresh.id);
+    if (at >= 0) items[at] = fresh;
+    count();
+  };
+  count();
+  list.append(
+    ...(items.length === 0
+      ? [h('p', { class: 'muted', id: 'payout-inquiries-none' }, 'No questions from payees about this month.')]
+      : items.sort(byOpenFirst).map((inquiry) => inquiryThread(inquiry, { side: admin ? 'admin' : 'reader', onChange }))),
+  );
+  return h('section', { class: 'block', 'aria-labelledby': 'payout-inquiries-title' }, heading, list);
 }
 
 export const payoutsView: View = {
@@ -427,6 +432,28 @@ function monthView(ctx: ViewContext, host: HTMLElement, months: string[], state:
     reopen,
     payout ? exportMenu(month, message) : null,
   );
+  const waiting = [...state.openByMonth].sort(([a], [b]) => b.localeCompare(a));
+  const openInquiries = waiting.length
+    ? h(
+        'p',
+        { id: 'payout-open-inquiries', role: 'note' },
+        'Open questions from payees: ',
+        ...waiting.flatMap(([m, count], index) => {
+          const go = h('button', { type: 'button', class: 'link-button', 'data-month': m, 'aria-current': m === month ? 'true' : null }, `${formatMonth(m)} (${count})`);
+          go.addEventListener('click', async () => {
+            if (!months.includes(m)) months.push(m);
+            chosen = m;
+            try {
+              monthView(ctx, host, months, await loadMonth(m));
+              document.getElementById('payout-inquiries-title')?.scrollIntoView({ block: 'start' });
+            } catch (error) {
+              message.replaceChildren(problemBox('That month could not be read', error));
+            }
+          });
+          return index === 0 ? [go] : [', ', go];
+        }),
+      )
+    : null;
   const note = !admin
     ? h('p', { class: 'muted', id: 'payout-admin-note' }, 'Only administrators calculate, adjust, approve or reopen a month.')
     : approved
@@ -439,6 +466,7 @@ function monthView(ctx: ViewContext, host: HTMLElement, months: string[], state:
     section(
       `Payouts of ${formatMonth(month)}`,
       h('div', { class: 'toolbar' }, stateBadge(payout)),
+      openInquiries,
       toolbar,
       note,
       reopenHost,
@@ -448,6 +476,7 @@ function monthView(ctx: ViewContext, host: HTMLElement, months: string[], state:
       ? section('Totals', totals(payout))
       : section('Totals', h('p', { class: 'muted', id: 'payout-none' }, admin ? 'Nothing calculated for this month yet: press Calculate to pay its closings under the plans in force.' : 'Nothing calculated for this month yet.')),
     payout ? section('Statements', statementsTable(payout, message), historyList(payout)) : null,
+    payout ? inquiriesBlock(state, admin) : null,
     section('Adjustments', adjustmentsTable(month, adjustments, admin && !approved, message, redraw), admin ? adjustmentForm(month, approved, people(state), redraw) : null),
   );
 }

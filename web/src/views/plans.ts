@@ -1,12 +1,14 @@
 import { ApiError, apiGet, apiSend } from '../api';
-import { destroyCharts, makeChart, palette } from '../charts/chart';
+import { destroyCharts } from '../charts/chart';
 import { saveCsv } from '../csv';
 import { h } from '../dom';
 import { formatCompactMoney, formatMoney, formatMonth, formatPct, plural } from '../format';
-import type { AgentComparison, AgentsView, OptimizeResult, PlanDefinition, Simulation, StoredPlan, Summary } from '../types';
+import type { AgentComparison, AgentsView, ClosingsSimulation, OptimizeResult, PlanDefinition, Simulation, StoredPlan, Summary } from '../types';
 import { sortableTable, type Column } from '../table';
 import { card, errorState, loadingState, notAvailable, pointerList, section } from '../ui';
 import { query, type View, type ViewContext } from '../view';
+import { closingMonths } from './data';
+import { payeeBars, showClosingsSimulation } from './plan-closings-result';
 import { coverage, signedMoney, type Coverage } from './plan-coverage';
 import { bracketsSummary, clearProblems, planFields, rolesText, showProblems } from './plan-editor';
 
@@ -85,7 +87,7 @@ export const plansView: View = {
   label: 'Plans',
   async render(ctx) {
     const q = query(ctx.period);
-    const [agents, summary, stored] = await Promise.all([
+    const [agents, summary, stored, closings] = await Promise.all([
       apiGet<AgentsView>(`/analytics/agents?${q}`, ctx.signal),
       apiGet<Summary>(`/analytics/summary?${q}`, ctx.signal),
       apiGet<{ items: PlanRecord[] }>('/plans', ctx.signal).then(
@@ -95,8 +97,12 @@ export const plansView: View = {
           throw error;
         },
       ),
+      closingMonths(ctx.signal),
     ]);
     const range = { from: agents.period.from, to: agents.period.to };
+    // A tenant with closings in the period is simulated on them (the payouts engine, month by month):
+    // plans only closings can pay (rates by flat fee, team overrides, forced tiers) are then simulated too.
+    const onClosings = closings.items.some((m) => m.month >= range.from && m.month <= range.to);
     let inForceList = plansInForce(stored.plans, range.to);
     const defaultPlan = inForceList[0];
     draft ??= defaultPlan ? opened(defaultPlan) : { plan: structuredClone(SAMPLE_PLAN) };
@@ -108,10 +114,20 @@ export const plansView: View = {
     const problems = h('div', { id: 'plan-problems' });
     const result = h('div', { class: 'plan-result', 'aria-live': 'polite' });
     const optimiserHost = h('div');
-    let baseline: { id: string; simulation: SimulationResult } | undefined;
+    let baseline: { id: string; simulation: SimulationResult | ClosingsSimulation } | undefined;
 
     const simulateDefinition = (plan: PlanDefinition) =>
       apiSend<SimulationResult>('POST', '/plans/simulate', { plan, from: range.from, to: range.to }, ctx.signal, { inlinePaywall: true });
+    /**
+     * On closings, the draft is simulated among the other plans in force (in place of the plan it
+     * was opened on), so pay is compared with what approved payouts paid every payee; the
+     * comparison is the tenant's own plans in force each month (no `plans` sent).
+     */
+    const simulateOnClosings = (plan: PlanDefinition | undefined) => {
+      const others = inForceList.filter((p) => p.id !== draft!.source?.id).map((p) => p.definition);
+      const body = { source: 'closings', from: range.from, to: range.to, ...(plan ? { plans: [...others, plan] } : {}) };
+      return apiSend<ClosingsSimulation>('POST', '/plans/simulate', body, ctx.signal, { inlinePaywall: true });
+    };
 
     const simulate = async () => {
       destroyCharts(result);
@@ -120,6 +136,18 @@ export const plansView: View = {
       const plan = draft!.plan;
       const current = sourceOf();
       try {
+        if (onClosings) {
+          const [simulation, base] = await Promise.all([
+            simulateOnClosings(plan),
+            baseline?.id === 'closings' || inForceList.length === 0 ? Promise.resolve(baseline) : simulateOnClosings(undefined).then((sim) => ({ id: 'closings', simulation: sim }), () => undefined),
+          ]);
+          baseline = base;
+          destroyCharts(result);
+          showClosingsSimulation(result, simulation, base && 'source' in base.simulation ? { name: inForceList.length === 1 ? `“${inForceList[0]!.name}”` : 'the plans in force', simulation: base.simulation } : undefined);
+          result.dataset.state = 'ready';
+          result.dataset.source = 'closings';
+          return;
+        }
         const [simulation, base] = await Promise.all([
           simulateDefinition(plan),
           // The comparison is an extra: a plan in force that cannot be simulated just has none.
@@ -128,8 +156,9 @@ export const plansView: View = {
             : Promise.resolve(current ? baseline : undefined),
         ]);
         baseline = base;
-        showSimulation(result, plan, simulation, agents, current && base ? { name: current.name, simulation: base.simulation } : undefined);
+        showSimulation(result, plan, simulation, agents, current && base && !('source' in base.simulation) ? { name: current.name, simulation: base.simulation } : undefined);
         result.dataset.state = 'ready';
+        result.dataset.source = 'commissions';
       } catch (error) {
         if (error instanceof DOMException) return;
         if (error instanceof ApiError && error.status === 422 && !error.pointers.some((p) => !p.pointer.startsWith('/plan'))) {
@@ -265,7 +294,8 @@ export const plansView: View = {
 
     const flatPaid = (summary.problem_agent_details ?? []).filter((p) => p.rule === 'commission_pct').map((p) => p.name);
     optimiserHost.append(
-      optimiserForm(ctx, range, flatPaid, () => baseline?.simulation, sourceOf, agents, (plan) => {
+      // The optimiser searches payee-level history; a closings simulation is no baseline for it.
+      optimiserForm(ctx, range, flatPaid, () => (baseline && !('source' in baseline.simulation) ? baseline.simulation : undefined), sourceOf, agents, (plan) => {
         draft = { plan: structuredClone(plan), ...(draft?.source ? { source: draft.source } : {}) };
         drawEditor();
         void simulate();
@@ -370,32 +400,12 @@ function showSimulation(host: HTMLElement, plan: PlanDefinition, simulation: Sim
     sortableTable(monthColumns, monthRows, { id: 'simulation-months', caption: 'Actual, simulated and difference per month', sortBy: 0 }),
     ...(simulation.warnings.length ? [h('ul', { class: 'warnings' }, ...simulation.warnings.map((w) => h('li', {}, w)))] : []),
   );
-  const colors = palette();
   const byName = [...simulation.by_agent].sort((a, b) => b.actual - a.actual);
-  makeChart(
+  payeeBars(
     host,
     chartHost,
+    byName.map((a) => ({ name: a.agent, actual: a.actual, simulated: a.simulated, note: `Difference: ${signedMoney(a.delta, true)}` })),
     'Simulated against actual commission per payee, bar chart; the same figures are in the table below',
-    {
-      type: 'bar',
-      data: {
-        labels: byName.map((a) => a.agent),
-        datasets: [
-          { label: 'Actual', data: byName.map((a) => a.actual), backgroundColor: colors.series[5]!, borderRadius: 2 },
-          { label: 'Simulated', data: byName.map((a) => a.simulated), backgroundColor: colors.series[0]!, borderRadius: 2 },
-        ],
-      },
-      options: {
-        indexAxis: 'y',
-        plugins: {
-          legend: { position: 'bottom' },
-          tooltip: { callbacks: { afterBody: (items) => { const a = byName[items[0]?.dataIndex ?? 0]; return a ? `Difference: ${signedMoney(a.delta, true)}` : ''; } } },
-        },
-        scales: { x: { ticks: { callback: (value) => formatCompactMoney(Number(value)) } }, y: { ticks: { autoSkip: false, font: { size: 11 } } } },
-      },
-    },
-    byName.length,
-    { height: Math.max(280, byName.length * 26 + 60), id: 'chart-simulation' },
   );
 }
 

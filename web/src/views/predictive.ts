@@ -9,11 +9,43 @@ import { query, type View } from '../view';
 const METHODS: Record<string, string> = {
   naive: 'last month repeated (naive)',
   seasonal_naive: 'same month last year (seasonal naive)',
+  holt_winters: 'Holt-Winters (additive season, additive or damped trend)',
   ets: 'exponential smoothing (ETS), chosen by AICc',
   ets_combination: 'mean of the three best ETS models',
 };
 
 let measure: 'commission' | 'gp' = 'commission';
+
+/** The agents whose seasonally adjusted GP trends down, steepest first, with next month's GP forecast. */
+function trendingDownList(data: PredictiveView): HTMLElement {
+  const method = h('p', { class: 'muted' }, data.trend_method);
+  if (data.trending_down.length === 0) return h('div', { id: 'trending-down' }, h('p', { class: 'trending-none' }, 'No agent’s GP is trending down.'), method);
+  const headers = ['Agent', 'Trend a month', 'Share a month', 'p', 'Months', 'GP next month (80% interval)'].map((text) => h('th', { scope: 'col' }, text));
+  const rows = data.trending_down.map((agent) =>
+    h(
+      'tr',
+      {},
+      h('th', { scope: 'row' }, agent.name),
+      h('td', { class: 'num' }, formatMoney(agent.sens_slope)),
+      h('td', { class: 'num' }, formatPct(agent.slope_pct)),
+      h('td', { class: 'num' }, agent.p_value < 0.001 ? '< 0.001' : agent.p_value.toFixed(3)),
+      h('td', { class: 'num' }, String(agent.months)),
+      h(
+        'td',
+        { class: 'num' },
+        agent.gp_forecast
+          ? `${formatMoney(agent.gp_forecast.value)} (${formatCompactMoney(agent.gp_forecast.low)}–${formatCompactMoney(agent.gp_forecast.high)})`
+          : '—',
+      ),
+    ),
+  );
+  return h(
+    'div',
+    { id: 'trending-down' },
+    h('div', { class: 'table-wrap', tabindex: '0', role: 'region', 'aria-label': 'Agents trending down' }, h('table', { class: 'table' }, h('thead', {}, h('tr', {}, ...headers)), h('tbody', {}, ...rows))),
+    method,
+  );
+}
 
 export const predictiveView: View = {
   id: 'predictive',
@@ -125,7 +157,7 @@ export const predictiveView: View = {
       measure = picker.value as 'commission' | 'gp';
       draw();
     });
-    ctx.mount(h('div', { class: 'view' }, h('div', { class: 'toolbar' }, h('label', {}, 'Forecast of ', picker)), cards, section('History and forecast', chartHost, notes)));
+    ctx.mount(h('div', { class: 'view' }, h('div', { class: 'toolbar' }, h('label', {}, 'Forecast of ', picker)), cards, section('History and forecast', chartHost, notes), section('Who is trending down', trendingDownList(data))));
     draw();
   },
 };

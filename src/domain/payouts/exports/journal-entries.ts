@@ -59,7 +59,7 @@ export function inPayeeOrder(statements: readonly PayoutStatement[]): PayoutStat
  * month (a team lead's override pay is what sets them apart), else their first role, else "other"
  * (a person paid only adjustments).
  */
-export function primaryRole(statement: PayoutStatement): JournalRole {
+function primaryRole(statement: PayoutStatement): JournalRole {
   if (statement.roles.includes('manager')) return 'manager';
   const first = statement.roles.find((role): role is 'acq' | 'dispo' => role === 'acq' || role === 'dispo');
   return first ?? 'other';

@@ -13,10 +13,10 @@ import type { AccountingSettings } from '../../../schemas/settings.js';
 import type { Payout } from '../calculate-payouts.js';
 import { amountText, buildJournal, requireSettings, type MonthState } from './journal-entries.js';
 
-export const QUICKBOOKS_COLUMNS = ['Journal No.', 'Journal Date', 'Account Name', 'Debits', 'Credits', 'Description', 'Name'] as const;
+const QUICKBOOKS_COLUMNS = ['Journal No.', 'Journal Date', 'Account Name', 'Debits', 'Credits', 'Description', 'Name'] as const;
 
 /** 2025-09-30 → 09/30/2025. */
-export const usDate = (iso: string) => `${iso.slice(5, 7)}/${iso.slice(8, 10)}/${iso.slice(0, 4)}`;
+const usDate = (iso: string) => `${iso.slice(5, 7)}/${iso.slice(8, 10)}/${iso.slice(0, 4)}`;
 
 export function quickbooksJournal(payout: Pick<Payout, 'month' | 'statements'>, settings: AccountingSettings | null | undefined, state: MonthState): string {
   const accounts = requireSettings(settings, ['expense_account', 'payable_account'], 'QuickBooks');

@@ -19,10 +19,10 @@ import type { AccountingSettings } from '../../../schemas/settings.js';
 import type { Payout } from '../calculate-payouts.js';
 import { amountText, buildJournal, inPayeeOrder, requireSettings, statementCents, type Journal, type MonthState } from './journal-entries.js';
 
-export const XERO_COLUMNS = ['Narration', 'Date', 'Description', 'AccountCode', 'TaxRate', 'Amount'] as const;
+const XERO_COLUMNS = ['Narration', 'Date', 'Description', 'AccountCode', 'TaxRate', 'Amount'] as const;
 
 /** 2025-09-30 → 30/09/2025. */
-export const dayMonthYear = (iso: string) => `${iso.slice(8, 10)}/${iso.slice(5, 7)}/${iso.slice(0, 4)}`;
+const dayMonthYear = (iso: string) => `${iso.slice(8, 10)}/${iso.slice(5, 7)}/${iso.slice(0, 4)}`;
 
 /** Rows per file Xero imports, counting the header row too (the conservative reading). */
 export const XERO_MAX_ROWS = 300;
