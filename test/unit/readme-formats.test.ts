@@ -37,10 +37,18 @@ test('the payee JSON imports without an error or a warning; the payee CSV reads 
   assert.deepEqual(csv.months, [
     {
       month: '2025-09',
-      agents: [{ name: 'Kyle Singer', type: 'acq', gp: 92000, deals: 7, commission: 7400, terminations: 1, market: 'Phoenix, AZ', manager: 'Dana Brooks' }],
-      managers: [{ name: 'Dana Brooks', commission: 3000, gp: 150000, team: ['Kyle Singer'] }],
+      agents: [
+        { name: 'Kyle Singer', type: 'acq', gp: 92000, deals: 7, commission: 7400, terminations: 1, market: 'Phoenix, AZ', manager: 'Dana Brooks' },
+        { name: 'Maria Lopez', type: 'dispo', gp: 58000, deals: 5, commission: 4350, terminations: 0, market: 'Phoenix, AZ', manager: 'Dana Brooks' },
+      ],
+      managers: [{ name: 'Dana Brooks', commission: 3000, gp: 150000, team: ['Kyle Singer', 'Maria Lopez'] }],
     },
   ]);
+  // The README says the template imports without a warning: the manager's team GP (150,000.00) is
+  // her two agents' (92,000.00 + 58,000.00); commission 7,400.00 + 4,350.00 + 3,000.00.
+  const template = checkMonth(csv.months[0]!, { today });
+  assert.deepEqual([template.errors, template.warnings], [[], []]);
+  assert.deepEqual([template.totals.gpCents, template.totals.commissionCents], [15_000_000, 1_475_000]);
 });
 
 test('the closings JSON is valid; the closings CSV through the mapping gives the two closings described', () => {
