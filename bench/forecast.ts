@@ -8,7 +8,9 @@
  * method before it and the seasonal naive benchmark.
  *
  * With `--statsmodels` (and python3 with statsmodels installed) the same series and origins are
- * run through statsmodels' Holt-Winters and its AICc-chosen ETS as an independent reference.
+ * run through statsmodels' Holt-Winters and its AICc-chosen ETS as an independent reference;
+ * `--public` adds three public monthly series from statsmodels' bundled datasets. Every method is
+ * scored on the forecasts all of them made.
  * `--write DIR` writes the series as JSON for any other tool. The last line times the agents view
  * (every agent's forecast and trend) for 300 agents × 60 months; `--agents-only` prints only that.
  * Not part of `npm test`.
@@ -65,6 +67,8 @@ function generate(seed: number): Series[] {
 }
 
 interface Outcome {
+  /** Which forecast: the series' index and the origin, so that methods are compared on the same ones. */
+  key: string;
   actual: number;
   value: number;
   low: number;
@@ -93,14 +97,14 @@ const METHODS: Record<string, Method> = {
   },
 };
 
-function outcomes(series: Series, method: Method): Outcome[] {
+function outcomes(series: Series, index: number, method: Method): Outcome[] {
   const out: Outcome[] = [];
   const n = series.values.length;
   for (let origin = n - ORIGINS; origin < n; origin += 1) {
     const history = series.values.slice(0, origin);
     const forecast = method(history);
     if (!forecast) continue;
-    out.push({ actual: series.values[origin] ?? 0, ...forecast, scale: maseScale(history) });
+    out.push({ key: `${index}:${origin}`, actual: series.values[origin] ?? 0, ...forecast, scale: maseScale(history) });
   }
   return out;
 }
@@ -140,12 +144,25 @@ function statsmodelsReference(all: Series[]): Map<string, Map<string, Outcome[]>
     perSeries.forEach((rows, index) => {
       const series = all[index]!;
       const n = series.values.length;
-      const withScale = rows.map((row, i) => ({ ...row, scale: maseScale(series.values.slice(0, n - ORIGINS + i)) }));
+      // The script returns the origins it could forecast, the last ones.
+      const first = n - rows.length;
+      const withScale = rows.map((row, i) => ({ ...row, key: `${index}:${first + i}`, scale: maseScale(series.values.slice(0, first + i)) }));
       byFamily.set(series.family, [...(byFamily.get(series.family) ?? []), ...withScale]);
     });
     result.set(`statsmodels ${method}`, byFamily);
   }
   return result;
+}
+
+/** The public series of `bench/forecast/public_series.py` (statsmodels' bundled datasets), or none when python3 cannot give them. */
+function publicSeries(): Series[] {
+  const script = path.join(path.dirname(fileURLToPath(import.meta.url)), 'forecast', 'public_series.py');
+  const run = spawnSync('python3', [script], { encoding: 'utf8', maxBuffer: 16 * 1024 * 1024 });
+  if (run.status !== 0) {
+    process.stderr.write(`public series not read: ${(run.stderr || run.error?.message || '').trim().split('\n').at(-1)}\n`);
+    return [];
+  }
+  return JSON.parse(run.stdout) as Series[];
 }
 
 /**
@@ -202,6 +219,7 @@ function main(): void {
       seeds: { type: 'string', default: '8' },
       statsmodels: { type: 'boolean', default: false },
       write: { type: 'string' },
+      public: { type: 'boolean', default: false },
       'agents-only': { type: 'boolean', default: false },
     },
   });
@@ -211,6 +229,7 @@ function main(): void {
   }
   const seeds = Number(values.seeds);
   const all = Array.from({ length: seeds }, (_, i) => generate(1000 + i)).flat();
+  if (values.public) all.push(...publicSeries());
   if (values.write) writeFileSync(path.join(values.write, 'forecast-series.json'), JSON.stringify(all));
   const families = [...new Set(all.map((series) => series.family))];
 
@@ -219,18 +238,32 @@ function main(): void {
   for (const [name, method] of Object.entries(METHODS)) {
     const started = performance.now();
     const byFamily = new Map<string, Outcome[]>();
-    for (const series of all) byFamily.set(series.family, [...(byFamily.get(series.family) ?? []), ...outcomes(series, method)]);
+    all.forEach((series, index) => byFamily.set(series.family, [...(byFamily.get(series.family) ?? []), ...outcomes(series, index, method)]));
     timings.set(name, (performance.now() - started) / (all.length * ORIGINS));
     byMethod.set(name, byFamily);
   }
   if (values.statsmodels) for (const [name, byFamily] of statsmodelsReference(all) ?? []) byMethod.set(name, byFamily);
 
+  // Every method is scored on the forecasts all of them made (statsmodels' Holt-Winters needs two
+  // years of history, so the short series' first origins drop out for everyone).
+  const keysOf = (byFamily: Map<string, Outcome[]>) => new Set([...byFamily.values()].flat().map((row) => row.key));
+  const common = [...byMethod.values()].map(keysOf).reduce((a, b) => new Set([...a].filter((key) => b.has(key))));
+  for (const byFamily of byMethod.values()) for (const [family, rows] of byFamily) byFamily.set(family, rows.filter((row) => common.has(row.key)));
+
   const pad = (text: string, width: number) => text.padEnd(width);
-  process.stdout.write(`\n${all.length} series (${seeds} seeds × ${families.length} families), ${ORIGINS} rolling origins each, one-step forecasts\n\n`);
+  process.stdout.write(
+    `\n${all.length} series (${seeds} seeds × ${families.filter((family) => !family.startsWith('public')).length} families${values.public ? `, and ${families.filter((family) => family.startsWith('public')).length} public series` : ''}), ${ORIGINS} rolling origins each, one-step forecasts; ${common.size} forecasts every method made\n\n`,
+  );
   process.stdout.write(`${pad('family', 32)}${pad('method', 34)}${'MAPE %'.padStart(8)}${'MASE'.padStart(8)}${'80% cover'.padStart(11)}\n`);
-  for (const family of [...families, 'pooled']) {
+  const pooled: Record<string, (family: string) => boolean> = { pooled: () => true };
+  if (families.some((family) => family.startsWith('public'))) {
+    pooled['pooled, generated series'] = (family) => !family.startsWith('public');
+    pooled['pooled, public series'] = (family) => family.startsWith('public');
+  }
+  for (const family of [...families, ...Object.keys(pooled)]) {
     for (const [name, byFamily] of byMethod) {
-      const rows = family === 'pooled' ? [...byFamily.values()].flat() : (byFamily.get(family) ?? []);
+      const within = pooled[family];
+      const rows = within ? [...byFamily].filter(([key]) => within(key)).flatMap(([, list]) => list) : (byFamily.get(family) ?? []);
       if (rows.length === 0) continue;
       const m = metrics(rows);
       process.stdout.write(`${pad(family, 32)}${pad(name, 34)}${m.mape.toFixed(2).padStart(8)}${m.mase.toFixed(3).padStart(8)}${(100 * m.coverage).toFixed(1).padStart(10)}%\n`);

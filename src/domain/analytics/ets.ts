@@ -7,9 +7,11 @@
  *
  * Speed matters more here than the last decimal of the likelihood: a cold summary fits every model
  * twice (on the whole series and before the backtest window) within a few milliseconds. So the
- * smoothing parameters are optimised (Nelder–Mead on the concentrated likelihood) while the initial
- * states come from a classical decomposition of the first seasons, as both references use for
- * their starting values; they still count as estimated parameters in the AICc.
+ * smoothing parameters are optimised (Nelder–Mead on the concentrated likelihood) from initial
+ * states a classical decomposition of the first seasons gives (both references start there), then
+ * the initial states are estimated for those parameters (Gauss–Newton on the one-step errors): the
+ * states are estimated, as the AICc counts them. A second parameter search from the new states
+ * doubled the cost and did not forecast better (bench:forecast, pooled MASE 0.576 against 0.572).
  */
 
 export type ErrorType = 'A' | 'M';
@@ -309,27 +311,163 @@ export function nelderMead(f: (x: number[]) => number, start: number[], step: nu
 
 const DEFAULT_START: EtsParams = { alpha: 0.5, beta: 0.05, gamma: 0.05, phi: 0.95 };
 
+// ---------------------------------------------------------------------------------------------
+// Estimating the initial states
+
+/**
+ * The initial states as a free vector: the level, the trend (when there is one) and the first m−1
+ * seasonal indices; the last index is what makes them sum to 0 (additive) or m (multiplicative),
+ * since a level shifted by c and every index by −c forecast the same series.
+ */
+function initialVector(spec: EtsSpec, initial: InitialState): number[] {
+  const seasonal = spec.season === 'N' ? [] : Array.from(initial.seasonal.subarray(0, initial.seasonal.length - 1));
+  return [initial.level, ...(spec.trend === 'N' ? [] : [initial.trend]), ...seasonal];
+}
+
+function initialFrom(spec: EtsSpec, vector: readonly number[], m: number): InitialState {
+  const offset = spec.trend === 'N' ? 1 : 2;
+  const seasonal = new Float64Array(m).fill(spec.season === 'M' ? 1 : 0);
+  if (spec.season !== 'N') {
+    let sum = 0;
+    for (let j = 0; j < m - 1; j += 1) {
+      seasonal[j] = vector[offset + j] ?? 0;
+      sum += seasonal[j] ?? 0;
+    }
+    seasonal[m - 1] = (spec.season === 'M' ? m : 0) - sum;
+  }
+  return { level: vector[0] ?? 0, trend: spec.trend === 'N' ? 0 : (vector[1] ?? 0), seasonal };
+}
+
+/** The one-step errors (absolute or relative) of the series from `initial`, into `out`; false when one is not finite. */
+function residuals(values: readonly number[], spec: EtsSpec, params: EtsParams, initial: InitialState, out: Float64Array): boolean {
+  const state = startState(initial);
+  for (let t = 0; t < values.length; t += 1) {
+    const { error } = update(spec, params, state, values[t] ?? 0);
+    if (!Number.isFinite(error)) return false;
+    out[t] = error;
+  }
+  if (spec.season === 'M' && state.seasonal.some((index) => !(index > 0))) return false;
+  return true;
+}
+
+/** Solves the symmetric positive definite system a·x = b in place (Cholesky); null when it is not. */
+function solveSymmetric(a: Float64Array[], b: Float64Array): Float64Array | null {
+  const n = b.length;
+  for (let j = 0; j < n; j += 1) {
+    const row = a[j]!;
+    let diagonal = row[j]!;
+    for (let k = 0; k < j; k += 1) diagonal -= row[k]! * row[k]!;
+    if (!(diagonal > 0)) return null;
+    row[j] = Math.sqrt(diagonal);
+    for (let i = j + 1; i < n; i += 1) {
+      const other = a[i]!;
+      let sum = other[j]!;
+      for (let k = 0; k < j; k += 1) sum -= other[k]! * row[k]!;
+      other[j] = sum / row[j]!;
+    }
+  }
+  const x = Float64Array.from(b);
+  for (let i = 0; i < n; i += 1) {
+    let sum = x[i]!;
+    for (let k = 0; k < i; k += 1) sum -= a[i]![k]! * x[k]!;
+    x[i] = sum / a[i]![i]!;
+  }
+  for (let i = n - 1; i >= 0; i -= 1) {
+    let sum = x[i]!;
+    for (let k = i + 1; k < n; k += 1) sum -= a[k]![i]! * x[k]!;
+    x[i] = sum / a[i]![i]!;
+  }
+  return x;
+}
+
+/**
+ * Initial states that fit the series better, the smoothing parameters held: Gauss–Newton steps on
+ * the one-step errors over the initial-state vector (for a linear model, ETS(A,·,A) or (A,·,N),
+ * one step is the least-squares solution; the others take two). A step is kept only when the
+ * likelihood improves. statsmodels and R estimate these states with the smoothing parameters;
+ * starting from the decomposition alone left the early seasons to distort the whole fit.
+ */
+function refineInitial(values: readonly number[], spec: EtsSpec, params: EtsParams, initial: InitialState, m: number, objective: number): { initial: InitialState; value: number } {
+  const n = values.length;
+  let x = initialVector(spec, initial);
+  let best = { initial, value: objective };
+  const p = x.length;
+  const base = new Float64Array(n);
+  const shifted = new Float64Array(n);
+  const columns = Array.from({ length: p }, () => new Float64Array(n));
+  let magnitude = 0;
+  for (const value of values) magnitude += Math.abs(value) / n;
+  const iterations = spec.error === 'A' && spec.season !== 'M' ? 1 : 2;
+  for (let iteration = 0; iteration < iterations; iteration += 1) {
+    if (!residuals(values, spec, params, initialFrom(spec, x, m), base)) break;
+    let usable = true;
+    for (let i = 0; i < p && usable; i += 1) {
+      const seasonalMultiplier = spec.season === 'M' && i >= (spec.trend === 'N' ? 1 : 2);
+      const step = seasonalMultiplier ? 1e-4 : 1e-4 * Math.max(Math.abs(x[i] ?? 0), magnitude * 1e-2, 1);
+      const probe = x.slice();
+      probe[i] = (probe[i] ?? 0) + step;
+      usable = residuals(values, spec, params, initialFrom(spec, probe, m), shifted);
+      const column = columns[i]!;
+      for (let t = 0; t < n; t += 1) column[t] = ((shifted[t] ?? 0) - (base[t] ?? 0)) / step;
+    }
+    if (!usable) break;
+    // Normal equations JᵀJ δ = −Jᵀr, with a touch of damping for columns that barely move the errors.
+    const normal = Array.from({ length: p }, () => new Float64Array(p));
+    const gradient = new Float64Array(p);
+    for (let i = 0; i < p; i += 1) {
+      const ci = columns[i]!;
+      let g = 0;
+      for (let t = 0; t < n; t += 1) g += (ci[t] ?? 0) * (base[t] ?? 0);
+      gradient[i] = -g;
+      for (let j = 0; j <= i; j += 1) {
+        const cj = columns[j]!;
+        let sum = 0;
+        for (let t = 0; t < n; t += 1) sum += (ci[t] ?? 0) * (cj[t] ?? 0);
+        normal[i]![j] = sum;
+        normal[j]![i] = sum;
+      }
+    }
+    for (let i = 0; i < p; i += 1) normal[i]![i] = (normal[i]![i] ?? 0) * (1 + 1e-9) + 1e-12;
+    const delta = solveSymmetric(normal, gradient);
+    if (!delta) break;
+    let improved = false;
+    for (let scale = 1; scale >= 0.25 && !improved; scale /= 2) {
+      const candidate = x.map((value, i) => value + scale * (delta[i] ?? 0));
+      const start = initialFrom(spec, candidate, m);
+      const value = minusTwoLogLikelihood(values, spec, params, start);
+      if (value < best.value) {
+        best = { initial: start, value };
+        x = candidate;
+        improved = true;
+      }
+    }
+    if (!improved) break;
+  }
+  return best;
+}
+
 /**
  * Fits one model to the series by maximum likelihood, or null when no admissible fit exists.
  * `start` warm-starts the search (a refit on one more month starts where the last fit ended).
+ * The smoothing parameters are searched from the decomposition's initial states; the initial
+ * states are then estimated for those parameters.
  */
 export function fitEts(values: readonly number[], spec: EtsSpec, m = SEASON_LENGTH, start: EtsParams = DEFAULT_START): EtsFit | null {
   const n = values.length;
-  const initial = initialState(values, spec, m);
   const names = parameterNames(spec);
-  const starts = start;
-  const objective = (vector: number[]) => {
-    const params = paramsOf(spec, names, vector);
-    return params ? minusTwoLogLikelihood(values, spec, params, initial) : Number.POSITIVE_INFINITY;
-  };
-  const { x, value } = nelderMead(
-    objective,
-    names.map((name) => starts[name]),
+  const decomposed = initialState(values, spec, m);
+  const searched = nelderMead(
+    (vector) => {
+      const candidate = paramsOf(spec, names, vector);
+      return candidate ? minusTwoLogLikelihood(values, spec, candidate, decomposed) : Number.POSITIVE_INFINITY;
+    },
+    names.map((name) => start[name]),
     names.map((name) => (name === 'phi' ? 0.01 : name === 'alpha' ? 0.2 : 0.02)),
     60 * names.length + 40,
   );
-  const params = paramsOf(spec, names, x);
-  if (!params || !Number.isFinite(value)) return null;
+  const params = paramsOf(spec, names, searched.x);
+  if (!params || !Number.isFinite(searched.value)) return null;
+  const { initial, value } = refineInitial(values, spec, params, decomposed, m, searched.value);
 
   const state = startState(initial);
   let squares = 0;

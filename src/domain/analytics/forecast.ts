@@ -6,7 +6,8 @@
  * rolling-origin backtest over the last twelve months (a full season) when the history allows.
  * The backtest runs as production would: the models are chosen and fitted on the months before
  * the window only, then step through it one month at a time, each forecast made before its month
- * is seen. The method with the lowest MASE wins; users see its MAPE and MASE.
+ * is seen. The AICc-chosen model stands unless another method's backtest MASE is clearly lower
+ * (by a tenth); users see the chosen method's MAPE and MASE.
  *
  * The maths runs in floating point on cents; the values handed out are rounded to whole cents.
  */
@@ -67,6 +68,12 @@ const Z80 = 1.2816;
 const COMBINED = 3;
 /** Models that led before the backtest window and are refitted on the whole history. */
 const REFITTED = 6;
+/**
+ * The AICc choice stands unless another method's backtest MASE is lower by at least this share of
+ * it. Twelve one-step errors are a noisy verdict: letting the lowest MASE win outright picked the
+ * benchmarks on noise: pooled MASE 0.587 against 0.572 with this rule (bench:forecast, 48 series).
+ */
+const CLEAR_WIN = 0.1;
 /** Relative MASE differences below this are ties, settled in favour of the simpler method. */
 const TIE = 1e-9;
 
@@ -76,9 +83,7 @@ const ORDER: readonly ForecastMethod[] = ['naive', 'seasonal_naive', 'holt_winte
 /**
  * Holt-Winters with an additive season and an additive or damped trend (ETS(A,A,A), ETS(A,Ad,A),
  * the better by AICc), in the backtest whenever two seasons precede the window, whatever its AICc
- * rank among all models. The initial states are set by decomposition, not estimated, yet AICc
- * charges a seasonal model for its 11 seasonal states: on clearly seasonal series it ranked the
- * non-seasonal models first (bench:forecast), so the season has to earn its place in the backtest.
+ * rank among all models: the textbook seasonal method as a named candidate beside the AICc choice.
  */
 function holtWinters(training: readonly number[]): EtsFit | null {
   if (training.length < 2 * SEASON) return null;
@@ -172,6 +177,14 @@ function better(a: Scored, b: Scored): boolean {
   return ORDER.indexOf(a.method) < ORDER.indexOf(b.method);
 }
 
+/** The best-ranked method, or the AICc-chosen ETS model when the best one does not beat it clearly. */
+function clearWinner(ranked: readonly Scored[]): Scored {
+  const best = ranked[0]!;
+  const ets = ranked.find((entry) => entry.method === 'ets');
+  if (!ets || best === ets || best.mase === null || ets.mase === null) return best;
+  return best.mase <= ets.mase * (1 - CLEAR_WIN) ? best : ets;
+}
+
 const roundTo = (value: number | null, decimals: number) => (value === null ? null : Math.round(value * 10 ** decimals) / 10 ** decimals);
 
 function point(step: number, value: number, halfWidth: number, floorAtZero: boolean): ForecastPoint {
@@ -231,7 +244,7 @@ export function forecastSeries(values: readonly number[], horizon = 1): Forecast
     return predictions ? [score(predictor.method, predictions, values, from, scale)] : [];
   });
   const ranked = [...scored].sort((a, b) => (better(a, b) ? -1 : better(b, a) ? 1 : 0));
-  const winner = ranked[0]!;
+  const winner = clearWinner(ranked);
 
   // The winner, refitted on every month: the models that led before the window, ranked again.
   const fits =
