@@ -24,7 +24,8 @@ import { fileURLToPath } from 'node:url';
 import { forecastSeries, maseScale } from '../src/domain/analytics/forecast.js';
 import { addMonths } from '../src/domain/analytics/months.js';
 import type { AgentRollup, MonthRollup } from '../src/domain/analytics/rollups.js';
-import { agentSeries, predictiveSeries } from '../src/domain/analytics/series.js';
+import { agentSeries, agentSeriesSteps, predictiveSeries } from '../src/domain/analytics/series.js';
+import { inSlices, SLICE_MS } from '../src/services/steps-in-slices.js';
 import { seededRandom } from '../src/demo/seeded-random.js';
 import { forecastSeries as previousForecast } from './forecast/previous-method.js';
 
@@ -213,7 +214,32 @@ function agentsViewTiming(agents: number, months: number): void {
   );
 }
 
-function main(): void {
+/**
+ * The longest the event loop waits while the agents view is computed as the service does it (in
+ * slices, src/services/steps-in-slices.ts), against the straight run's single block.
+ */
+async function agentsViewStall(agents: number, months: number): Promise<void> {
+  const rollups = agentTenant(agents, months, 7);
+  const now = rollups[rollups.length - 1]!.month;
+  const range = { from: addMonths(now, -11), to: now, now };
+  const longestWait = async (run: () => Promise<unknown>) => {
+    let longest = 0;
+    let last = performance.now();
+    const timer = setInterval(() => {
+      const at = performance.now();
+      longest = Math.max(longest, at - last);
+      last = at;
+    }, 1);
+    await run();
+    clearInterval(timer);
+    return Math.max(longest, performance.now() - last);
+  };
+  const sliced = await longestWait(() => inSlices(agentSeriesSteps(rollups, range)));
+  const straight = await longestWait(async () => agentSeries(rollups, range));
+  process.stdout.write(`agents view, longest wait of a 1 ms timer: ${sliced.toFixed(0)} ms in slices of ${SLICE_MS} ms (the service), ${straight.toFixed(0)} ms run straight\n`);
+}
+
+async function main(): Promise<void> {
   const { values } = parseArgs({
     options: {
       seeds: { type: 'string', default: '8' },
@@ -225,6 +251,7 @@ function main(): void {
   });
   if (values['agents-only']) {
     agentsViewTiming(300, 60);
+    await agentsViewStall(300, 60);
     return;
   }
   const seeds = Number(values.seeds);
@@ -284,6 +311,7 @@ function main(): void {
       `wall per origin in the table: ${[...timings].map(([name, ms]) => `${name} ${ms.toFixed(2)} ms`).join(', ')}\n`,
   );
   agentsViewTiming(300, 60);
+  await agentsViewStall(300, 60);
 }
 
-main();
+await main();

@@ -65,7 +65,7 @@ test('a view of a period reads its months whole and the others as totals, and an
     assert.ok(resolved.ok);
     for (const view of views) {
       const compute = VIEWS[view] as (...args: unknown[]) => unknown;
-      const expected = compute(whole.rollups, resolved.period, whole.settings, new Map());
+      const expected = await compute(whole.rollups, resolved.period, whole.settings, new Map());
       const actual = await computeAnalyticsView(pool, tenantId, view, query);
       assert.deepEqual(JSON.parse(JSON.stringify(actual)), JSON.parse(JSON.stringify(expected)), `${view} ${JSON.stringify(query)}`);
     }

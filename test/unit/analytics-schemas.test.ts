@@ -48,7 +48,7 @@ const same: [
   Same<ViewResult<'predictive'>, PredictiveView>,
 ] = [true, true, true, true, true, true];
 
-function viewOf(view: ViewName, rollups: MonthRollup[], query: { period?: string }): unknown {
+async function viewOf(view: ViewName, rollups: MonthRollup[], query: { period?: string }): Promise<unknown> {
   const resolved = resolvePeriod(query, dataSpan(rollups));
   assert.ok(resolved.ok);
   const coordinates = new Map([['Phoenix, AZ', { lat: 33.45, lon: -112.07 }]]);
@@ -77,7 +77,7 @@ describe('analytics response schemas', () => {
   ] as const) {
     for (const view of Object.keys(SCHEMAS) as ViewName[]) {
       it(`${view}, ${label}: validates and serialises to itself`, async () => {
-        const value = viewOf(view, rollups, query);
+        const value = await viewOf(view, rollups, query);
         const checked = validateBody(SCHEMAS[view], value);
         assert.deepEqual(checked.ok ? [] : checked.errors, []);
         assert.deepEqual(await serialized(SCHEMAS[view], value), JSON.parse(JSON.stringify(value)));
@@ -85,14 +85,14 @@ describe('analytics response schemas', () => {
     }
   }
 
-  it('are exercised with their optional parts present (the fixture is rich enough)', () => {
-    const summary = viewOf('summary', full, { period: 'all' }) as SummaryView;
+  it('are exercised with their optional parts present (the fixture is rich enough)', async () => {
+    const summary = (await viewOf('summary', full, { period: 'all' })) as SummaryView;
     assert.ok(summary.forecast && summary.forecast.candidates.length > 0, 'a forecast with candidates');
-    const markets = viewOf('markets', full, { period: 'all' }) as MarketsView;
+    const markets = (await viewOf('markets', full, { period: 'all' })) as MarketsView;
     assert.ok(markets.markets.some((market) => market.coordinates !== null && market.points.length > 0), 'a placed market with points');
-    const teams = viewOf('teams', full, { period: 'all' }) as TeamsView;
+    const teams = (await viewOf('teams', full, { period: 'all' })) as TeamsView;
     assert.ok(teams.teams.some((team) => team.manager !== null), 'a managed team');
-    const predictive = viewOf('predictive', full, { period: 'all' }) as PredictiveView;
+    const predictive = (await viewOf('predictive', full, { period: 'all' })) as PredictiveView;
     assert.ok(predictive.forecast.commission && predictive.forecast.commission.points.length > 0, 'a forecast path');
   });
 });

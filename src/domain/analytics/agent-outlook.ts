@@ -25,6 +25,7 @@
  *   a little too ready to find a trend; the list is a prompt to look, not a verdict.
  */
 import { toAmount, type Cents } from '../money.js';
+import { runSteps, type Steps } from '../steps.js';
 import { classicalSeasonalIndices, SEASON_LENGTH } from './ets.js';
 import { forecastSeries, type ForecastFit } from './forecast.js';
 import { mannKendall } from './mann-kendall.js';
@@ -234,10 +235,16 @@ export interface TrendingDownAgent {
 
 /** Every agent with data up to now whose adjusted GP trends down, steepest (relative) decline first. */
 export function trendingDown(rollups: readonly MonthRollup[], now: string): TrendingDownAgent[] {
+  return runSteps(trendingDownSteps(rollups, now));
+}
+
+/** {@link trendingDown} in steps, one per agent. */
+export function* trendingDownSteps(rollups: readonly MonthRollup[], now: string): Steps<TrendingDownAgent[]> {
   const basis = outlookBasis(rollups, now);
   const names = new Set(basis.agents.flatMap((agents) => [...agents.keys()]));
   const out: TrendingDownAgent[] = [];
   for (const name of names) {
+    yield;
     const trend = agentTrend(basis, name);
     if (trend.direction !== 'down') continue;
     const gp = agentForecast(basis, name).gp;

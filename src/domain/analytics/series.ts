@@ -5,8 +5,9 @@
  */
 import type { AgentType } from '../imports/format.js';
 import { toAmount, type Cents } from '../money.js';
+import { runSteps, type Steps } from '../steps.js';
 import { commissionPct, shrunkTerminationRate, terminationRate } from './figures.js';
-import { agentForecast, agentTrend, outlookBasis, trendingDown, TREND_METHOD, type AgentForecast, type AgentTrend, type TrendingDownAgent } from './agent-outlook.js';
+import { agentForecast, agentTrend, outlookBasis, trendingDownSteps, TREND_METHOD, type AgentForecast, type AgentTrend, type TrendingDownAgent } from './agent-outlook.js';
 import { forecastSeries, type ForecastFit } from './forecast.js';
 import { coordinatesFor, type Coordinates } from './markets.js';
 import { addMonths, inRange, type MonthRange } from './months.js';
@@ -84,6 +85,11 @@ function inRangeSorted(rollups: readonly MonthRollup[], range: MonthRange): Mont
  * range, with each one's forecast and trend from all months up to `now` (the range's end if not given).
  */
 export function agentSeries(rollups: readonly MonthRollup[], range: MonthRange & { now?: string }): AgentSeries[] {
+  return runSteps(agentSeriesSteps(rollups, range));
+}
+
+/** {@link agentSeries} in steps, one per agent (two forecasts each: the costly part). */
+export function* agentSeriesSteps(rollups: readonly MonthRollup[], range: MonthRange & { now?: string }): Steps<AgentSeries[]> {
   const basis = outlookBasis(rollups, range.now ?? range.to);
   const points = new Map<string, SeriesPoint[]>();
   for (const rollup of inRangeSorted(rollups, range)) {
@@ -93,16 +99,21 @@ export function agentSeries(rollups: readonly MonthRollup[], range: MonthRange &
       points.set(agent.name, list);
     }
   }
-  return agentTotalsIn(rollups, range).map((agent) => ({
-    name: agent.name,
-    type: agent.type,
-    manager: agent.manager,
-    market: agent.market,
-    totals: view(agent),
-    points: points.get(agent.name) ?? [],
-    forecast: agentForecast(basis, agent.name),
-    trend: agentTrend(basis, agent.name),
-  }));
+  const out: AgentSeries[] = [];
+  for (const agent of agentTotalsIn(rollups, range)) {
+    out.push({
+      name: agent.name,
+      type: agent.type,
+      manager: agent.manager,
+      market: agent.market,
+      totals: view(agent),
+      points: points.get(agent.name) ?? [],
+      forecast: agentForecast(basis, agent.name),
+      trend: agentTrend(basis, agent.name),
+    });
+    yield;
+  }
+  return out;
 }
 
 export interface TeamSeries {
@@ -283,6 +294,11 @@ function path(values: readonly number[], lastMonth: string | undefined, horizon:
 
 /** Monthly GP and commission up to `now`, and each forecast `horizon` months beyond the last month with data. */
 export function predictiveSeries(rollups: readonly MonthRollup[], now: string, horizon = PREDICTIVE_HORIZON): PredictiveSeries {
+  return runSteps(predictiveSeriesSteps(rollups, now, horizon));
+}
+
+/** {@link predictiveSeries} in steps: the trending-down list's, one per agent. */
+export function* predictiveSeriesSteps(rollups: readonly MonthRollup[], now: string, horizon = PREDICTIVE_HORIZON): Steps<PredictiveSeries> {
   const commission = monthlyValues(rollups, now, (rollup) => rollup.commission);
   const gp = monthlyValues(rollups, now, (rollup) => rollup.gp);
   const known = new Set(rollups.map((rollup) => rollup.month));
@@ -299,7 +315,7 @@ export function predictiveSeries(rollups: readonly MonthRollup[], now: string, h
       commission: path(commission.values, lastMonth, horizon),
       gp: path(gp.values, lastMonth, horizon),
     },
-    trending_down: trendingDown(rollups, now),
+    trending_down: yield* trendingDownSteps(rollups, now),
     trend_method: TREND_METHOD,
   };
 }

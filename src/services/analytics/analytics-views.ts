@@ -6,7 +6,8 @@ import { withTenant } from '../../db/tenant.js';
 import { resolvePeriod, type PeriodError, type PeriodQuery, type ResolvedPeriod } from '../../domain/analytics/periods.js';
 import { rollupFromHistory, type AgentRollup, type MonthRollup } from '../../domain/analytics/rollups.js';
 import { historyMonthFromImport } from '../../domain/imports/to-history.js';
-import { agentSeries, marketSeries, predictiveSeries, teamSeries, terminationsByAgent } from '../../domain/analytics/series.js';
+import { agentSeriesSteps, marketSeries, predictiveSeriesSteps, teamSeries, terminationsByAgent } from '../../domain/analytics/series.js';
+import { inSlices } from '../steps-in-slices.js';
 import { summarize } from '../../domain/analytics/summary.js';
 import { mergeMonthRollups, withApprovedPay, type ApprovedPay } from '../../domain/closings/rollup.js';
 import { parseAmountText } from '../../domain/money.js';
@@ -18,7 +19,9 @@ export const VIEWS = {
     as_of: period.now,
     ...summarize(rollups, period, settings),
   }),
-  agents: (rollups: MonthRollup[], period: ResolvedPeriod) => ({ period: periodView(period), agents: agentSeries(rollups, period) }),
+  // The agents' and the predictive view's per-agent forecasts and trends take seconds for hundreds
+  // of agents: computed in slices, so other requests are served in between.
+  agents: async (rollups: MonthRollup[], period: ResolvedPeriod) => ({ period: periodView(period), agents: await inSlices(agentSeriesSteps(rollups, period)) }),
   teams: (rollups: MonthRollup[], period: ResolvedPeriod) => ({ period: periodView(period), teams: teamSeries(rollups, period) }),
   terminations: (rollups: MonthRollup[], period: ResolvedPeriod) => ({
     period: periodView(period),
@@ -28,11 +31,11 @@ export const VIEWS = {
     period: periodView(period),
     markets: marketSeries(rollups, period, { coordinates }),
   }),
-  predictive: (rollups: MonthRollup[], period: ResolvedPeriod) => ({ period: periodView(period), ...predictiveSeries(rollups, period.now) }),
+  predictive: async (rollups: MonthRollup[], period: ResolvedPeriod) => ({ period: periodView(period), ...(await inSlices(predictiveSeriesSteps(rollups, period.now))) }),
 } as const;
 
 export type ViewName = keyof typeof VIEWS;
-export type ViewResult<V extends ViewName> = ReturnType<(typeof VIEWS)[V]>;
+export type ViewResult<V extends ViewName> = Awaited<ReturnType<(typeof VIEWS)[V]>>;
 
 function periodView(period: ResolvedPeriod) {
   return { from: period.from, to: period.to, label: period.label, as_of: period.now };
@@ -121,7 +124,7 @@ export async function computeAnalyticsView<V extends ViewName>(pool: pg.Pool, te
       coordinates: view === 'markets' ? await loadMarketCoordinates(tx) : new Map<string, Coordinates>(),
     };
   });
-  return VIEWS[view](rollups, period, settings, coordinates) as ViewResult<V>;
+  return (await VIEWS[view](rollups, period, settings, coordinates)) as ViewResult<V>;
 }
 
 let computations = 0;
