@@ -269,7 +269,10 @@ export function agentTotalsIn(rollups: readonly MonthRollup[], range: MonthRange
     for (const agent of rollup.agents) {
       let totals = byName.get(agent.name);
       if (!totals) {
-        totals = { ...agent, gp: 0, commission: 0, closed: 0, terminated: 0, months: 0, latest: rollup.month };
+        // Field by field, not `{ ...agent }`: objects spread from parsed roll-ups made every later
+        // `+=` slow (an 18,000 agent-month sum took 22 ms instead of 3, a third of a cold summary).
+        totals = { name: agent.name, type: agent.type, manager: agent.manager, market: agent.market, gp: 0, commission: 0, closed: 0, terminated: 0, months: 0, latest: rollup.month };
+        if (agent.roles !== undefined) totals.roles = agent.roles;
         byName.set(agent.name, totals);
       }
       totals.gp += agent.gp;
