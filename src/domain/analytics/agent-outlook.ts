@@ -27,7 +27,7 @@
 import { toAmount, type Cents } from '../money.js';
 import { runSteps, type Steps } from '../steps.js';
 import { classicalSeasonalIndices, SEASON_LENGTH } from './ets.js';
-import { forecastSeries, type ForecastFit } from './forecast.js';
+import { fitOf, forecastSeries, type ForecastFit } from './forecast.js';
 import { mannKendall } from './mann-kendall.js';
 import { addMonths, monthFromIndex, monthIndex } from './months.js';
 import { payKnown, type AgentRollup, type MonthRollup } from './rollups.js';
@@ -156,12 +156,7 @@ function figure(values: readonly number[], lastMonth: string): AgentForecastFigu
     month: addMonths(lastMonth, 1),
     value: toAmount(forecast.value),
     interval_80: { low: toAmount(forecast.interval_80.low), high: toAmount(forecast.interval_80.high) },
-    method: forecast.method,
-    model: forecast.model,
-    mape: forecast.mape,
-    mase: forecast.mase,
-    backtest_months: forecast.backtest_months,
-    note: forecast.note,
+    ...fitOf(forecast),
   };
 }
 

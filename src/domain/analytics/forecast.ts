@@ -57,6 +57,11 @@ export interface Forecast {
 /** How a forecast was made and how well its method did in the backtest: what every view of one shows. */
 export type ForecastFit = Pick<Forecast, 'method' | 'model' | 'mape' | 'mase' | 'backtest_months' | 'note'>;
 
+/** A forecast's {@link ForecastFit}: what every view of one shows beside its values. */
+export function fitOf(forecast: Forecast): ForecastFit {
+  return { method: forecast.method, model: forecast.model, mape: forecast.mape, mase: forecast.mase, backtest_months: forecast.backtest_months, note: forecast.note };
+}
+
 /** A full season of one-step forecasts when the history allows. */
 export const BACKTEST_MONTHS = 12;
 export const SEASON = SEASON_LENGTH;

@@ -8,7 +8,7 @@ import { toAmount, type Cents } from '../money.js';
 import { runSteps, type Steps } from '../steps.js';
 import { commissionPct, shrunkTerminationRate, terminationRate } from './figures.js';
 import { agentForecast, agentTrend, outlookBasis, trendingDownSteps, TREND_METHOD, type AgentForecast, type AgentTrend, type TrendingDownAgent } from './agent-outlook.js';
-import { forecastSeries, type ForecastFit } from './forecast.js';
+import { fitOf, forecastSeries, type ForecastFit } from './forecast.js';
 import { coordinatesFor, type Coordinates } from './markets.js';
 import { addMonths, inRange, type MonthRange } from './months.js';
 import { agentTotalsIn, monthlyValues, type MonthRollup } from './rollups.js';
@@ -277,12 +277,7 @@ function path(values: readonly number[], lastMonth: string | undefined, horizon:
   const forecast = forecastSeries(values, horizon);
   if (!forecast || lastMonth === undefined) return null;
   return {
-    method: forecast.method,
-    model: forecast.model,
-    mape: forecast.mape,
-    mase: forecast.mase,
-    backtest_months: forecast.backtest_months,
-    note: forecast.note,
+    ...fitOf(forecast),
     points: forecast.path.map((point) => ({
       month: addMonths(lastMonth, point.step),
       value: toAmount(point.value),
