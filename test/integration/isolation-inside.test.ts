@@ -296,10 +296,12 @@ test('an entry is accepted once, only with a MAC under the key, and only before 
   // transaction ends, and is refused when it commits.
   const another = tenantEntryText(key, b.tenantId);
   await first.query(another);
-  const replay = second.query(another);
+  // The expectation is attached at once: the refusal can arrive on its connection before the
+  // COMMIT's answer on the other, and an unhandled rejection in that moment failed the test.
+  const replay = assert.rejects(second.query(another), /tenant proof already used/);
   await new Promise((resolve) => setTimeout(resolve, 100));
   await first.query('COMMIT');
-  await assert.rejects(replay, /tenant proof already used/);
+  await replay;
   await second.query('ROLLBACK');
 
   // A MAC under any other key (here: a guessed one), a changed tenant, an expired entry.
