@@ -11,11 +11,11 @@ import { planInForce, type PlanDefinition, type PlanVersion } from './definition
 import { compilePlan, coversPayee, type CompiledPlan } from './compiled.js';
 import { differenceLines, earnWindow, sumExact, type Window } from './earnings.js';
 import {
-  addFacts,
   HistoryIndex,
   NO_FACTS,
   payeeKey,
   periodOf,
+  sumAllFacts,
   withoutDeal,
   type Facts,
   type PayeeRef,
@@ -57,7 +57,14 @@ export class PlanCalculator {
 
   /** Statements for every history month in [from, to], oldest first. */
   range(from: string, to: string): Map<string, Statement[]> {
-    const out = new Map<string, Statement[]>();
+    return new Map(this.months(from, to));
+  }
+
+  /**
+   * The statements of each history month in [from, to], oldest first, one month at a time: a
+   * caller that folds them (a simulation) holds one month's statements, not the range's.
+   */
+  *months(from: string, to: string): Generator<[string, Statement[]]> {
     const needsWalk = this.versions.some((version) => version.plan.draw !== null);
     const balances = new Map<string, bigint>();
     for (const month of this.index.months) {
@@ -73,9 +80,8 @@ export class PlanCalculator {
       for (const payee of this.index.payees(month)) {
         if (coversPayee(plan, payee)) statements.push(this.statement(plan, month, payee, balances));
       }
-      if (month >= from) out.set(month, statements);
+      if (month >= from) yield [month, statements];
     }
-    return out;
   }
 
   private facts(month: string, payee: PayeeRef, plan: CompiledPlan): Facts | null {
@@ -86,26 +92,25 @@ export class PlanCalculator {
     return facts;
   }
 
-  /** Sum of the payee's facts over history months up to `last` that `keep` accepts. */
-  private sumFacts(payee: PayeeRef, plan: CompiledPlan, last: string, keep: (month: string) => boolean): Facts {
-    let total = NO_FACTS;
+  /** Sum of the payee's facts over the history months of `period` up to `last`, in one pass. */
+  private sumFacts(payee: PayeeRef, plan: CompiledPlan, last: string, period: string, basis: 'quarter' | 'year'): Facts {
+    const parts: Facts[] = [];
     for (const month of this.index.months) {
       if (month > last) break;
-      if (!keep(month)) continue;
+      if (periodOf(month, basis) !== period) continue;
       const facts = this.facts(month, payee, plan);
-      if (facts) total = addFacts(total, facts);
+      if (facts) parts.push(facts);
     }
-    return total;
+    return sumAllFacts(parts);
   }
 
   /** The window a plan evaluates for a payee in a month: the month, or the period to date. */
   window(plan: CompiledPlan, month: string, payee: PayeeRef): Window {
     const monthFacts = this.facts(month, payee, plan) ?? NO_FACTS;
-    const quarter = periodOf(month, 'quarter');
-    const year = periodOf(month, 'year');
-    const qtd = this.sumFacts(payee, plan, month, (m) => periodOf(m, 'quarter') === quarter);
-    const ytd = this.sumFacts(payee, plan, month, (m) => periodOf(m, 'year') === year);
     const payeeType = payee.type;
+    if (!plan.periodToDate) return { month, payeeType, span: 'month', facts: monthFacts, monthFacts, qtd: null, ytd: null };
+    const qtd = this.sumFacts(payee, plan, month, periodOf(month, 'quarter'), 'quarter');
+    const ytd = this.sumFacts(payee, plan, month, periodOf(month, 'year'), 'year');
     if (plan.basis === 'quarter') return { month, payeeType, span: 'QTD', facts: qtd, monthFacts, qtd, ytd };
     if (plan.basis === 'year') return { month, payeeType, span: 'YTD', facts: ytd, monthFacts, qtd, ytd };
     return { month, payeeType, span: 'month', facts: monthFacts, monthFacts, qtd, ytd };
@@ -169,8 +174,8 @@ export class PlanCalculator {
       ...window,
       facts: withoutDeal(window.facts, dealId),
       monthFacts: withoutDeal(window.monthFacts, dealId),
-      qtd: withoutDeal(window.qtd, dealId),
-      ytd: withoutDeal(window.ytd, dealId),
+      qtd: window.qtd && withoutDeal(window.qtd, dealId),
+      ytd: window.ytd && withoutDeal(window.ytd, dealId),
     };
     return sumExact(earnWindow(plan, window, [])) - sumExact(earnWindow(plan, without, []));
   }

@@ -3,15 +3,16 @@
  * never parses a rate or a formula again: money bounds in cents, rates in micro-units, amounts per
  * deal in micro-cents per deal (so that base × rate is micro-cents for every measure).
  */
-import type {
-  Basis,
-  Bracket as BracketDefinition,
-  BracketMode,
-  Component,
-  Measure,
-  PayeeType,
-  PlanDefinition,
-  Tiers,
+import {
+  readsPeriodToDate,
+  type Basis,
+  type Bracket as BracketDefinition,
+  type BracketMode,
+  type Component,
+  type Measure,
+  type PayeeType,
+  type PlanDefinition,
+  type Tiers,
 } from './definition.js';
 import { CLOSINGS_MEASURES, COUNT_MEASURES } from './vocabulary.js';
 import { CLOSINGS_VARIABLES, compileFormula, type CompiledFormula } from './formula.js';
@@ -58,6 +59,8 @@ export interface CompiledPlan {
   clawback: { key: string; label: string; method: 'recompute' | 'rate'; rate: bigint } | null;
   /** Cents per month. */
   draw: { key: string; label: string; amount: bigint } | null;
+  /** The quarter and year to date are measured (readsPeriodToDate): otherwise only the month is. */
+  periodToDate: boolean;
 }
 
 /** Thrown when an invalid definition reaches the engine; validate first to get the issues as data. */
@@ -185,6 +188,7 @@ export function compilePlan(definition: PlanDefinition): CompiledPlan {
     split: null,
     clawback: null,
     draw: null,
+    periodToDate: readsPeriodToDate(definition),
   };
   if (definition.tiers) plan.earnings.push(compileTiers(definition.tiers, 't', 'Brackets'));
   (definition.components ?? []).forEach((component, index) => {

@@ -6,6 +6,7 @@
  * decimals) and the closings one (../payouts/, exact decimals); nothing here computes money.
  */
 import type { PlanDefinition } from './definition-shape.js';
+import { compileFormula, PERIOD_TO_DATE_VARIABLES } from './formula.js';
 
 export type * from './definition-shape.js';
 
@@ -19,14 +20,29 @@ export function planNeedsDeals(definition: PlanDefinition): boolean {
 }
 
 /**
- * The first month a calculation from `from` on reads: the start of `from`'s year (quarter- and
- * year-to-date windows, what earlier months of the period paid), or null (the first month of
- * history) when a plan carries across years: a draw's balance, or a clawback of a deal closed in
- * any earlier month.
+ * Whether the engine measures the quarter or year to date for the plan: its basis is quarter or
+ * year, or a formula reads a `qtd_`/`ytd_` variable. A formula that does not compile counts as
+ * reading them (the engine refuses it later, with its pointer).
+ */
+export function readsPeriodToDate(definition: PlanDefinition): boolean {
+  if (definition.basis === 'quarter' || definition.basis === 'year') return true;
+  return (definition.components ?? []).some((component) => {
+    if (component.type !== 'formula') return false;
+    const formula = compileFormula(component.expression);
+    return !formula.ok || formula.variables.some((variable) => PERIOD_TO_DATE_VARIABLES.has(variable));
+  });
+}
+
+/**
+ * The first month a calculation from `from` on reads (issue 21: no month it does not need): null
+ * (the first month of history) when a plan carries across years, a draw's balance or a clawback of
+ * a deal closed in any earlier month; the start of `from`'s year when a plan reads the quarter or
+ * year to date; otherwise `from` itself.
  */
 export function historyStartFor(definitions: readonly PlanDefinition[], from: string): string | null {
   const carries = definitions.some((definition) => (definition.components ?? []).some((component) => component.type === 'draw' || component.type === 'clawback'));
-  return carries ? null : `${from.slice(0, 4)}-01`;
+  if (carries) return null;
+  return definitions.some(readsPeriodToDate) ? `${from.slice(0, 4)}-01` : from;
 }
 
 /** The version in force in `month` ("YYYY-MM"): the latest effective_from ≤ month; the later listed wins a tie. */

@@ -25,8 +25,9 @@ export interface Window {
   facts: Facts;
   /** Facts of the month alone, the quarter and the year to date (for formula variables). */
   monthFacts: Facts;
-  qtd: Facts;
-  ytd: Facts;
+  /** Null when the plan reads no quarter or year to date (CompiledPlan.periodToDate): not measured. */
+  qtd: Facts | null;
+  ytd: Facts | null;
 }
 
 export const MEASURE_NAMES: Readonly<Record<Measure, string>> = {
@@ -88,6 +89,7 @@ function formulaVariables(window: Window, facts: Facts): ExactVariables {
   const money = (cents: bigint) => new Exact(cents.toString()).div(100);
   const count = (value: bigint) => new Exact(value.toString());
   const month = Number(window.month.slice(5, 7));
+  const { qtd, ytd } = window;
   return {
     gp: money(facts.gp),
     deals: count(facts.deals),
@@ -98,10 +100,9 @@ function formulaVariables(window: Window, facts: Facts): ExactVariables {
     month_gp: money(window.monthFacts.gp),
     month_deals: count(window.monthFacts.deals),
     month_terminations: count(window.monthFacts.terminations),
-    qtd_gp: money(window.qtd.gp),
-    qtd_deals: count(window.qtd.deals),
-    ytd_gp: money(window.ytd.gp),
-    ytd_deals: count(window.ytd.deals),
+    // Measured whenever a formula reads them; absent, a formula reading one fails with its name.
+    ...(qtd === null ? {} : { qtd_gp: money(qtd.gp), qtd_deals: count(qtd.deals) }),
+    ...(ytd === null ? {} : { ytd_gp: money(ytd.gp), ytd_deals: count(ytd.deals) }),
     month_index: new Exact(month),
     quarter: new Exact(Math.floor((month - 1) / 3) + 1),
   };

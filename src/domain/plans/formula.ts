@@ -62,6 +62,9 @@ export const CLOSINGS_VARIABLES: ReadonlySet<FormulaVariable> = new Set<FormulaV
   'transactions', 'company_gp', 'company_transactions', 'goal_gp', 'goal_transactions',
 ]);
 
+/** Variables of the calendar quarter or year to date: a formula reading one needs the earlier months of its year. */
+export const PERIOD_TO_DATE_VARIABLES: ReadonlySet<FormulaVariable> = new Set<FormulaVariable>(['qtd_gp', 'qtd_deals', 'ytd_gp', 'ytd_deals']);
+
 const FORMULA_FUNCTIONS = {
   min: 'min(a, b, ...): the smallest argument',
   max: 'max(a, b, ...): the largest argument',

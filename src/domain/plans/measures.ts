@@ -57,18 +57,31 @@ export const NO_FACTS: Facts = {
   actual: 0n,
 };
 
-export function addFacts(a: Facts, b: Facts): Facts {
-  return {
-    gp: a.gp + b.gp,
-    deals: a.deals + b.deals,
-    terminations: a.terminations + b.terminations,
-    teamGp: a.teamGp + b.teamGp,
-    teamDeals: a.teamDeals + b.teamDeals,
-    teamCommission: a.teamCommission + b.teamCommission,
-    dealList: [...a.dealList, ...b.dealList],
-    hasDealData: a.hasDealData && b.hasDealData,
-    actual: a.actual + b.actual,
-  };
+/** The sum of several windows' facts; deal lists joined in order, each copied once. */
+export function sumAllFacts(parts: readonly Facts[]): Facts {
+  if (parts.length === 0) return NO_FACTS;
+  if (parts.length === 1) return parts[0]!;
+  let gp = 0n;
+  let deals = 0n;
+  let terminations = 0n;
+  let teamGp = 0n;
+  let teamDeals = 0n;
+  let teamCommission = 0n;
+  let actual = 0n;
+  let hasDealData = true;
+  const dealList: DealCredit[] = [];
+  for (const part of parts) {
+    gp += part.gp;
+    deals += part.deals;
+    terminations += part.terminations;
+    teamGp += part.teamGp;
+    teamDeals += part.teamDeals;
+    teamCommission += part.teamCommission;
+    actual += part.actual;
+    hasDealData &&= part.hasDealData;
+    for (const deal of part.dealList) dealList.push(deal);
+  }
+  return { gp, deals, terminations, teamGp, teamDeals, teamCommission, dealList, hasDealData, actual };
 }
 
 /** Micro-shares of a deal's GP per side (see SplitComponent). */
@@ -91,6 +104,8 @@ export interface MonthIndex {
   sideCounts: Map<string, number>;
   /** Deal ids first terminated this month after closing in an earlier month. */
   clawbacks: { id: string; closedIn: string; record: DealRecord }[];
+  /** Team sums by manager name, filled as read. */
+  teamTotals: Map<string, TeamTotals>;
 }
 
 /**
@@ -185,7 +200,7 @@ function indexMonth(raw: HistoryMonth): MonthIndex {
     const side = `${deal.id}\u0000${deal.type}`;
     sideCounts.set(side, (sideCounts.get(side) ?? 0) + 1);
   }
-  return { month: raw.month, raw, agents, managers, managerOf, teams, closedByAgent, sideCounts, clawbacks: [] };
+  return { month: raw.month, raw, agents, managers, managerOf, teams, closedByAgent, sideCounts, clawbacks: [], teamTotals: new Map() };
 }
 
 /**
@@ -200,25 +215,44 @@ function creditedGp(index: MonthIndex, deal: DealRecord, shares: Shares | null):
   return roundHalfUpDiv(gp * share, MICRO * coAgents);
 }
 
-function teamTotals(index: MonthIndex, members: readonly string[]) {
-  let gp = 0n;
-  let deals = 0n;
-  let terminations = 0n;
-  let commission = 0n;
-  let hasDealData = true;
-  const dealList: DealCredit[] = [];
+interface TeamTotals {
+  gp: bigint;
+  deals: bigint;
+  terminations: bigint;
+  commission: bigint;
+  hasDealData: boolean;
+}
+
+/**
+ * A team's monthly sums, computed once per manager and month (`manager` null: an agent without a
+ * team, its own sums): every member's facts carry them, so summing the team again for each member
+ * was quadratic in the team's size.
+ */
+function teamTotals(index: MonthIndex, manager: string | null, members: readonly string[]): TeamTotals {
+  const known = manager === null ? undefined : index.teamTotals.get(manager);
+  if (known) return known;
+  const totals: TeamTotals = { gp: 0n, deals: 0n, terminations: 0n, commission: 0n, hasDealData: true };
   for (const name of members) {
     const agent = index.agents.get(name);
     if (!agent) continue;
-    gp += BigInt(agent.gp);
-    deals += BigInt(agent.deals);
-    terminations += BigInt(agent.terminations ?? 0);
-    commission += BigInt(agent.commission);
-    const closed = index.closedByAgent.get(name) ?? [];
-    if (closed.length === 0 && agent.deals > 0) hasDealData = false;
-    for (const deal of closed) dealList.push({ id: deal.id, date: deal.date, gp: BigInt(deal.gp), credited: BigInt(deal.gp) });
+    totals.gp += BigInt(agent.gp);
+    totals.deals += BigInt(agent.deals);
+    totals.terminations += BigInt(agent.terminations ?? 0);
+    totals.commission += BigInt(agent.commission);
+    if (agent.deals > 0 && (index.closedByAgent.get(name)?.length ?? 0) === 0) totals.hasDealData = false;
   }
-  return { gp, deals, terminations, commission, hasDealData, dealList };
+  if (manager !== null) index.teamTotals.set(manager, totals);
+  return totals;
+}
+
+/** The closed deals of a team's members, each credited whole. */
+function teamDeals(index: MonthIndex, members: readonly string[]): DealCredit[] {
+  const dealList: DealCredit[] = [];
+  for (const name of members) {
+    if (!index.agents.has(name)) continue;
+    for (const deal of index.closedByAgent.get(name) ?? []) dealList.push({ id: deal.id, date: deal.date, gp: BigInt(deal.gp), credited: BigInt(deal.gp) });
+  }
+  return dealList;
 }
 
 function agentFacts(index: MonthIndex, name: string, shares: Shares | null): Facts | null {
@@ -241,8 +275,8 @@ function agentFacts(index: MonthIndex, name: string, shares: Shares | null): Fac
     }
   }
   const manager = index.managerOf.get(name) ?? null;
-  const team = manager === null ? [name] : (index.teams.get(manager) ?? [name]);
-  const totals = teamTotals(index, team);
+  const team = manager === null ? null : (index.teams.get(manager) ?? null);
+  const totals = team === null ? teamTotals(index, null, [name]) : teamTotals(index, manager, team);
   return {
     gp,
     deals: BigInt(agent.deals),
@@ -259,7 +293,8 @@ function agentFacts(index: MonthIndex, name: string, shares: Shares | null): Fac
 function managerFacts(index: MonthIndex, name: string): Facts | null {
   const manager = index.managers.get(name);
   if (!manager) return null;
-  const totals = teamTotals(index, index.teams.get(name) ?? []);
+  const members = index.teams.get(name) ?? [];
+  const totals = teamTotals(index, name, members);
   const teamGp = manager.gp === null ? totals.gp : BigInt(manager.gp);
   return {
     gp: teamGp,
@@ -268,7 +303,7 @@ function managerFacts(index: MonthIndex, name: string): Facts | null {
     teamGp,
     teamDeals: totals.deals,
     teamCommission: totals.commission,
-    dealList: totals.dealList,
+    dealList: teamDeals(index, members),
     hasDealData: totals.hasDealData,
     actual: BigInt(manager.commission),
   };

@@ -76,14 +76,14 @@ export function simulatePlan(
 ): Simulation {
   const calculator = new PlanCalculator(source, history);
   const index = calculator.index;
-  const statements = calculator.range(from, to);
   const agents = new Map<string, { agent: string; payee_type: PayeeType; gp: bigint; simulated: bigint; actual: bigint }>();
   const byMonth: MonthComparison[] = [];
   const warnings: string[] = [];
   let totalGp = 0n;
   let totalSimulated = 0n;
   let totalActual = 0n;
-  for (const [month, monthStatements] of statements) {
+  // Month by month: only one month's statements are alive at a time (a deal-basis month has a line per deal).
+  for (const [month, monthStatements] of calculator.months(from, to)) {
     const monthIndex = index.month(month);
     if (!monthIndex) continue;
     let gp = 0n;
