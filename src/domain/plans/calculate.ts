@@ -35,7 +35,11 @@ export class PlanCalculator {
   private readonly versions: readonly { effective_from: string; plan: CompiledPlan }[];
   private readonly factsCache = new Map<string, Facts | null>();
 
-  constructor(source: PlanSource, history: History | HistoryIndex) {
+  /**
+   * `describe: false` leaves the lines' descriptions empty (the amounts, totals and warnings are the
+   * same): a simulation reads only totals, and a deal-basis month has a line per deal.
+   */
+  constructor(source: PlanSource, history: History | HistoryIndex, private readonly options: { describe: boolean } = { describe: true }) {
     this.index = history instanceof HistoryIndex ? history : new HistoryIndex(history);
     const versions: readonly PlanVersion[] = isVersionList(source)
       ? source
@@ -141,13 +145,13 @@ export class PlanCalculator {
    * rounding already settled, so the period is rounded once however many months it has.
    */
   earningLines(plan: CompiledPlan, month: string, payee: PayeeRef, warnings: string[]): ExactLine[] {
-    const current = earnWindow(plan, this.window(plan, month, payee), warnings);
+    const current = earnWindow(plan, this.window(plan, month, payee), warnings, this.options.describe);
     const previousMonth = this.previousInPeriod(plan, month, payee);
     if (previousMonth === null) return current;
     // Warnings of the earlier window were reported in its own month's statement.
-    const previous = earnWindow(plan, this.window(plan, previousMonth, payee), []);
+    const previous = earnWindow(plan, this.window(plan, previousMonth, payee), [], this.options.describe);
     const period = periodOf(month, plan.basis === 'year' ? 'year' : 'quarter');
-    const lines = differenceLines(current, previous, period);
+    const lines = differenceLines(current, previous, period, this.options.describe);
     const before = sumExact(previous);
     const settled = BigInt(roundMicroCents(before)) * MICRO - before;
     if (settled !== 0n) {
@@ -177,7 +181,7 @@ export class PlanCalculator {
       qtd: window.qtd && withoutDeal(window.qtd, dealId),
       ytd: window.ytd && withoutDeal(window.ytd, dealId),
     };
-    return sumExact(earnWindow(plan, window, [])) - sumExact(earnWindow(plan, without, []));
+    return sumExact(earnWindow(plan, window, [], false)) - sumExact(earnWindow(plan, without, [], false));
   }
 
   private clawbackLines(plan: CompiledPlan, month: string, payee: PayeeRef): ExactLine[] {

@@ -78,6 +78,8 @@ interface Scope {
   prefix: string;
   /** Prefix for the measure's name, e.g. "QTD ". */
   span: string;
+  /** False: lines carry their amounts and an empty description (a simulation reads only totals). */
+  describe: boolean;
 }
 
 function rateFields(rate: bigint, measure: Measure): Pick<ExactLine, 'rate' | 'unitAmount'> {
@@ -126,8 +128,9 @@ function earn(earning: Earning, scope: Scope, window: Window, warnings: string[]
         ...base,
         key: `${key}:b${slice.index}`,
         component: 'tiers',
-        description:
-          earning.mode === 'graduated'
+        description: !scope.describe
+          ? ''
+          : earning.mode === 'graduated'
             ? `${prefix}Bracket ${slice.index + 1} (${rangeText(earning.brackets, slice.index, earning.measure)}): ${rateText(slice.rate, earning.measure)} on ${quantityText(slice.base, earning.measure)} of ${name}`
             : `${prefix}Bracket ${slice.index + 1} (${rangeText(earning.brackets, slice.index, earning.measure)}) reached: ${rateText(slice.rate, earning.measure)} on all ${quantityText(slice.base, earning.measure)} of ${name}`,
         bracket: slice.index + 1,
@@ -144,7 +147,7 @@ function earn(earning: Earning, scope: Scope, window: Window, warnings: string[]
         ...base,
         key,
         component: 'rate',
-        description: `${prefix}${rateText(earning.rate, earning.measure)} on ${quantityText(measure, earning.measure)} of ${span}${MEASURE_NAMES[earning.measure]}`,
+        description: !scope.describe ? '' : `${prefix}${rateText(earning.rate, earning.measure)} on ${quantityText(measure, earning.measure)} of ${span}${MEASURE_NAMES[earning.measure]}`,
         ...rateFields(earning.rate, earning.measure),
         base: measure,
         unit: COUNT_MEASURES.has(earning.measure) ? 'count' : 'money',
@@ -157,7 +160,7 @@ function earn(earning: Earning, scope: Scope, window: Window, warnings: string[]
         ...base,
         key,
         component: 'per_deal',
-        description: `${prefix}${formatCents(earning.amount)} per deal × ${facts.deals}`,
+        description: !scope.describe ? '' : `${prefix}${formatCents(earning.amount)} per deal × ${facts.deals}`,
         unitAmount: earning.amount,
         base: facts.deals,
         unit: 'count',
@@ -171,7 +174,7 @@ function earn(earning: Earning, scope: Scope, window: Window, warnings: string[]
         ...base,
         key,
         component: 'bonus',
-        description: `${prefix}Threshold reached: ${span}${MEASURE_NAMES[earning.measure]} ${countOrAmount(measure, earning.measure)} ≥ ${countOrAmount(earning.atLeast, earning.measure)}`,
+        description: !scope.describe ? '' : `${prefix}Threshold reached: ${span}${MEASURE_NAMES[earning.measure]} ${countOrAmount(measure, earning.measure)} ≥ ${countOrAmount(earning.atLeast, earning.measure)}`,
         base: measure,
         unit: COUNT_MEASURES.has(earning.measure) ? 'count' : 'money',
         exact: earning.amount * MICRO,
@@ -185,7 +188,7 @@ function earn(earning: Earning, scope: Scope, window: Window, warnings: string[]
         ...base,
         key,
         component: 'override',
-        description: `${prefix}${formatRate(earning.rate)} of ${span}team ${earning.of === 'team_gp' ? 'GP' : 'commission'} ${formatCents(measure)}`,
+        description: !scope.describe ? '' : `${prefix}${formatRate(earning.rate)} of ${span}team ${earning.of === 'team_gp' ? 'GP' : 'commission'} ${formatCents(measure)}`,
         rate: earning.rate,
         base: measure,
         unit: 'money',
@@ -204,7 +207,7 @@ function earn(earning: Earning, scope: Scope, window: Window, warnings: string[]
         ...base,
         key,
         component: 'formula',
-        description: `${prefix}${earning.formula.text} = ${formatCents(roundMicroCents(exact))}`,
+        description: !scope.describe ? '' : `${prefix}${earning.formula.text} = ${formatCents(roundMicroCents(exact))}`,
         base: 0n,
         unit: 'money',
         exact,
@@ -214,15 +217,15 @@ function earn(earning: Earning, scope: Scope, window: Window, warnings: string[]
 }
 
 /** The adjustment that brings `lines` within a floor/cap, if any. */
-function limitLine(limit: CompiledLimit, lines: readonly ExactLine[], key: string, prefix: string): ExactLine | null {
+function limitLine(limit: CompiledLimit, lines: readonly ExactLine[], key: string, prefix: string, describe: boolean): ExactLine | null {
   let earned = 0n;
   for (const line of lines) earned += line.exact;
   const fields = { key: `${limit.key}${key}`, component: 'limit' as const, label: limit.label, base: BigInt(roundMicroCents(earned)), unit: 'money' as const };
   if (limit.max !== null && earned > limit.max * MICRO) {
-    return { ...fields, description: `${prefix}Capped at ${formatCents(limit.max)}`, exact: limit.max * MICRO - earned };
+    return { ...fields, description: describe ? `${prefix}Capped at ${formatCents(limit.max)}` : '', exact: limit.max * MICRO - earned };
   }
   if (limit.min !== null && earned < limit.min * MICRO) {
-    return { ...fields, description: `${prefix}Raised to the minimum of ${formatCents(limit.min)}`, exact: limit.min * MICRO - earned };
+    return { ...fields, description: describe ? `${prefix}Raised to the minimum of ${formatCents(limit.min)}` : '', exact: limit.min * MICRO - earned };
   }
   return null;
 }
@@ -233,8 +236,8 @@ function perDeal(earning: Earning, hasDealData: boolean): boolean {
   return (earning.kind === 'tiers' || earning.kind === 'rate') && earning.measure === 'gp';
 }
 
-/** The period function: every earning line for the window, limits applied. */
-export function earnWindow(plan: CompiledPlan, window: Window, warnings: string[]): ExactLine[] {
+/** The period function: every earning line for the window, limits applied (`describe` false: descriptions left empty). */
+export function earnWindow(plan: CompiledPlan, window: Window, warnings: string[], describe = true): ExactLine[] {
   const lines: ExactLine[] = [];
   const span = window.span === 'month' ? '' : `${window.span} `;
   const facts = window.facts;
@@ -247,24 +250,24 @@ export function earnWindow(plan: CompiledPlan, window: Window, warnings: string[
     }
     for (const deal of deals) {
       const dealFacts: Facts = { ...facts, gp: deal.credited, deals: 1n, dealList: [deal] };
-      const scope: Scope = { facts: dealFacts, key: `:d${deal.id}`, prefix: `Deal ${deal.id}: `, span: '' };
+      const scope: Scope = { facts: dealFacts, key: `:d${deal.id}`, prefix: describe ? `Deal ${deal.id}: ` : '', span: '', describe };
       const dealLines: ExactLine[] = [];
       for (const earning of plan.earnings) {
         if (perDeal(earning, facts.hasDealData)) dealLines.push(...earn(earning, scope, window, warnings));
       }
       if (plan.dealLimit) {
-        const adjustment = limitLine(plan.dealLimit, dealLines, scope.key, scope.prefix);
+        const adjustment = limitLine(plan.dealLimit, dealLines, scope.key, scope.prefix, describe);
         if (adjustment) dealLines.push(adjustment);
       }
       lines.push(...dealLines);
     }
   }
-  const scope: Scope = { facts, key: '', prefix: '', span };
+  const scope: Scope = { facts, key: '', prefix: '', span, describe };
   for (const earning of plan.earnings) {
     if (!(byDeal && perDeal(earning, facts.hasDealData))) lines.push(...earn(earning, scope, window, warnings));
   }
   if (plan.periodLimit) {
-    const adjustment = limitLine(plan.periodLimit, lines, '', span ? `${span}` : '');
+    const adjustment = limitLine(plan.periodLimit, lines, '', span ? `${span}` : '', describe);
     if (adjustment) lines.push(adjustment);
   }
   return lines;
@@ -281,7 +284,7 @@ export function sumExact(lines: readonly ExactLine[]): bigint {
  * period's pay. A bracket left behind (retroactive mode) appears as a reversal of what earlier months
  * were paid on it.
  */
-export function differenceLines(current: readonly ExactLine[], previous: readonly ExactLine[], period: string): ExactLine[] {
+export function differenceLines(current: readonly ExactLine[], previous: readonly ExactLine[], period: string, describe = true): ExactLine[] {
   const before = new Map(previous.map((line) => [line.key, line]));
   const out: ExactLine[] = [];
   for (const line of current) {
@@ -296,7 +299,7 @@ export function differenceLines(current: readonly ExactLine[], previous: readonl
     if (exact === 0n && base === 0n) continue;
     out.push({
       ...line,
-      description: `${line.description}, less ${formatCents(roundMicroCents(earlier.exact))} paid on it earlier in ${period}`,
+      description: describe ? `${line.description}, less ${formatCents(roundMicroCents(earlier.exact))} paid on it earlier in ${period}` : '',
       base,
       exact,
     });
@@ -305,7 +308,7 @@ export function differenceLines(current: readonly ExactLine[], previous: readonl
     if (earlier.exact === 0n && earlier.base === 0n) continue;
     out.push({
       ...earlier,
-      description: `Reversal of earlier months in ${period}: ${earlier.description}`,
+      description: describe ? `Reversal of earlier months in ${period}: ${earlier.description}` : '',
       base: -earlier.base,
       exact: -earlier.exact,
     });

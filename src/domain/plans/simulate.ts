@@ -74,7 +74,8 @@ export function simulatePlan(
   to: string,
   options: SimulateOptions = {},
 ): Simulation {
-  const calculator = new PlanCalculator(source, history);
+  // Totals only: the statements' lines are summed, never shown.
+  const calculator = new PlanCalculator(source, history, { describe: false });
   const index = calculator.index;
   const agents = new Map<string, { agent: string; payee_type: PayeeType; gp: bigint; simulated: bigint; actual: bigint }>();
   const byMonth: MonthComparison[] = [];
