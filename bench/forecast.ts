@@ -191,11 +191,22 @@ function agentTenant(agents: number, months: number, seed: number): MonthRollup[
   });
 }
 
-/** CPU and wall time of the agents view (every agent's forecast and trend) and the predictive view's trend list. */
-function agentsViewTiming(agents: number, months: number): void {
+/** The agents bench tenant (agents × months of roll-ups) and the agents view's period: its last 12 months. */
+function agentsViewInput(agents: number, months: number) {
   const rollups = agentTenant(agents, months, 7);
   const now = rollups[rollups.length - 1]!.month;
-  const range = { from: addMonths(now, -11), to: now, now };
+  return { rollups, now, range: { from: addMonths(now, -11), to: now, now } };
+}
+
+/** Both agents-view cases on one tenant. */
+async function agentsViewCases(agents: number, months: number): Promise<void> {
+  const input = agentsViewInput(agents, months);
+  agentsViewTiming(input, agents, months);
+  await agentsViewStall(input);
+}
+
+/** CPU and wall time of the agents view (every agent's forecast and trend) and the predictive view's trend list. */
+function agentsViewTiming({ rollups, now, range }: ReturnType<typeof agentsViewInput>, agents: number, months: number): void {
   const time = (run: () => unknown) => {
     const cpu = process.cpuUsage();
     const started = performance.now();
@@ -218,10 +229,7 @@ function agentsViewTiming(agents: number, months: number): void {
  * The longest the event loop waits while the agents view is computed as the service does it (in
  * slices, src/services/steps-in-slices.ts), against the straight run's single block.
  */
-async function agentsViewStall(agents: number, months: number): Promise<void> {
-  const rollups = agentTenant(agents, months, 7);
-  const now = rollups[rollups.length - 1]!.month;
-  const range = { from: addMonths(now, -11), to: now, now };
+async function agentsViewStall({ rollups, range }: ReturnType<typeof agentsViewInput>): Promise<void> {
   const longestWait = async (run: () => Promise<unknown>) => {
     let longest = 0;
     let last = performance.now();
@@ -250,8 +258,7 @@ async function main(): Promise<void> {
     },
   });
   if (values['agents-only']) {
-    agentsViewTiming(300, 60);
-    await agentsViewStall(300, 60);
+    await agentsViewCases(300, 60);
     return;
   }
   const seeds = Number(values.seeds);
@@ -310,8 +317,7 @@ async function main(): Promise<void> {
     `one forecast of 60 months: ${((used.user + used.system) / 1000 / runs).toFixed(2)} ms CPU, ${((performance.now() - started) / runs).toFixed(2)} ms wall (current); ` +
       `wall per origin in the table: ${[...timings].map(([name, ms]) => `${name} ${ms.toFixed(2)} ms`).join(', ')}\n`,
   );
-  agentsViewTiming(300, 60);
-  await agentsViewStall(300, 60);
+  await agentsViewCases(300, 60);
 }
 
 await main();
