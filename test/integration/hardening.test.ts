@@ -141,15 +141,20 @@ test('a per-IP budget throttles unauthenticated requests too, but never probes',
 /** A way to `target` that opens each connection only after `delayMs`: a Redis slow to answer at start. */
 async function slowDoor(t: TestContext, target: URL, delayMs: number): Promise<string> {
   const sockets = new Set<net.Socket>();
+  const timers = new Set<NodeJS.Timeout>();
   const server = net.createServer((client) => {
     sockets.add(client);
     client.pause();
-    setTimeout(() => {
+    const timer = setTimeout(() => {
+      timers.delete(timer);
+      // A client gone while it waited gets no upstream: one opened now would never be closed and
+      // would keep the test process alive (it hung CI once).
+      if (client.destroyed) return;
       const upstream = net.connect(Number(target.port || 6379), target.hostname, () => {
-        sockets.add(upstream);
         client.pipe(upstream).pipe(client);
         client.resume();
       });
+      sockets.add(upstream);
       const end = () => {
         client.destroy();
         upstream.destroy();
@@ -158,9 +163,11 @@ async function slowDoor(t: TestContext, target: URL, delayMs: number): Promise<s
       client.on('error', end);
       client.on('close', end);
     }, delayMs);
+    timers.add(timer);
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   t.after(async () => {
+    for (const timer of timers) clearTimeout(timer);
     for (const socket of sockets) socket.destroy();
     await new Promise<void>((resolve) => server.close(() => resolve()));
   });
