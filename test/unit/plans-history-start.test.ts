@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { sumCents } from '../../src/domain/money.js';
 import { calculateRange } from '../../src/domain/plans/calculate.js';
 import { historyStartFor, readsPeriodToDate, type PlanDefinition } from '../../src/domain/plans/definition.js';
 import { simulatePlan } from '../../src/domain/plans/simulate.js';
@@ -43,14 +44,14 @@ describe('the history a calculation reads (issue 21)', () => {
         const read = history.filter((entry) => start === null || entry.month >= start);
         if (start !== null && start > history[0]!.month) assert.ok(read.length < history.length, `${definition.name} from ${from} reads fewer months`);
         const label = `${definition.name} ${from}..${to} from ${start}`;
-        assert.deepEqual(calculateRange(definition, read, from, to), calculateRange(definition, history, from, to), label);
+        const described = calculateRange(definition, history, from, to);
+        assert.deepEqual(calculateRange(definition, read, from, to), described, label);
         const simulation = simulatePlan(definition, read, from, to);
         assert.deepEqual(simulation, simulatePlan(definition, history, from, to), label);
         // The simulation computes its statements without descriptions: the same totals as the described ones.
-        const described = calculateRange(definition, history, from, to);
         assert.deepEqual(
           simulation.by_month.map((entry) => [entry.month, entry.simulated]),
-          [...described].map(([name, statements]) => [name, statements.reduce((sum, statement) => sum + statement.total, 0)]),
+          [...described].map(([name, statements]) => [name, sumCents(statements.map((statement) => statement.total))]),
           label,
         );
       }
