@@ -10,6 +10,9 @@ import { simulatePlan, simulationToJson } from '../../src/domain/plans/simulate.
 import { createPlanWorkers } from '../../src/services/plans/plan-workers.js';
 import type { PlanDefinition } from '../../src/domain/plans/definition.js';
 import { CONTRACT_PLAN, payUnder, syntheticHistory } from './plans-support.js';
+import { generateDemoMonths } from '../../src/demo/generate.js';
+import { historyMonthFromImport } from '../../src/domain/imports/to-history.js';
+import type { HistoryFeed } from '../../src/services/plans/history-feed.js';
 
 const FLAT_15: PlanDefinition = {
   name: 'Flat 15%',
@@ -63,6 +66,44 @@ describe('plan workers', () => {
     assert.equal(await Promise.race([timer, running.then(() => 'search' as const)]), 'timer', 'the event loop is not blocked by the search');
     const results = await Promise.all([running, queued]);
     for (const result of results) assert.ok(result.evaluated > 0);
+  });
+});
+
+describe('a history fed to the plan workers two months at a time', () => {
+  const workers = createPlanWorkers({ threads: 1, queue: 2 });
+  after(() => workers.close());
+  // The demo tenant's months: deals on both sides, terminations, teams.
+  const documents = generateDemoMonths();
+  const history = documents.map(historyMonthFromImport);
+  const texts = documents.map((document) => ({ month: document.month, text: JSON.stringify(document) }));
+  const feed = (months: typeof texts): HistoryFeed => ({
+    kind: 'history-feed',
+    produce: async (send) => {
+      for (let index = 0; index < months.length; index += 2) await send(months.slice(index, index + 2));
+    },
+  });
+  const tiers: PlanDefinition['tiers'] = { measure: 'gp', mode: 'retroactive', brackets: [{ up_to: 10000, rate: 0.08 }, { up_to: null, rate: 0.1 }] };
+  const plans: PlanDefinition[] = [
+    { name: 'Per deal', applies_to: ['acq', 'dispo'], basis: 'deal', tiers },
+    { name: 'Quarterly with clawbacks', applies_to: ['acq', 'dispo'], basis: 'quarter', tiers, components: [{ type: 'clawback', method: 'recompute' }] },
+    { name: 'Month and YTD', applies_to: ['acq', 'dispo', 'manager'], basis: 'month', tiers, components: [{ type: 'formula', expression: 'ytd_gp * 0.001' }] },
+  ];
+
+  it('is simulated month by month as it arrives, with the answer of the whole history', async () => {
+    const [from, to] = [history[3]!.month, history.at(-2)!.month];
+    for (const plan of plans) {
+      const simulated = await workers.simulate(async () => ({ plan, history: feed(texts), from, to, top: undefined }));
+      assert.deepEqual(simulated, simulationToJson(simulatePlan(plan, history, from, to)), plan.name);
+      assert.ok(simulated.total_commission > 0, plan.name);
+    }
+  });
+
+  it('fails the task, not the pool, when a month arrives out of order', async () => {
+    const [from, to] = [history[0]!.month, history.at(-1)!.month];
+    const swapped = [texts[1]!, texts[0]!, ...texts.slice(2)];
+    await assert.rejects(workers.simulate(async () => ({ plan: plans[0]!, history: feed(swapped), from, to, top: undefined })), /comes after/);
+    const simulated = await workers.simulate(async () => ({ plan: plans[0]!, history: feed(texts), from, to, top: undefined }));
+    assert.deepEqual(simulated, simulationToJson(simulatePlan(plans[0]!, history, from, to)));
   });
 });
 

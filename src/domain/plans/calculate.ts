@@ -6,7 +6,7 @@
  * Draw balances depend on every earlier month, so when a plan in force has a draw the calculation
  * walks the history from its first month; a month whose plan has no draw forgives open balances.
  */
-import type { History } from '../history.js';
+import type { History, HistoryMonth } from '../history.js';
 import { planInForce, type PlanDefinition, type PlanVersion } from './definition.js';
 import { compilePlan, coversPayee, type CompiledPlan } from './compiled.js';
 import { differenceLines, earnWindow, sumExact, type Window } from './earnings.js';
@@ -20,7 +20,7 @@ import {
   type Facts,
   type PayeeRef,
 } from './measures.js';
-import { assembleStatement, type ExactLine, type Statement } from './statement.js';
+import { assembleStatement, statementWithoutLines, type ExactLine, type Statement } from './statement.js';
 import { formatCents, formatMicroCents, formatRate, MICRO, roundMicroCents } from './units.js';
 
 /** One plan for every month, or versions effective from a month on. */
@@ -33,14 +33,14 @@ export type PlanSource = PlanDefinition | readonly PlanVersion[];
 export class PlanCalculator {
   readonly index: HistoryIndex;
   private readonly versions: readonly { effective_from: string; plan: CompiledPlan }[];
-  private readonly factsCache = new Map<string, Facts | null>();
+  /** Facts measured, by month, then payee and split. */
+  private readonly factsCache = new Map<string, Map<string, Facts | null>>();
 
   /**
-   * `describe: false` leaves the lines' descriptions empty (the amounts, totals and warnings are the
-   * same): a simulation reads only totals, and a deal-basis month has a line per deal.
+   * `lines: false` gives statements with their totals, draw balances and warnings but no lines (nor
+   * the lines' descriptions): a simulation sums totals only, and a deal-basis month has a line per deal.
    */
-  constructor(source: PlanSource, history: History | HistoryIndex, private readonly options: { describe: boolean } = { describe: true }) {
-    this.index = history instanceof HistoryIndex ? history : new HistoryIndex(history);
+  constructor(source: PlanSource, history: History | HistoryIndex, private readonly options: { lines: boolean } = { lines: true }) {
     const versions: readonly PlanVersion[] = isVersionList(source)
       ? source
       : [{ effective_from: '0000-01', definition: source }];
@@ -53,6 +53,8 @@ export class PlanCalculator {
       }
       return { effective_from: version.effective_from, plan };
     });
+    const clawbacks = this.versions.some((version) => version.plan.clawback !== null);
+    this.index = history instanceof HistoryIndex ? history : new HistoryIndex(history, { clawbacks });
   }
 
   planFor(month: string): CompiledPlan | null {
@@ -69,30 +71,81 @@ export class PlanCalculator {
    * caller that folds them (a simulation) holds one month's statements, not the range's.
    */
   *months(from: string, to: string): Generator<[string, Statement[]]> {
-    const needsWalk = this.versions.some((version) => version.plan.draw !== null);
-    const balances = new Map<string, bigint>();
+    const walk = this.walk(from, to);
     for (const month of this.index.months) {
       if (month > to) break;
-      if (month < from && !needsWalk) continue;
+      const statements = walk(month);
+      if (statements) yield [month, statements];
+    }
+  }
+
+  /**
+   * A walk through [from, to], called with history months in calendar order: it gives the
+   * statements of a month in the range (one per payee the plan in force covers; null out of the
+   * range or with no plan in force) and carries draw balances from month to month. A plan with a
+   * draw is calculated from the history's first month, as balances carry.
+   */
+  walk(from: string, to: string): (month: string) => Statement[] | null {
+    const fromStart = this.versions.some((version) => version.plan.draw !== null);
+    const balances = new Map<string, bigint>();
+    return (month) => {
+      if (month > to || (month < from && !fromStart)) return null;
       const plan = this.planFor(month);
       if (!plan) {
         balances.clear();
-        continue;
+        return null;
       }
       if (!plan.draw) balances.clear();
       const statements: Statement[] = [];
       for (const payee of this.index.payees(month)) {
         if (coversPayee(plan, payee)) statements.push(this.statement(plan, month, payee, balances));
       }
-      if (month >= from) yield [month, statements];
-    }
+      return month >= from ? statements : null;
+    };
+  }
+
+  /**
+   * A calculation over a history that arrives month by month, in calendar order (plan-worker.ts): a
+   * month given is indexed, the months no later calculation reads ({@link readsFrom}) are forgotten,
+   * and its statements come back when it is in [from, to]. The calculator's index must start empty.
+   */
+  stream(from: string, to: string): (raw: HistoryMonth) => Statement[] | null {
+    const walk = this.walk(from, to);
+    return (raw) => {
+      if (raw.month > to) return null;
+      const start = this.readsFrom(raw.month);
+      if (start !== null) this.forget(start);
+      this.index.add(raw);
+      return walk(raw.month);
+    };
+  }
+
+  /**
+   * The first month the calculation of `month` and later months reads: the start of its year when a
+   * plan reads the quarter or year to date, every month (null) when one claws back deals closed in
+   * any earlier month, otherwise the month itself. A streamed calculation forgets what is before.
+   */
+  readsFrom(month: string): string | null {
+    if (this.versions.some((version) => version.plan.clawback !== null)) return null;
+    return this.versions.some((version) => version.plan.periodToDate) ? `${month.slice(0, 4)}-01` : month;
+  }
+
+  /** Forgets the index's months before `month`, and what was measured in them. */
+  forget(month: string): void {
+    for (const known of this.factsCache.keys()) if (known < month) this.factsCache.delete(known);
+    this.index.forget(month);
   }
 
   private facts(month: string, payee: PayeeRef, plan: CompiledPlan): Facts | null {
-    const key = `${month}|${payeeKey(payee)}|${plan.split ? `${plan.split.acq}/${plan.split.dispo}` : ''}`;
-    if (this.factsCache.has(key)) return this.factsCache.get(key) ?? null;
+    let cache = this.factsCache.get(month);
+    if (!cache) {
+      cache = new Map();
+      this.factsCache.set(month, cache);
+    }
+    const key = `${payeeKey(payee)}|${plan.split ? `${plan.split.acq}/${plan.split.dispo}` : ''}`;
+    if (cache.has(key)) return cache.get(key) ?? null;
     const facts = this.index.facts(month, payee, plan.split);
-    this.factsCache.set(key, facts);
+    cache.set(key, facts);
     return facts;
   }
 
@@ -145,13 +198,13 @@ export class PlanCalculator {
    * rounding already settled, so the period is rounded once however many months it has.
    */
   earningLines(plan: CompiledPlan, month: string, payee: PayeeRef, warnings: string[]): ExactLine[] {
-    const current = earnWindow(plan, this.window(plan, month, payee), warnings, this.options.describe);
+    const current = earnWindow(plan, this.window(plan, month, payee), warnings, this.options.lines);
     const previousMonth = this.previousInPeriod(plan, month, payee);
     if (previousMonth === null) return current;
     // Warnings of the earlier window were reported in its own month's statement.
-    const previous = earnWindow(plan, this.window(plan, previousMonth, payee), [], this.options.describe);
+    const previous = earnWindow(plan, this.window(plan, previousMonth, payee), [], this.options.lines);
     const period = periodOf(month, plan.basis === 'year' ? 'year' : 'quarter');
-    const lines = differenceLines(current, previous, period, this.options.describe);
+    const lines = differenceLines(current, previous, period, this.options.lines);
     const before = sumExact(previous);
     const settled = BigInt(roundMicroCents(before)) * MICRO - before;
     if (settled !== 0n) {
@@ -262,7 +315,8 @@ export class PlanCalculator {
       plan: plan.name,
       warnings,
     };
-    return assembleStatement(drawBalance === undefined ? head : { ...head, draw_balance: drawBalance }, lines);
+    const statementHead = drawBalance === undefined ? head : { ...head, draw_balance: drawBalance };
+    return this.options.lines ? assembleStatement(statementHead, lines) : statementWithoutLines(statementHead, lines);
   }
 }
 

@@ -82,10 +82,6 @@ interface Scope {
   describe: boolean;
 }
 
-function rateFields(rate: bigint, measure: Measure): Pick<ExactLine, 'rate' | 'unitAmount'> {
-  return COUNT_MEASURES.has(measure) ? { unitAmount: rate / MICRO } : { rate };
-}
-
 /** Exact currency and counts: a formula is evaluated in decimals, never in floating point. */
 function formulaVariables(window: Window, facts: Facts): ExactVariables {
   const money = (cents: bigint) => new Exact(cents.toString()).div(100);
@@ -118,14 +114,17 @@ function exactToMicroCents(value: Exact): bigint {
 function earn(earning: Earning, scope: Scope, window: Window, warnings: string[]): ExactLine[] {
   const { facts, prefix, span } = scope;
   const key = `${earning.key}${scope.key}`;
-  const base = { label: earning.label };
+  // Literals without spreads: a line per deal is the engine's most frequent object, and copying
+  // fields in from spreads made each one slow to build and to collect.
+  const label = earning.label;
   switch (earning.kind) {
     case 'tiers': {
       const measure = measureOf(facts, earning.measure);
       const name = `${span}${MEASURE_NAMES[earning.measure]}`;
-      const unit = COUNT_MEASURES.has(earning.measure) ? 'count' : 'money';
+      const counted = COUNT_MEASURES.has(earning.measure);
+      const unit = counted ? 'count' : 'money';
       return bracketSlices(measure, earning.brackets, earning.mode).map((slice) => ({
-        ...base,
+        label,
         key: `${key}:b${slice.index}`,
         component: 'tiers',
         description: !scope.describe
@@ -134,7 +133,8 @@ function earn(earning: Earning, scope: Scope, window: Window, warnings: string[]
             ? `${prefix}Bracket ${slice.index + 1} (${rangeText(earning.brackets, slice.index, earning.measure)}): ${rateText(slice.rate, earning.measure)} on ${quantityText(slice.base, earning.measure)} of ${name}`
             : `${prefix}Bracket ${slice.index + 1} (${rangeText(earning.brackets, slice.index, earning.measure)}) reached: ${rateText(slice.rate, earning.measure)} on all ${quantityText(slice.base, earning.measure)} of ${name}`,
         bracket: slice.index + 1,
-        ...rateFields(slice.rate, earning.measure),
+        rate: counted ? undefined : slice.rate,
+        unitAmount: counted ? slice.rate / MICRO : undefined,
         base: slice.base,
         unit,
         exact: slice.amount,
@@ -143,21 +143,23 @@ function earn(earning: Earning, scope: Scope, window: Window, warnings: string[]
     case 'rate': {
       const measure = measureOf(facts, earning.measure);
       if (measure === 0n) return [];
+      const counted = COUNT_MEASURES.has(earning.measure);
       return [{
-        ...base,
+        label,
         key,
         component: 'rate',
         description: !scope.describe ? '' : `${prefix}${rateText(earning.rate, earning.measure)} on ${quantityText(measure, earning.measure)} of ${span}${MEASURE_NAMES[earning.measure]}`,
-        ...rateFields(earning.rate, earning.measure),
+        rate: counted ? undefined : earning.rate,
+        unitAmount: counted ? earning.rate / MICRO : undefined,
         base: measure,
-        unit: COUNT_MEASURES.has(earning.measure) ? 'count' : 'money',
+        unit: counted ? 'count' : 'money',
         exact: measure * earning.rate,
       }];
     }
     case 'per_deal': {
       if (facts.deals === 0n) return [];
       return [{
-        ...base,
+        label,
         key,
         component: 'per_deal',
         description: !scope.describe ? '' : `${prefix}${formatCents(earning.amount)} per deal × ${facts.deals}`,
@@ -171,7 +173,7 @@ function earn(earning: Earning, scope: Scope, window: Window, warnings: string[]
       const measure = measureOf(facts, earning.measure);
       if (measure < earning.atLeast) return [];
       return [{
-        ...base,
+        label,
         key,
         component: 'bonus',
         description: !scope.describe ? '' : `${prefix}Threshold reached: ${span}${MEASURE_NAMES[earning.measure]} ${countOrAmount(measure, earning.measure)} ≥ ${countOrAmount(earning.atLeast, earning.measure)}`,
@@ -185,7 +187,7 @@ function earn(earning: Earning, scope: Scope, window: Window, warnings: string[]
       const measure = earning.of === 'team_gp' ? facts.teamGp : facts.teamCommission;
       if (measure === 0n) return [];
       return [{
-        ...base,
+        label,
         key,
         component: 'override',
         description: !scope.describe ? '' : `${prefix}${formatRate(earning.rate)} of ${span}team ${earning.of === 'team_gp' ? 'GP' : 'commission'} ${formatCents(measure)}`,
@@ -204,7 +206,7 @@ function earn(earning: Earning, scope: Scope, window: Window, warnings: string[]
       const exact = exactToMicroCents(result.value);
       if (exact === 0n) return [];
       return [{
-        ...base,
+        label,
         key,
         component: 'formula',
         description: !scope.describe ? '' : `${prefix}${earning.formula.text} = ${formatCents(roundMicroCents(exact))}`,

@@ -110,33 +110,61 @@ export interface MonthIndex {
 
 /**
  * The history indexed for repeated measurement. Build once per calculation; it reads the history
- * and never changes it.
+ * and never changes it. A history streamed month by month (plan-worker.ts) is added in calendar
+ * order, and the months a calculation no longer reads are forgotten, so it holds a few months
+ * rather than years of deals.
  */
 export class HistoryIndex {
-  readonly months: string[];
+  private readonly monthList: string[] = [];
   private readonly byMonth = new Map<string, MonthIndex>();
+  /** Each deal's latest closing, to find clawbacks; null when no calculation over the index reads them. */
+  private readonly lastClosing: Map<string, { month: string; record: DealRecord }> | null;
+  private readonly reversed = new Set<string>();
 
-  constructor(history: History) {
+  /** `clawbacks: false`: the months' clawbacks are left empty (no plan read has one), and closings are not remembered. */
+  constructor(history: History = [], options: { clawbacks?: boolean } = {}) {
+    this.lastClosing = options.clawbacks === false ? null : new Map();
     const sorted = [...history].sort((a, b) => (a.month < b.month ? -1 : a.month > b.month ? 1 : 0));
-    this.months = sorted.map((month) => month.month);
-    const lastClosing = new Map<string, { month: string; record: DealRecord }>();
-    const reversed = new Set<string>();
-    for (const raw of sorted) {
-      const index = indexMonth(raw);
+    for (const raw of sorted) this.add(raw);
+  }
+
+  /** The months indexed (and not forgotten), in calendar order. */
+  get months(): readonly string[] {
+    return this.monthList;
+  }
+
+  /** Indexes the month after the last one indexed. */
+  add(raw: HistoryMonth): void {
+    const last = this.monthList[this.monthList.length - 1];
+    if (last !== undefined && raw.month <= last) throw new RangeError(`History month ${raw.month} comes after ${last}: months are added once each, in calendar order`);
+    const index = indexMonth(raw);
+    const lastClosing = this.lastClosing;
+    if (lastClosing) {
       // A deal is clawed back once: in the first month it shows as terminated after closing.
       for (const deal of raw.deals) {
-        if (deal.status !== 'terminated' || reversed.has(deal.id)) continue;
+        if (deal.status !== 'terminated' || this.reversed.has(deal.id)) continue;
         const closing = lastClosing.get(deal.id);
         if (closing && closing.month < raw.month) {
-          reversed.add(deal.id);
+          this.reversed.add(deal.id);
           index.clawbacks.push({ id: deal.id, closedIn: closing.month, record: closing.record });
         }
       }
       for (const deal of raw.deals) {
         if (deal.status === 'closed') lastClosing.set(deal.id, { month: raw.month, record: deal });
       }
-      this.byMonth.set(raw.month, index);
     }
+    this.monthList.push(raw.month);
+    this.byMonth.set(raw.month, index);
+  }
+
+  /** Forgets the months before `month`; clawbacks of deals closed in them are still found. */
+  forget(month: string): void {
+    let count = 0;
+    while (count < this.monthList.length && this.monthList[count]! < month) {
+      this.byMonth.delete(this.monthList[count]!);
+      count += 1;
+    }
+    if (count > 0) this.monthList.splice(0, count);
   }
 
   month(month: string): MonthIndex | undefined {

@@ -4,11 +4,12 @@
  * the payees the plan covers, month by month; commission % is over the company's GP (every agent's
  * GP in those months), so plans for different payee types add up.
  */
-import type { History } from '../history.js';
+import type { History, HistoryMonth } from '../history.js';
 import { percentOf, toAmount, type Cents } from '../money.js';
 import type { PayeeType } from './definition.js';
 import { PlanCalculator, type PlanSource } from './calculate.js';
 import { HistoryIndex, payeeKey } from './measures.js';
+import type { Statement } from './statement.js';
 
 export interface AgentComparison {
   agent: string;
@@ -67,6 +68,7 @@ function safe(value: bigint): Cents {
   return number;
 }
 
+/** What a plan would have paid over [from, to] of a history, against what was paid. */
 export function simulatePlan(
   source: PlanSource,
   history: History | HistoryIndex,
@@ -75,18 +77,58 @@ export function simulatePlan(
   options: SimulateOptions = {},
 ): Simulation {
   // Totals only: the statements' lines are summed, never shown.
-  const calculator = new PlanCalculator(source, history, { describe: false });
-  const index = calculator.index;
-  const agents = new Map<string, { agent: string; payee_type: PayeeType; gp: bigint; simulated: bigint; actual: bigint }>();
-  const byMonth: MonthComparison[] = [];
-  const warnings: string[] = [];
-  let totalGp = 0n;
-  let totalSimulated = 0n;
-  let totalActual = 0n;
+  const calculator = new PlanCalculator(source, history, { lines: false });
+  const fold = new SimulationFold(calculator, from, to, options);
   // Month by month: only one month's statements are alive at a time (a deal-basis month has a line per deal).
-  for (const [month, monthStatements] of calculator.months(from, to)) {
+  for (const [month, statements] of calculator.months(from, to)) fold.add(month, statements);
+  return fold.result();
+}
+
+/**
+ * The same simulation over a history streamed month by month in calendar order (the plan worker
+ * receives a big tenant's history a few months at a time): each month is folded as it comes and
+ * forgotten once no later month reads it, so a deal-basis simulation holds a month of deals rather
+ * than two years of them.
+ */
+export function streamSimulation(
+  source: PlanSource,
+  from: string,
+  to: string,
+  options: SimulateOptions = {},
+): { add(month: HistoryMonth): void; result(): Simulation } {
+  const calculator = new PlanCalculator(source, [], { lines: false });
+  const fold = new SimulationFold(calculator, from, to, options);
+  const calculate = calculator.stream(from, to);
+  return {
+    add(month) {
+      const statements = calculate(month);
+      if (statements) fold.add(month.month, statements);
+    },
+    result: () => fold.result(),
+  };
+}
+
+/** The simulation's sums, a month's statements at a time. */
+class SimulationFold {
+  private readonly agents = new Map<string, { agent: string; payee_type: PayeeType; gp: bigint; simulated: bigint; actual: bigint }>();
+  private readonly byMonth: MonthComparison[] = [];
+  private readonly warnings: string[] = [];
+  private totalGp = 0n;
+  private totalSimulated = 0n;
+  private totalActual = 0n;
+
+  constructor(
+    private readonly calculator: PlanCalculator,
+    private readonly from: string,
+    private readonly to: string,
+    private readonly options: SimulateOptions,
+  ) {}
+
+  /** A month's statements, folded while the month is still in the calculator's index. */
+  add(month: string, monthStatements: readonly Statement[]): void {
+    const index = this.calculator.index;
     const monthIndex = index.month(month);
-    if (!monthIndex) continue;
+    if (!monthIndex) return;
     let gp = 0n;
     for (const agent of monthIndex.agents.values()) gp += BigInt(agent.gp);
     let simulated = 0n;
@@ -98,20 +140,20 @@ export function simulatePlan(
       simulated += BigInt(statement.total);
       actual += paid;
       const key = payeeKey(payee);
-      const entry = agents.get(key) ?? { agent: payee.name, payee_type: payee.type, gp: 0n, simulated: 0n, actual: 0n };
+      const entry = this.agents.get(key) ?? { agent: payee.name, payee_type: payee.type, gp: 0n, simulated: 0n, actual: 0n };
       entry.payee_type = payee.type;
       entry.gp += facts?.gp ?? 0n;
       entry.simulated += BigInt(statement.total);
       entry.actual += paid;
-      agents.set(key, entry);
+      this.agents.set(key, entry);
       for (const warning of statement.warnings) {
-        if (warnings.length < MAX_WARNINGS) warnings.push(`${statement.payee}: ${warning}`);
+        if (this.warnings.length < MAX_WARNINGS) this.warnings.push(`${statement.payee}: ${warning}`);
       }
     }
-    totalGp += gp;
-    totalSimulated += simulated;
-    totalActual += actual;
-    byMonth.push({
+    this.totalGp += gp;
+    this.totalSimulated += simulated;
+    this.totalActual += actual;
+    this.byMonth.push({
       month,
       gp: safe(gp),
       simulated: safe(simulated),
@@ -120,38 +162,42 @@ export function simulatePlan(
       actual_commission_pct: percentOf(safe(actual), safe(gp), 2),
     });
   }
-  const byAgent: AgentComparison[] = [...agents.values()]
-    .map((entry) => {
-      const delta = entry.simulated - entry.actual;
-      return {
-        agent: entry.agent,
-        payee_type: entry.payee_type,
-        gp: safe(entry.gp),
-        simulated: safe(entry.simulated),
-        actual: safe(entry.actual),
-        delta: safe(delta),
-        delta_pct: percentOf(safe(delta), safe(entry.actual), 1),
-      };
-    })
-    .sort((a, b) => b.gp - a.gp || (a.agent < b.agent ? -1 : a.agent > b.agent ? 1 : 0));
-  const top = options.top ?? 5;
-  const plan = calculator.planFor(to)?.name ?? calculator.planFor(from)?.name ?? '';
-  return {
-    plan,
-    from,
-    to,
-    months: byMonth.map((entry) => entry.month),
-    total_gp: safe(totalGp),
-    total_commission: safe(totalSimulated),
-    actual_commission: safe(totalActual),
-    commission_pct: percentOf(safe(totalSimulated), safe(totalGp), 2),
-    actual_commission_pct: percentOf(safe(totalActual), safe(totalGp), 2),
-    by_agent: byAgent,
-    by_month: byMonth,
-    winners: byAgent.filter((entry) => entry.delta > 0).sort((a, b) => b.delta - a.delta).slice(0, top),
-    losers: byAgent.filter((entry) => entry.delta < 0).sort((a, b) => a.delta - b.delta).slice(0, top),
-    warnings,
-  };
+
+  result(): Simulation {
+    const { calculator, from, to, byMonth } = this;
+    const byAgent: AgentComparison[] = [...this.agents.values()]
+      .map((entry) => {
+        const delta = entry.simulated - entry.actual;
+        return {
+          agent: entry.agent,
+          payee_type: entry.payee_type,
+          gp: safe(entry.gp),
+          simulated: safe(entry.simulated),
+          actual: safe(entry.actual),
+          delta: safe(delta),
+          delta_pct: percentOf(safe(delta), safe(entry.actual), 1),
+        };
+      })
+      .sort((a, b) => b.gp - a.gp || (a.agent < b.agent ? -1 : a.agent > b.agent ? 1 : 0));
+    const top = this.options.top ?? 5;
+    const plan = calculator.planFor(to)?.name ?? calculator.planFor(from)?.name ?? '';
+    return {
+      plan,
+      from,
+      to,
+      months: byMonth.map((entry) => entry.month),
+      total_gp: safe(this.totalGp),
+      total_commission: safe(this.totalSimulated),
+      actual_commission: safe(this.totalActual),
+      commission_pct: percentOf(safe(this.totalSimulated), safe(this.totalGp), 2),
+      actual_commission_pct: percentOf(safe(this.totalActual), safe(this.totalGp), 2),
+      by_agent: byAgent,
+      by_month: byMonth,
+      winners: byAgent.filter((entry) => entry.delta > 0).sort((a, b) => b.delta - a.delta).slice(0, top),
+      losers: byAgent.filter((entry) => entry.delta < 0).sort((a, b) => a.delta - b.delta).slice(0, top),
+      warnings: this.warnings,
+    };
+  }
 }
 
 /** The simulation as the contract's JSON: the same shape, every amount in currency units (2 decimals). */

@@ -75,11 +75,10 @@ export interface Statement {
   warnings: string[];
 }
 
+type StatementHead = Omit<Statement, 'total' | 'lines' | 'draw_balance'> & { draw_balance?: bigint };
+
 /** Rounds the total once and adds the line that makes the lines add up to it. */
-export function assembleStatement(
-  head: Omit<Statement, 'total' | 'lines' | 'draw_balance'> & { draw_balance?: bigint },
-  exactLines: readonly ExactLine[],
-): Statement {
+export function assembleStatement(head: StatementHead, exactLines: readonly ExactLine[]): Statement {
   let exactSum = 0n;
   let centSum = 0;
   const lines: StatementLine[] = exactLines.map((line) => {
@@ -113,6 +112,17 @@ export function assembleStatement(
       exact: residue,
     });
   }
+  return withTotal(head, total, lines);
+}
+
+/** The statement's total, rounded as {@link assembleStatement} rounds it, without its lines (a simulation shows totals only). */
+export function statementWithoutLines(head: StatementHead, exactLines: readonly ExactLine[]): Statement {
+  let exactSum = 0n;
+  for (const line of exactLines) exactSum += line.exact;
+  return withTotal(head, roundMicroCents(exactSum), []);
+}
+
+function withTotal(head: StatementHead, total: Cents, lines: StatementLine[]): Statement {
   const statement: Statement = {
     payee: head.payee,
     payee_type: head.payee_type,

@@ -7,7 +7,7 @@ import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import type { MessagePort } from 'node:worker_threads';
 import { outcome, type EngineOutcome } from '../worker-outcome.js';
-import type { History } from '../../domain/history.js';
+import type { History, HistoryMonth } from '../../domain/history.js';
 import { calculatePayouts, type Payout, type PayoutInput } from '../../domain/payouts/calculate-payouts.js';
 import { optimizeClosingsPlan, type ClosingsOptimizeMonth, type ClosingsOptimizeOptions } from '../../domain/payouts/optimize-closings.js';
 import { simulatePayouts, type PayoutSimulation, type PayoutSimulationInput } from '../../domain/payouts/simulate-payouts.js';
@@ -15,7 +15,7 @@ import { tierSignalsAnswer, type TierSignalsInput } from '../../domain/analytics
 import { sumCents, toAmount } from '../../domain/money.js';
 import { calculateStatements, type PlanSource } from '../../domain/plans/calculate.js';
 import { optimizePlan, type OptimizeOptions } from '../../domain/plans/optimize.js';
-import { simulatePlan, simulationToJson } from '../../domain/plans/simulate.js';
+import { simulatePlan, simulationToJson, streamSimulation } from '../../domain/plans/simulate.js';
 import { statementToJson } from '../../domain/plans/statement.js';
 import { historyMonthFromImport } from '../../domain/imports/to-history.js';
 import type { CommissionMonth } from '../../domain/imports/format.js';
@@ -54,27 +54,44 @@ export interface PackedTask {
   json: string;
 }
 
-/** The history sent on the port, decoded month by month as it comes. */
-function receiveHistory({ port }: HistoryPort): Promise<History> {
-  const history: History = [];
+/**
+ * The history sent on the port, each month decoded as it comes and handed to `take`. The batch is
+ * acknowledged once decoded, before `take` works on it, so the next is read from the database
+ * meanwhile (at most one batch waits on the port).
+ */
+function receiveHistory({ port }: HistoryPort, take: (month: HistoryMonth) => void): Promise<void> {
   return new Promise((resolve, reject) => {
     port.on('message', (message: FeedMessage) => {
       if ('months' in message) {
         try {
-          for (const month of message.months) history.push(historyMonthFromImport(JSON.parse(month.text) as CommissionMonth));
+          const months = message.months.map((month) => historyMonthFromImport(JSON.parse(month.text) as CommissionMonth));
+          port.postMessage('ack');
+          for (const month of months) take(month);
         } catch (error) {
           port.close();
           reject(error instanceof Error ? error : new Error(String(error)));
-          return;
         }
-        port.postMessage('ack');
         return;
       }
       port.close();
-      if ('done' in message) resolve(history);
+      if ('done' in message) resolve();
       else reject(new Error(`the history could not be loaded: ${message.error}`));
     });
   });
+}
+
+/** A task's history, received whole (a calculation of one month reads little; the optimiser reads it all many times). */
+async function wholeHistory(port: HistoryPort): Promise<History> {
+  const history: History = [];
+  await receiveHistory(port, (month) => history.push(month));
+  return history;
+}
+
+/** A simulation folds each month as it arrives and keeps only the months it still reads (simulate.ts). */
+async function streamedSimulation(task: Extract<PlanTask, { kind: 'simulate' }>, port: HistoryPort): Promise<unknown> {
+  const simulation = streamSimulation(task.plan, task.from, task.to, task.top ? { top: task.top } : {});
+  await receiveHistory(port, (month) => simulation.add(month));
+  return simulationToJson(simulation.result());
 }
 
 const fullCollection = (() => {
@@ -97,7 +114,8 @@ export default async function runPlanTask(posted: PlanTask | PackedTask): Promis
   const task: PlanTask = posted.kind === 'packed' ? (JSON.parse(posted.json) as PlanTask) : posted;
   if ((task.kind === 'simulate' || task.kind === 'calculate' || task.kind === 'optimize') && !Array.isArray(task.history)) {
     try {
-      return compute({ ...task, history: await receiveHistory(task.history) });
+      if (task.kind === 'simulate') return await streamedSimulation(task, task.history);
+      return compute({ ...task, history: await wholeHistory(task.history) });
     } finally {
       scheduleCollection();
     }
