@@ -121,7 +121,7 @@ export class HistoryIndex {
   private readonly lastClosing: Map<string, { month: string; record: DealRecord }> | null;
   private readonly reversed = new Set<string>();
 
-  /** `clawbacks: false`: the months' clawbacks are left empty (no plan read has one), and closings are not remembered. */
+  /** `clawbacks: false` (no plan over the index claws back): closings are not remembered and the months' clawbacks stay empty. */
   constructor(history: History = [], options: { clawbacks?: boolean } = {}) {
     this.lastClosing = options.clawbacks === false ? null : new Map();
     const sorted = [...history].sort((a, b) => (a.month < b.month ? -1 : a.month > b.month ? 1 : 0));
@@ -157,7 +157,10 @@ export class HistoryIndex {
     this.byMonth.set(raw.month, index);
   }
 
-  /** Forgets the months before `month`; clawbacks of deals closed in them are still found. */
+  /**
+   * Forgets the months before `month`. A clawback of a deal closed in a forgotten month is still
+   * found but cannot be recalculated, so a calculator with a clawback plan forgets nothing (readsFrom).
+   */
   forget(month: string): void {
     let count = 0;
     while (count < this.monthList.length && this.monthList[count]! < month) {
