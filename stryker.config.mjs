@@ -11,8 +11,9 @@ const label = file.replace(/^src\//, '').replace(/\.ts$/, '').replace(/\W+/g, '-
 export default {
   mutate: [file],
   testRunner: 'command',
-  // All of a file's tests in one process: one start of tsx per mutant, not one per test file.
-  commandRunner: { command: `node --import tsx scripts/run-tests-in-one.mjs ${tests.join(' ')}` },
+  // All of a file's tests in one process: one start of tsx per mutant, not one per test file; the
+  // process ends at the first failing test (scripts/bail-reporter.mjs), which is enough to kill it.
+  commandRunner: { command: `node --test-reporter=./scripts/bail-reporter.mjs --import tsx scripts/run-tests-in-one.mjs ${tests.join(' ')}` },
   coverageAnalysis: 'off',
   // Two cores shared by the whole team.
   concurrency: Number(process.env.STRYKER_CONCURRENCY ?? 2),
@@ -20,7 +21,8 @@ export default {
   timeoutMS: 10_000,
   incremental: true,
   incrementalFile: `test-artifacts/stryker/${label}.incremental.json`,
-  tempDirName: 'test-artifacts/stryker-tmp',
+  // STRYKER_TEMP_DIR: a folder of its own for each of several runs at once (cleanTempDir removes it).
+  tempDirName: process.env.STRYKER_TEMP_DIR ?? 'test-artifacts/stryker-tmp',
   cleanTempDir: 'always',
   // docs/templates stay: the payee-template tests compare them with what the API serves.
   ignorePatterns: ['/web/dist', '/docs/*', '!/docs/templates', '/dist', '/bench', '/test/browser', '/test/integration', '/test-artifacts', '/.data'],

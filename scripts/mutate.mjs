@@ -52,7 +52,7 @@ function modulesReachedFrom(file, seen = new Set()) {
 // pool) would make each mutant take seconds and kill little; outside this table they are left out
 // too. STRYKER_ALL_TESTS=1 judges by every unit test that reaches the file instead.
 const JUDGES = [
-  ['src/domain/analytics/', /^(analytics-(?!schemas)|deal-evidence|termination-evidence)/],
+  ['src/domain/analytics/', /^(analytics-(?!schemas)|agent-outlook|deal-evidence|mann-kendall|termination-evidence|tier-signals)/],
   ['src/domain/closings/', /^closings-/],
   ['src/domain/imports/check.ts', /^import-check/],
   ['src/domain/imports/csv.ts', /^csv\./],
