@@ -9,7 +9,8 @@
  *
  * With `--statsmodels` (and python3 with statsmodels installed) the same series and origins are
  * run through statsmodels' Holt-Winters and its AICc-chosen ETS as an independent reference;
- * `--public` adds three public monthly series from statsmodels' bundled datasets. Every method is
+ * `--public` adds fifteen public monthly series from the datasets statsmodels and vega_datasets
+ * ship with (bench/forecast/public_series.py). Every method is
  * scored on the forecasts all of them made.
  * `--write DIR` writes the series as JSON for any other tool. The last line times the agents view
  * (every agent's forecast and trend) for 300 agents × 60 months; `--agents-only` prints only that.
@@ -163,6 +164,7 @@ function publicSeries(): Series[] {
     process.stderr.write(`public series not read: ${(run.stderr || run.error?.message || '').trim().split('\n').at(-1)}\n`);
     return [];
   }
+  if (run.stderr.trim()) process.stderr.write(`${run.stderr.trim()}\n`);
   return JSON.parse(run.stdout) as Series[];
 }
 
