@@ -211,6 +211,19 @@ describe('fromCsv', () => {
     );
   });
 
+  it('lists at most 1,000 errors, then says how many more there are', () => {
+    // One error per row (a negative deal count), so N bad rows give exactly N errors.
+    const bad = (n: number) => csv(...Array.from({ length: n }, () => '2025-09,agent,A,acq,,,,1,-1,,1'));
+    const atCap = fromCsv(bad(1000)).errors;
+    assert.equal(atCap.length, 1000);
+    assert.deepEqual(atCap[999], { pointer: '/rows/1000/deals', message: "'-1' is not a whole number" });
+    const over = fromCsv(bad(1003)).errors;
+    assert.equal(over.length, 1001);
+    assert.deepEqual(over[999], { pointer: '/rows/1000/deals', message: "'-1' is not a whole number" });
+    assert.deepEqual(over[1000], { pointer: '', message: '…and 3 more errors' });
+    assert.deepEqual(fromCsv(bad(1001)).errors[1000], { pointer: '', message: '…and 1 more error' });
+  });
+
   it(`refuses more than ${MAX_CSV_ROWS} rows`, () => {
     const row = '2025-09,agent,A,acq,,,,1,1,,1\r\n';
     const atCap = HEADER + '\r\n' + row.repeat(MAX_CSV_ROWS);

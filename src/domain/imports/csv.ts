@@ -68,7 +68,7 @@ function shown(cell: string): string {
 function capped(errors: FieldError[]): FieldError[] {
   if (errors.length <= MAX_ERRORS) return errors;
   const rest = errors.length - MAX_ERRORS;
-  return [...errors.slice(0, MAX_ERRORS), { pointer: '', message: `…and ${rest} more errors` }];
+  return [...errors.slice(0, MAX_ERRORS), { pointer: '', message: `…and ${rest} more ${rest === 1 ? 'error' : 'errors'}` }];
 }
 
 export { neutraliseCell, restoreCell };
