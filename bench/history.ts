@@ -1,10 +1,11 @@
 /**
- * `npm run bench:history [-- --keep] [-- --only cold_summary,simulate_deals,export_json,export_csv]`
+ * `npm run bench:history [-- --keep] [-- --only cold_summary,simulate_deals,exports]`
  *
  * Issue 21's "proportional" cases on the 60-month, 1,000,000-deal tenant of bench/generate.ts:
  * cold summaries one at a time per period, 50 concurrent cold requests (computations counted), a
  * deal-basis 24-month simulation (time, the service's RSS peak, `/healthz` p99 while it runs, the
- * worker's memory after it), and month exports (JSON at 10 connections in MB/s, CSV over 60 months).
+ * worker's memory after it), and month exports (JSON at 10 connections in MB/s, as a script and as a
+ * browser asks for it, and CSV over 60 months).
  *
  * The database is `BENCH_HISTORY_DATABASE` (default `cip_bench_history`) on the server at
  * BENCH_DATABASE_URL (a superuser URL). With `--keep` a database already loaded is reused and kept
@@ -24,6 +25,7 @@ import { dropDatabase, ensureDatabase, latestMigration, withDatabase } from '../
 import { openDatabase } from '../src/db/open.js';
 import { tenantIdForOrg } from '../src/db/tenant-id.js';
 import { FULL_DATASET, LARGE_ORG, loadDataset, monthsEndingAt, QUICK_DATASET } from './generate.js';
+import { runLoad } from './run-load.js';
 
 const SECRET = 'benchmark-signing-secret-of-at-least-32-bytes';
 const { values: args } = parseArgs({
@@ -138,9 +140,9 @@ interface BenchContext {
   pool: pg.Pool;
 }
 
-async function timedGet(context: BenchContext, path: string): Promise<{ ms: number; status: number; bytes: number }> {
+async function timedGet(context: BenchContext, path: string, headers: Record<string, string> = {}): Promise<{ ms: number; status: number; bytes: number }> {
   const started = performance.now();
-  const response = await fetch(`${context.base}${path}`, { headers: context.headers });
+  const response = await fetch(`${context.base}${path}`, { headers: { ...context.headers, ...headers } });
   const body = await response.arrayBuffer();
   return { ms: performance.now() - started, status: response.status, bytes: body.byteLength };
 }
@@ -202,15 +204,33 @@ const CASES: Record<string, (context: BenchContext) => Promise<void>> = {
   },
   async exports(context) {
     const last = context.months.at(-1)!;
-    for (const format of ['json', 'csv']) {
-      const path = `/api/v1/commissions/export?month=${last}&format=${format}`;
-      await timedGet(context, path);
-      const started = performance.now();
-      const results = await Promise.all(Array.from({ length: 10 }, () => timedGet(context, path)));
-      const seconds = (performance.now() - started) / 1000;
-      const bytes = results.reduce((sum, result) => sum + result.bytes, 0);
-      say(`  export ${last} ${format}, 10 at once: ${(bytes / 2 ** 20 / seconds).toFixed(1)} MB/s (${(results[0]!.bytes / 2 ** 20).toFixed(2)} MB each, statuses ${[...new Set(results.map((r) => r.status))].join(',')})`);
+    const path = `/api/v1/commissions/export?month=${last}&format=json`;
+    const size = (await timedGet(context, path, { 'accept-encoding': 'identity' })).bytes;
+    // Closed loop at 10 connections for 10 s, autocannon on its own thread (bench/run-load.ts), so
+    // the generator does not share the server's event loop. As a script fetches it (no encoding)
+    // and as a browser does (br or gzip): MB/s counts the month's JSON delivered, not wire bytes.
+    for (const [label, encoding] of [
+      ['identity', 'identity'],
+      ['browser (br, gzip)', 'gzip, deflate, br'],
+    ] as const) {
+      const result = await runLoad({ url: `${context.base}${path}`, method: 'GET', headers: { ...context.headers, 'accept-encoding': encoding }, connections: 10, duration: 10, timeout: 60 });
+      const ok = result.statuses['200'] ?? 0;
+      say(
+        `  export ${last} json (${(size / 2 ** 20).toFixed(2)} MB), ${label}, 10 connections: ${((ok * size) / 2 ** 20 / result.seconds).toFixed(1)} MB/s of JSON, ` +
+          `${(result.bytes / 2 ** 20 / result.seconds).toFixed(1)} MB/s on the wire, p50 ${median(result.latencies).toFixed(0)} ms (statuses ${JSON.stringify(result.statuses)})`,
+      );
     }
+    // CSV of every month, one at a time.
+    const range = `/api/v1/commissions/export?from=${context.months[0]}&to=${last}&format=csv`;
+    await timedGet(context, range);
+    const times: number[] = [];
+    let bytes = 0;
+    for (let run = 0; run < 10; run += 1) {
+      const result = await timedGet(context, range, { 'accept-encoding': 'identity' });
+      times.push(result.ms);
+      bytes = result.bytes;
+    }
+    say(`  export ${context.months.length} months csv (${(bytes / 2 ** 20).toFixed(2)} MB), one at a time: median ${median(times).toFixed(0)} ms, p90 ${percentile(times, 0.9).toFixed(0)} ms`);
   },
 };
 

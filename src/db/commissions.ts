@@ -260,12 +260,11 @@ export async function readDocumentTexts(tx: TenantTx, months: string[]): Promise
   return result.rows.map((row) => (row.text !== null ? { text: row.text } : { document: row.document! }));
 }
 
-export async function readDocuments(tx: TenantTx, months: string[], options: { deals: boolean }): Promise<CommissionMonth[]> {
-  // Without deals, the server leaves them out: most of a big month's bytes.
-  const result = await tx.query<{ document: CommissionMonth }>(
-    `SELECT ${options.deals ? 'document' : "document - 'deals' AS document"}
-       FROM commission_months WHERE tenant_id = $1 AND month = ANY($2::date[]) ORDER BY month`,
+/** The payees of `months` (their documents less deals and metadata, as stored: migration 0026), oldest first. */
+export async function readPayees(tx: TenantTx, months: string[]): Promise<CommissionMonth[]> {
+  const result = await tx.query<{ payees: CommissionMonth }>(
+    'SELECT payees FROM commission_months WHERE tenant_id = $1 AND month = ANY($2::date[]) ORDER BY month',
     [tx.tenantId, months.map(monthDate)],
   );
-  return result.rows.map((row) => row.document);
+  return result.rows.map((row) => row.payees);
 }

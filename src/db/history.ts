@@ -20,10 +20,11 @@ export interface HistoryMonthText {
 /**
  * The documents of `months` as JSON text, for the plan workers to decode (src/services/plans/
  * history-feed.ts): with deals, the canonical text stored with the import (sent as it is, no jsonb
- * to encode) when there is one; without, the jsonb document less its deals and metadata.
+ * to encode) when there is one; without, the stored payees (the document less its deals and
+ * metadata, migration 0026).
  */
 export async function readHistoryTexts(tx: TenantTx, months: readonly string[], options: { deals: boolean }): Promise<HistoryMonthText[]> {
-  const text = options.deals ? 'coalesce(document_text, document::text)' : "(document - 'deals' - 'metadata')::text";
+  const text = options.deals ? 'coalesce(document_text, document::text)' : 'payees::text';
   const result = await tx.query<HistoryMonthText>(
     `SELECT to_char(month, 'YYYY-MM') AS month, ${text} AS text FROM commission_months
       WHERE tenant_id = $1 AND month = ANY($2::date[]) ORDER BY month`,

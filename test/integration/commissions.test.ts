@@ -226,6 +226,35 @@ test('Idempotency-Key: a repeat returns the first response without applying; ano
   assert.equal(conflict.json().type, '/problems/idempotency-key-reused');
 });
 
+test('a CSV export reads the payees stored beside the document, kept right when the month is imported again', async (t) => {
+  const { app, a } = await setup(t);
+  const first = smallMonth();
+  assert.ok((first.deals?.length ?? 0) > 0, 'the month has deals, which the CSV leaves out');
+  assert.equal((await importMonth(app, a.admin, first)).statusCode, 201);
+  const again = smallMonth();
+  again.agents[0]!.name = 'Renamed Agent';
+  again.agents[0]!.commission = 1234.56;
+  again.deals = again.deals!.map((deal) => (deal.agent === first.agents[0]!.name ? { ...deal, agent: 'Renamed Agent' } : deal));
+  again.managers![0]!.team = ['Renamed Agent', 'Bo Tran'];
+  assert.equal((await importMonth(app, a.admin, again)).statusCode, 201);
+
+  const csv = await app.inject({ url: '/api/v1/commissions/export?month=2025-08&format=csv', headers: a.member });
+  assert.equal(csv.statusCode, 200);
+  const rows = csv.body.trimEnd().split('\r\n').slice(1);
+  assert.equal(rows.length, again.agents.length + (again.managers?.length ?? 0));
+  assert.ok(rows[0]!.startsWith('2025-08,agent,Renamed Agent,'), rows[0]);
+  assert.ok(rows[0]!.endsWith(',1234.56'), rows[0]);
+  assert.ok(!csv.body.includes(first.agents[0]!.name), 'nothing of the replaced version is left');
+
+  // What the database generated is the document less its deals and metadata, exactly.
+  const owner = await ownerClient(t);
+  const stored = await owner.query(
+    `SELECT payees = document - 'deals' - 'metadata' AS same, payees ? 'deals' AS deals FROM commission_months WHERE tenant_id = $1`,
+    [tenantIdForOrg(a.org)],
+  );
+  assert.deepEqual(stored.rows, [{ same: true, deals: false }]);
+});
+
 test('concurrent imports of one month: last write wins whole, no duplicate rows', async (t) => {
   // Eight at once: above the default import share of a tenant (attacks.test.ts), raised here.
   const app = await testApp(t, { pool: appPool(t, 12), clock: () => new Date('2025-10-15T12:00:00Z'), env: { IMPORTS_PER_TENANT: '8', IMPORTS_TOTAL: '8' } });

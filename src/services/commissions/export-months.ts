@@ -1,4 +1,4 @@
-import { monthsBetween, readDocumentTexts, readDocuments } from '../../db/commissions.js';
+import { monthsBetween, readDocumentTexts, readPayees } from '../../db/commissions.js';
 import type { TenantTx } from '../../db/tenant.js';
 import { badRequest, notFoundError } from '../../domain/app-error.js';
 import { canonicalMonth } from '../../domain/imports/canonical.js';
@@ -86,9 +86,8 @@ async function* exportChunks(
     return;
   }
   if (months.length === 0) yield toCsv([]);
-  // Without their deals: CSV has a row per payee only.
-  const payeesOnly = (tx: TenantTx, batch: string[]) => readDocuments(tx, batch, { deals: false });
-  for await (const document of inBatches(ctx, months, payeesOnly)) {
+  // CSV has a row per payee only: the months' payees, never their deals.
+  for await (const document of inBatches(ctx, months, readPayees)) {
     const csv = toCsv([canonicalMonth(document)]);
     yield first ? csv : withoutHeader(csv);
     first = false;
