@@ -122,6 +122,13 @@ describe('fromCsv', () => {
     ]);
   });
 
+
+  it('reads each row of a file whose line ends are mixed (a CRLF header over LF rows, a CR)', () => {
+    // Before, the first line's CRLF was taken for the whole file and the LF rows read as one record.
+    const result = fromCsv(`${HEADER}\r\n2025-09,agent,A,acq,,,,1,1,,1\n2025-09,agent,B,acq,,,,2,2,,2\r2025-09,agent,C,acq,,,,3,3,,3\n`);
+    assert.deepEqual(result.errors, []);
+    assert.deepEqual(result.months.map((month) => month.agents.map((agent) => [agent.name, agent.gp])), [[['A', 1], ['B', 2], ['C', 3]]]);
+  });
   it('accepts columns in any order and a blank month when the caller names it', () => {
     const text = 'name,payee_type,month,agent_type,manager,market,team,gp,deals,terminations,commission\r\nKyle,agent,,acq,,,,10.5,1,,1\r\n';
     assert.deepEqual(fromCsv(text, '2025-09'), {

@@ -4,9 +4,10 @@ import { decodeText, type Charset } from '../imports/text-encoding.js';
 import { MAX_SHEET_COLUMNS, MAX_SHEET_ROWS, tooManyColumns, tooManyRows, type Sheet } from './sheet.js';
 
 /**
- * A CSV closings file as a sheet: UTF-8 with or without BOM (or declared Windows-1252), CRLF or LF,
- * `,`, `;` or tab between fields. Every record is a row, blank lines included, so the row numbers
- * in messages are the ones the operator sees when opening the file in a spreadsheet.
+ * A CSV closings file as a sheet: UTF-8 with or without BOM (or declared Windows-1252), CRLF, LF or
+ * CR line ends (mixed too), `,`, `;` or tab between fields. Every record is a row, blank lines
+ * included, so the row numbers in messages are the ones the operator sees when opening the file in
+ * a spreadsheet.
  *
  * Memory stays bounded by the caps: at most MAX_SHEET_ROWS records are parsed (one more tells the
  * file is too long), a record may not grow past MAX_RECORD_BYTES (an unclosed quote cannot swallow
@@ -30,6 +31,9 @@ function records(text: string, delimiter: Delimiter): string[][] {
       // A quote inside an unquoted cell (5118 "B" St) is kept as written, as spreadsheets do.
       relax_quotes: true,
       skip_empty_lines: false,
+      // Every line end, wherever it is: left to itself the parser takes the first line's for the
+      // whole file, and a CRLF header over LF rows (rows appended by a script) read as one record.
+      record_delimiter: ['\r\n', '\n', '\r'],
       max_record_size: MAX_RECORD_BYTES,
       to: MAX_SHEET_ROWS + 1,
     }) as string[][];

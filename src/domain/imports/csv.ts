@@ -153,6 +153,8 @@ function readRecords(text: string): { records: string[][] } | { error: FieldErro
       bom: true,
       relax_column_count: true,
       skip_empty_lines: true,
+      // Any line end, mixed too (the parser otherwise takes the first line's for the whole file).
+      record_delimiter: ['\r\n', '\n', '\r'],
       // One record past the cap is enough to know the file is too long.
       to: MAX_CSV_ROWS + 2,
     });
