@@ -1,64 +1,16 @@
 /** The xlsx guard: macros, zip bombs, too many parts, too many rows, files that are no xlsx. */
 import assert from 'node:assert/strict';
 import test from 'node:test';
-import { deflateRawSync, crc32 } from 'node:zlib';
 import * as XLSX from '@e965/xlsx';
 import { AppError } from '../../src/domain/app-error.js';
 import { MAX_SHEET_ROWS } from '../../src/domain/closings/sheet.js';
 import { XLSX_SHEET_LIMITS, xlsxSheet } from '../../src/domain/closings/xlsx-sheet.js';
 import { zipEntries } from '../../src/domain/closings/zip-guard.js';
+import { zipOf } from '../helpers/zip.js';
 
 const CONTENT_TYPES =
   '<?xml version="1.0"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">' +
   '<Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/></Types>';
-
-interface Part {
-  name: string;
-  data: Buffer;
-  /** What the directory claims the part inflates to (default: the truth). */
-  declared?: number;
-}
-
-/** A zip written by hand (deflated parts), so a test can make it lie about sizes. */
-function zipOf(parts: Part[]): Buffer {
-  const locals: Buffer[] = [];
-  const centrals: Buffer[] = [];
-  let offset = 0;
-  for (const part of parts) {
-    const name = Buffer.from(part.name);
-    const compressed = deflateRawSync(part.data);
-    const size = part.declared ?? part.data.length;
-    const local = Buffer.alloc(30);
-    local.writeUInt32LE(0x04034b50, 0);
-    local.writeUInt16LE(20, 4);
-    local.writeUInt16LE(8, 8);
-    local.writeUInt32LE(crc32(part.data), 14);
-    local.writeUInt32LE(compressed.length, 18);
-    local.writeUInt32LE(size, 22);
-    local.writeUInt16LE(name.length, 26);
-    const central = Buffer.alloc(46);
-    central.writeUInt32LE(0x02014b50, 0);
-    central.writeUInt16LE(20, 4);
-    central.writeUInt16LE(20, 6);
-    central.writeUInt16LE(8, 10);
-    central.writeUInt32LE(crc32(part.data), 16);
-    central.writeUInt32LE(compressed.length, 20);
-    central.writeUInt32LE(size, 24);
-    central.writeUInt16LE(name.length, 28);
-    central.writeUInt32LE(offset, 42);
-    locals.push(local, name, compressed);
-    centrals.push(central, name);
-    offset += local.length + name.length + compressed.length;
-  }
-  const directory = Buffer.concat(centrals);
-  const end = Buffer.alloc(22);
-  end.writeUInt32LE(0x06054b50, 0);
-  end.writeUInt16LE(parts.length, 8);
-  end.writeUInt16LE(parts.length, 10);
-  end.writeUInt32LE(directory.length, 12);
-  end.writeUInt32LE(offset, 16);
-  return Buffer.concat([...locals, directory, end]);
-}
 
 const refusedAs = (kind: AppError['kind'], code: string, pattern?: RegExp) => (error: unknown) =>
   error instanceof AppError && error.kind === kind && error.code === code && (!pattern || pattern.test(error.message));
