@@ -139,12 +139,19 @@ export function readAmount(cell: Cell, decimal: DecimalMark = '.'): Read<Cents> 
   return cents === null ? fail(`cannot read ${shownCell(cell)} as an amount`) : ok(cents);
 }
 
-/** A whole number of 0 or more (transactions). */
+/**
+ * Nine digits, as a text cell may have them; a number cell may hold no more either (read at 15
+ * significant digits, 2^53 would become another whole number).
+ */
+const MAX_COUNT = 999_999_999;
+
+/** A whole number of 0 to 999,999,999 (transactions). */
 export function readCount(cell: Cell): Read<number> {
   if (isCellError(cell)) return fail(`the cell holds the error ${cell.error}`);
   const text = cellText(cell);
   const value = typeof cell === 'number' ? Number(numberText(cell)) : /^\+?\d{1,9}$/.test(text) ? Number(text) : NaN;
-  if (!Number.isSafeInteger(value) || value < 0) return fail(`cannot read ${shownCell(cell)} as a whole number of 0 or more`);
+  if (!Number.isInteger(value) || value < 0) return fail(`cannot read ${shownCell(cell)} as a whole number of 0 or more`);
+  if (value > MAX_COUNT) return fail(`${shownCell(cell)} is more than the ${MAX_COUNT} a count may be`);
   return ok(value);
 }
 
