@@ -1,6 +1,6 @@
 import { parse } from 'csv-parse/sync';
 import { AppError } from '../app-error.js';
-import { decodeText, type Charset } from '../imports/text-encoding.js';
+import { CSV_LINE_ENDS, decodeText, type Charset } from '../imports/text-encoding.js';
 import { MAX_SHEET_COLUMNS, MAX_SHEET_ROWS, tooManyColumns, tooManyRows, type Sheet } from './sheet.js';
 
 /**
@@ -31,9 +31,7 @@ function records(text: string, delimiter: Delimiter): string[][] {
       // A quote inside an unquoted cell (5118 "B" St) is kept as written, as spreadsheets do.
       relax_quotes: true,
       skip_empty_lines: false,
-      // Every line end, wherever it is: left to itself the parser takes the first line's for the
-      // whole file, and a CRLF header over LF rows (rows appended by a script) read as one record.
-      record_delimiter: ['\r\n', '\n', '\r'],
+      record_delimiter: CSV_LINE_ENDS,
       max_record_size: MAX_RECORD_BYTES,
       to: MAX_SHEET_ROWS + 1,
     }) as string[][];

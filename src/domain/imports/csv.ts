@@ -26,7 +26,7 @@ import { parse } from 'csv-parse/sync';
 import { stringify } from 'csv-stringify/sync';
 import { formatAmount, parseAmount, parseAmountText, toAmount } from '../money.js';
 import { isValidMonth, type FieldError } from './check.js';
-import { decodeText, type Charset } from './text-encoding.js';
+import { CSV_LINE_ENDS, decodeText, type Charset } from './text-encoding.js';
 import { unsafeTextProblem } from '../text-safety.js';
 import { neutraliseCell, restoreCell } from '../formula-cell.js';
 import type { AgentType, CommissionMonth, ImportAgent, ImportManager } from './format.js';
@@ -153,8 +153,7 @@ function readRecords(text: string): { records: string[][] } | { error: FieldErro
       bom: true,
       relax_column_count: true,
       skip_empty_lines: true,
-      // Any line end, mixed too (the parser otherwise takes the first line's for the whole file).
-      record_delimiter: ['\r\n', '\n', '\r'],
+      record_delimiter: CSV_LINE_ENDS,
       // One record past the cap is enough to know the file is too long.
       to: MAX_CSV_ROWS + 2,
     });

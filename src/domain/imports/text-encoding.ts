@@ -78,6 +78,13 @@ function refused(bytes: Uint8Array, offset: number, what: string, hint: string):
 }
 
 /**
+ * The line ends a CSV reader takes, for csv-parse's `record_delimiter`: any of them, mixed in one
+ * file too. Left to itself the parser takes the first line's for the whole file, so a CRLF header
+ * over LF rows (rows a script appended) read as one record. CRLF first, so it is never CR then LF.
+ */
+export const CSV_LINE_ENDS = ['\r\n', '\n', '\r'];
+
+/**
  * The file's text: UTF-8 (a leading BOM dropped), or Windows-1252 when declared. Throws a 415
  * AppError naming the row of the first byte that cannot be read; never yields U+FFFD for a bad byte.
  */
