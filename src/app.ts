@@ -46,6 +46,7 @@ import type { ImportWorkers } from './services/imports/import-workers.js';
 import type { TenantCache } from './cache/cache.js';
 import type { ChangeFeed } from './realtime/change-feed.js';
 import { SESSIONS_CHANGED, TENANT_ERASED } from './realtime/change-message.js';
+import { forecastMemo } from './services/analytics/forecast-memo.js';
 import eventsRoutes from './http/routes/events.js';
 import reportRoutes from './http/routes/reports.js';
 import { inlineReports, type ReportRequester } from './services/reports/request-report.js';
@@ -183,11 +184,19 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       // An erased tenant's cached results are deleted, not just made unreachable (every instance's
       // in-process cache does the same when the feed brings the `erased` change).
       // A revoked session changes no data: nothing to invalidate, only open streams to look at.
-      if (event.type === TENANT_ERASED) await deps.cache?.deleteTenant(tenantId);
-      else if (event.type !== SESSIONS_CHANGED) await deps.cache?.invalidateTenant(tenantId);
+      if (event.type === TENANT_ERASED) {
+        forecastMemo.forgetTenant(tenantId);
+        await deps.cache?.deleteTenant(tenantId);
+      } else if (event.type !== SESSIONS_CHANGED) await deps.cache?.invalidateTenant(tenantId);
       await deps.feed?.publish(tenantId, event);
     },
   };
+
+  // Another instance's erasure drops this process's forecasts of the tenant too.
+  const unsubscribeErasures = deps.feed?.subscribe((tenantId, event) => {
+    if (event.type === TENANT_ERASED) forecastMemo.forgetTenant(tenantId);
+  });
+  if (unsubscribeErasures) app.addHook('onClose', async () => unsubscribeErasures());
 
   const planWorkers = deps.planWorkers ?? createPlanWorkers();
   if (!deps.planWorkers) app.addHook('onClose', async () => planWorkers.close());

@@ -15,6 +15,7 @@ import { withTenant } from '../../src/db/tenant.js';
 import { resolvePeriod } from '../../src/domain/analytics/periods.js';
 import type { MonthRollup } from '../../src/domain/analytics/rollups.js';
 import { generateDemoMonths } from '../../src/demo/generate.js';
+import { forecastSeries } from '../../src/domain/analytics/forecast.js';
 import { analyticsComputations, computeAnalyticsView, VIEWS, type ViewName } from '../../src/services/analytics/analytics-views.js';
 import { appPool, bearer, testApp, tokenFor, uniqueOrg } from '../helpers/env.js';
 
@@ -65,7 +66,7 @@ test('a view of a period reads its months whole and the others as totals, and an
     assert.ok(resolved.ok);
     for (const view of views) {
       const compute = VIEWS[view] as (...args: unknown[]) => unknown;
-      const expected = await compute(whole.rollups, resolved.period, whole.settings, new Map());
+      const expected = await compute(whole.rollups, resolved.period, { settings: whole.settings, coordinates: new Map(), forecaster: forecastSeries });
       const actual = await computeAnalyticsView(pool, tenantId, view, query);
       assert.deepEqual(JSON.parse(JSON.stringify(actual)), JSON.parse(JSON.stringify(expected)), `${view} ${JSON.stringify(query)}`);
     }

@@ -19,6 +19,7 @@ import { eventually } from '../helpers/eventually.js';
 import { redisTest } from '../helpers/redis-server.js';
 import { serviceContext, systemPrincipal } from '../../src/services/context.js';
 import { exportTenant } from '../../src/services/tenant/export-tenant.js';
+import { forecastMemo } from '../../src/services/analytics/forecast-memo.js';
 
 const PLAN = { name: 'Flat', applies_to: ['acq'], basis: 'month', tiers: { measure: 'gp', mode: 'graduated', brackets: [{ up_to: null, rate: 0.1 }] } };
 
@@ -70,12 +71,16 @@ test('erasure removes every row of the organisation in one transaction and leave
   const adminSub = randomUUID();
   const admin = bearer(await tokenFor({ orgId: org, role: 'admin', sub: adminSub }));
   const member = bearer(await tokenFor({ orgId: org, role: 'member', sub: randomUUID() }));
-  const keep = bearer(await tokenFor({ orgId: uniqueOrg('gdpr-keep'), role: 'admin', sub: randomUUID() }));
+  const keepOrg = uniqueOrg('gdpr-keep');
+  const keep = bearer(await tokenFor({ orgId: keepOrg, role: 'admin', sub: randomUUID() }));
   for (const headers of [admin, keep]) {
     assert.equal((await app.inject({ method: 'POST', url: '/api/v1/commissions/import', headers, payload: smallMonth('2025-08') })).statusCode, 201);
     assert.equal((await app.inject({ method: 'POST', url: '/api/v1/plans', headers, payload: PLAN })).statusCode, 201);
   }
   assert.equal((await app.inject({ url: '/api/v1/commissions', headers: member })).statusCode, 200);
+  for (const headers of [admin, keep]) assert.equal((await app.inject({ url: '/api/v1/analytics/summary?period=all', headers })).statusCode, 200);
+  const keepTenant = tenantIdForOrg(keepOrg);
+  assert.ok(forecastMemo.entriesOf(tenantId) > 0 && forecastMemo.entriesOf(keepTenant) > 0, 'both summaries went through the forecast memo');
 
   assert.equal((await app.inject({ method: 'DELETE', url: '/api/v1/tenant', headers: member, payload: { confirm: org } })).statusCode, 403);
   const unconfirmed = await app.inject({ method: 'DELETE', url: '/api/v1/tenant', headers: admin, payload: { confirm: 'someone-else' } });
@@ -90,6 +95,8 @@ test('erasure removes every row of the organisation in one transaction and leave
   assert.equal(tables.users, 2);
   assert.equal(tables.deals, 10);
   assert.ok(tables.audit_log! > 0);
+  assert.equal(forecastMemo.entriesOf(tenantId), 0, 'the erased tenant\'s forecasts are dropped from memory');
+  assert.ok(forecastMemo.entriesOf(keepTenant) > 0, 'the other tenant keeps its forecasts');
 
   const owner = await ownerClient(t);
   const leftovers = await owner.query<{ table_name: string }>(

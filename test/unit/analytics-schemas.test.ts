@@ -25,6 +25,7 @@ import {
   type TeamsView,
   type TerminationsView,
 } from '../../src/schemas/analytics.js';
+import { forecastSeries } from '../../src/domain/analytics/forecast.js';
 import { VIEWS, type ViewName, type ViewResult } from '../../src/services/analytics/analytics-views.js';
 import { fixtureHistory } from './analytics-fixture.js';
 
@@ -52,7 +53,7 @@ async function viewOf(view: ViewName, rollups: MonthRollup[], query: { period?: 
   const resolved = resolvePeriod(query, dataSpan(rollups));
   assert.ok(resolved.ok);
   const coordinates = new Map([['Phoenix, AZ', { lat: 33.45, lon: -112.07 }]]);
-  return VIEWS[view](rollups, resolved.period, { termination_threshold: 0.15, accounting: {}, payees_see_drafts: false }, coordinates);
+  return VIEWS[view](rollups, resolved.period, { settings: { termination_threshold: 0.15, accounting: {}, payees_see_drafts: false }, coordinates, forecaster: forecastSeries });
 }
 
 async function serialized(schema: TSchema, value: unknown): Promise<unknown> {

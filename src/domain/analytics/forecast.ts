@@ -57,6 +57,13 @@ export interface Forecast {
 /** How a forecast was made and how well its method did in the backtest: what every view of one shows. */
 export type ForecastFit = Pick<Forecast, 'method' | 'model' | 'mape' | 'mase' | 'backtest_months' | 'note'>;
 
+/**
+ * What makes a forecast from a series: {@link forecastSeries}, or a memo of it (the service keeps one
+ * per tenant, src/services/analytics/forecast-memo.ts). Views take one so that the same history is
+ * not fitted again on every request; what it returns is shared and must not be changed.
+ */
+export type Forecaster = (values: readonly number[], horizon?: number) => Forecast | null;
+
 /** A forecast's {@link ForecastFit}: what every view of one shows beside its values. */
 export function fitOf(forecast: Forecast): ForecastFit {
   return { method: forecast.method, model: forecast.model, mape: forecast.mape, mase: forecast.mase, backtest_months: forecast.backtest_months, note: forecast.note };

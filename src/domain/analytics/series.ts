@@ -8,7 +8,7 @@ import { toAmount, type Cents } from '../money.js';
 import { runSteps, type Steps } from '../steps.js';
 import { commissionPct, shrunkTerminationRate, terminationRate } from './figures.js';
 import { agentForecast, agentTrend, outlookBasis, trendingDownSteps, TREND_METHOD, type AgentForecast, type AgentTrend, type TrendingDownAgent } from './agent-outlook.js';
-import { fitOf, forecastSeries, type ForecastFit } from './forecast.js';
+import { fitOf, forecastSeries, type ForecastFit, type Forecaster } from './forecast.js';
 import { coordinatesFor, type Coordinates } from './markets.js';
 import { addMonths, inRange, type MonthRange } from './months.js';
 import { agentTotalsIn, monthlyValues, type MonthRollup } from './rollups.js';
@@ -273,8 +273,8 @@ export interface PredictiveSeries {
   trend_method: string;
 }
 
-function path(values: readonly number[], lastMonth: string | undefined, horizon: number): PredictivePath | null {
-  const forecast = forecastSeries(values, horizon);
+function path(values: readonly number[], lastMonth: string | undefined, horizon: number, forecaster: Forecaster): PredictivePath | null {
+  const forecast = forecaster(values, horizon);
   if (!forecast || lastMonth === undefined) return null;
   return {
     ...fitOf(forecast),
@@ -292,8 +292,13 @@ export function predictiveSeries(rollups: readonly MonthRollup[], now: string, h
   return runSteps(predictiveSeriesSteps(rollups, now, horizon));
 }
 
-/** {@link predictiveSeries} in steps: the trending-down list's, one per agent. */
-export function* predictiveSeriesSteps(rollups: readonly MonthRollup[], now: string, horizon = PREDICTIVE_HORIZON): Steps<PredictiveSeries> {
+/** {@link predictiveSeries} in steps: the trending-down list's, one per agent. `forecaster` makes the two forecasts (see {@link Forecaster}). */
+export function* predictiveSeriesSteps(
+  rollups: readonly MonthRollup[],
+  now: string,
+  horizon = PREDICTIVE_HORIZON,
+  forecaster: Forecaster = forecastSeries,
+): Steps<PredictiveSeries> {
   const commission = monthlyValues(rollups, now, (rollup) => rollup.commission);
   const gp = monthlyValues(rollups, now, (rollup) => rollup.gp);
   const known = new Set(rollups.map((rollup) => rollup.month));
@@ -307,8 +312,8 @@ export function* predictiveSeriesSteps(rollups: readonly MonthRollup[], now: str
       interpolated: !known.has(month),
     })),
     forecast: {
-      commission: path(commission.values, lastMonth, horizon),
-      gp: path(gp.values, lastMonth, horizon),
+      commission: path(commission.values, lastMonth, horizon, forecaster),
+      gp: path(gp.values, lastMonth, horizon, forecaster),
     },
     trending_down: yield* trendingDownSteps(rollups, now),
     trend_method: TREND_METHOD,

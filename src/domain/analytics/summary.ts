@@ -6,7 +6,7 @@
 import { toAmount } from '../money.js';
 import { efficiencyOf, type Efficiency } from './efficiency.js';
 import { commissionPct, terminationRate } from './figures.js';
-import { forecastSeries, type ForecastCandidate, type ForecastMethod } from './forecast.js';
+import { forecastSeries, type ForecastCandidate, type Forecaster, type ForecastMethod } from './forecast.js';
 import { addMonths, rangeLength, type MonthRange } from './months.js';
 import { DEFAULT_TERMINATION_THRESHOLD, problemAgents, type ProblemAgentDetail } from './problem-agents.js';
 import { dataSpan, monthlyValues, payKnown, totalsIn, type MonthRollup } from './rollups.js';
@@ -72,12 +72,14 @@ function candidateView(candidate: ForecastCandidate): { method: ForecastMethod; 
 /**
  * Summarises `range`. The forecast looks forward from `range.now` when given (the resolved period's
  * "now", see periods.ts) and from the end of the range otherwise, using every month up to it: a
- * forecast needs history, not just the months being summarised.
+ * forecast needs history, not just the months being summarised. `forecast` makes it: the service
+ * passes a memo of {@link forecastSeries} (the series is the same for every period of one history).
  */
 export function summarize(
   rollups: readonly MonthRollup[],
   range: MonthRange & { now?: string },
   settings: Partial<SummarySettings> = {},
+  forecast: Forecaster = forecastSeries,
 ): Summary {
   const options = { ...DEFAULT_SUMMARY_SETTINGS, ...settings };
   const totals = totalsIn(rollups, range);
@@ -86,24 +88,24 @@ export function summarize(
   const flags = problemAgents(rollups, range, { termination_threshold: options.termination_threshold });
 
   const history = monthlyValues(paid, range.now ?? range.to, (rollup) => rollup.commission);
-  const forecast = forecastSeries(history.values);
+  const next = forecast(history.values);
   const lastMonth = history.months[history.months.length - 1];
   const forecastView: SummaryForecast | null =
-    forecast && lastMonth
+    next && lastMonth
       ? {
           month: addMonths(lastMonth, 1),
-          method: forecast.method,
-          model: forecast.model,
-          value: toAmount(forecast.value),
-          interval_80: { low: toAmount(forecast.interval_80.low), high: toAmount(forecast.interval_80.high) },
-          mape: forecast.mape,
-          mase: forecast.mase,
-          backtest_months: forecast.backtest_months,
-          candidates: forecast.candidates.map(candidateView),
+          method: next.method,
+          model: next.model,
+          value: toAmount(next.value),
+          interval_80: { low: toAmount(next.interval_80.low), high: toAmount(next.interval_80.high) },
+          mape: next.mape,
+          mase: next.mase,
+          backtest_months: next.backtest_months,
+          candidates: next.candidates.map(candidateView),
           note:
             history.filled > 0
-              ? [`${history.filled} missing month${history.filled === 1 ? '' : 's'} interpolated`, forecast.note].filter(Boolean).join('; ')
-              : forecast.note,
+              ? [`${history.filled} missing month${history.filled === 1 ? '' : 's'} interpolated`, next.note].filter(Boolean).join('; ')
+              : next.note,
         }
       : null;
 

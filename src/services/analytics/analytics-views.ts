@@ -12,12 +12,23 @@ import { summarize } from '../../domain/analytics/summary.js';
 import { mergeMonthRollups, withApprovedPay, type ApprovedPay } from '../../domain/closings/rollup.js';
 import { parseAmountText } from '../../domain/money.js';
 import { AppError } from '../../domain/app-error.js';
+import type { Forecaster } from '../../domain/analytics/forecast.js';
+import { forecastMemo } from './forecast-memo.js';
+
+/** What a view reads besides its roll-ups and period. */
+export interface ViewInputs {
+  settings: TenantSettings;
+  /** Market coordinates (the markets view only). */
+  coordinates: Map<string, Coordinates>;
+  /** Makes the summary's and the predictive view's forecasts: the tenant's memo in the service (forecast-memo.ts). */
+  forecaster: Forecaster;
+}
 
 export const VIEWS = {
-  summary: (rollups: MonthRollup[], period: ResolvedPeriod, settings: TenantSettings) => ({
+  summary: (rollups: MonthRollup[], period: ResolvedPeriod, inputs: ViewInputs) => ({
     period_label: period.label,
     as_of: period.now,
-    ...summarize(rollups, period, settings),
+    ...summarize(rollups, period, inputs.settings, inputs.forecaster),
   }),
   // The agents' and the predictive view's per-agent forecasts and trends take seconds for hundreds
   // of agents: computed in slices, so other requests are served in between.
@@ -27,11 +38,14 @@ export const VIEWS = {
     period: periodView(period),
     agents: terminationsByAgent(rollups, period),
   }),
-  markets: (rollups: MonthRollup[], period: ResolvedPeriod, _settings: TenantSettings, coordinates: Map<string, Coordinates>) => ({
+  markets: (rollups: MonthRollup[], period: ResolvedPeriod, inputs: ViewInputs) => ({
     period: periodView(period),
-    markets: marketSeries(rollups, period, { coordinates }),
+    markets: marketSeries(rollups, period, { coordinates: inputs.coordinates }),
   }),
-  predictive: async (rollups: MonthRollup[], period: ResolvedPeriod) => ({ period: periodView(period), ...(await inSlices(predictiveSeriesSteps(rollups, period.now))) }),
+  predictive: async (rollups: MonthRollup[], period: ResolvedPeriod, inputs: ViewInputs) => ({
+    period: periodView(period),
+    ...(await inSlices(predictiveSeriesSteps(rollups, period.now, undefined, inputs.forecaster))),
+  }),
 } as const;
 
 export type ViewName = keyof typeof VIEWS;
@@ -110,7 +124,8 @@ function rollupOf(stored: StoredRollup): MonthRollup {
 /**
  * One analytics view of a tenant for a period, computed in one short transaction: the span of its
  * months (what the period is resolved against), then its monthly roll-ups (never its deals) as far
- * as the view needs them (NEEDS), and its settings.
+ * as the view needs them (NEEDS), and its settings. Forecasts come from the process's memo, keyed
+ * by the tenant and the series: one history is fitted once, whatever periods are asked of it.
  */
 export async function computeAnalyticsView<V extends ViewName>(pool: pg.Pool, tenantId: string, view: V, query: PeriodQuery): Promise<ViewResult<V>> {
   computations += 1;
@@ -124,7 +139,7 @@ export async function computeAnalyticsView<V extends ViewName>(pool: pg.Pool, te
       coordinates: view === 'markets' ? await loadMarketCoordinates(tx) : new Map<string, Coordinates>(),
     };
   });
-  return (await VIEWS[view](rollups, period, settings, coordinates)) as ViewResult<V>;
+  return (await VIEWS[view](rollups, period, { settings, coordinates, forecaster: forecastMemo.forTenant(tenantId) })) as ViewResult<V>;
 }
 
 let computations = 0;
