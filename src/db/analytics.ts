@@ -20,8 +20,8 @@ export interface StoredRollup {
   /** With `rollup` cut to its month-level figures: true. */
   totalsOnly: boolean;
   /**
-   * A cut month's agents' figures when asked (migration 0022): names, then closed deals, then GP
-   * cents, then commission cents, in four equal parts of one array.
+   * A cut month's agents' figures when asked (migrations 0022 and 0027): names, then closed deals,
+   * then GP cents, then commission cents, then terminated deals, in five equal parts of one array.
    */
   figures: Array<string | number> | null;
   document: CommissionMonth | null;
@@ -60,12 +60,12 @@ export async function loadDataSpan(tx: TenantTx): Promise<{ first: string; last:
 export async function loadRollups(tx: TenantTx, needs: RollupNeeds): Promise<StoredRollup[]> {
   const result = await tx.query<StoredRollup>(
     `SELECT to_char(coalesce(c.month, k.month), 'YYYY-MM') AS month,
-            CASE WHEN c.whole OR k.month IS NOT NULL THEN c.rollup ELSE c.rollup - 'agents' - 'managers' - 'markets' END AS rollup,
+            CASE WHEN c.whole OR k.month IS NOT NULL THEN c.rollup ELSE c.rollup_totals END AS rollup,
             NOT (c.whole OR k.month IS NOT NULL) AND c.rollup IS NOT NULL AS "totalsOnly",
             CASE WHEN NOT (c.whole OR k.month IS NOT NULL) AND $4::boolean THEN c.rollup_figures END AS figures,
             CASE WHEN c.month IS NOT NULL AND c.rollup IS NULL THEN c.document END AS document, k.rollup AS closings,
             CASE WHEN k.month IS NOT NULL THEN p.payout END AS payout
-       FROM (SELECT month, rollup, rollup_figures, document, coalesce(month BETWEEN $2::date AND $3::date, false) AS whole
+       FROM (SELECT month, rollup, rollup_totals, rollup_figures, document, coalesce(month BETWEEN $2::date AND $3::date, false) AS whole
                FROM commission_months WHERE tenant_id = $1) c
        FULL JOIN (SELECT month, rollup FROM closing_months WHERE tenant_id = $1) k ON k.month = c.month
        LEFT JOIN (

@@ -34,8 +34,10 @@ export async function countTenantRows(tx: TenantTx, tables: string[]): Promise<R
 /** Columns that only repeat another column of their row in another form: left out of the export. */
 const DERIVED_COLUMNS: Readonly<Record<string, readonly string[]>> = {
   // The canonical JSON text of `document` (migration 0009), kept for fast JSON exports, and its
-  // payees (generated from it, migration 0026), kept for CSV exports and plan history.
-  commission_months: ['document_text', 'payees'],
+  // payees (generated from it, migration 0026), kept for CSV exports and plan history; the
+  // roll-up's agents' figures and month-level totals (generated from it, migrations 0022 and 0027),
+  // kept for analytics reads.
+  commission_months: ['document_text', 'payees', 'rollup_figures', 'rollup_totals'],
 };
 
 /** The table's primary key columns in key order, from the catalog (every tenant table has one). */

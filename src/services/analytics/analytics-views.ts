@@ -71,14 +71,15 @@ function approvedPay(payout: NonNullable<StoredRollup['payout']>): ApprovedPay {
 }
 
 /**
- * What of the history each view reads besides its period's months in full: the summary the agents'
- * figures of every month (the noise its problem-agent rules weigh evidence with is measured on the
- * whole history) and the monthly totals (forecast, efficiency's comparison period); the agents
- * view the same figures too (each agent's forecast and trend run over their whole history), and the
- * predictive view monthly totals and those figures (its trending-down list); the rest only their period.
+ * What of the history each view reads besides its period's months in full. The summary reads no
+ * month whole: of agents it needs only their five figures (problem-agents.ts; the noise its rules
+ * weigh evidence with is measured on the whole history), and otherwise monthly totals (forecast,
+ * efficiency's comparison period). The agents view reads its period whole and the figures of the
+ * other months (each agent's forecast and trend run over their whole history), the predictive
+ * view monthly totals and the figures (its trending-down list); the rest only their period.
  */
 const NEEDS: Record<ViewName, (period: ResolvedPeriod) => RollupNeeds> = {
-  summary: (period) => ({ detail: period, figures: true }),
+  summary: () => ({ detail: null, figures: true }),
   agents: (period) => ({ detail: period, figures: true }),
   teams: (period) => ({ detail: period, figures: false }),
   terminations: (period) => ({ detail: period, figures: false }),
@@ -87,13 +88,14 @@ const NEEDS: Record<ViewName, (period: ResolvedPeriod) => RollupNeeds> = {
 };
 
 /**
- * The agents of a month outside the period, from their figures (migration 0022): name, closed
- * deals, GP and commission are what the summary reads of such a month (problem-agents.ts measures
- * its noise on them); the rest is left neutral and never read there.
+ * The agents of a month read for its totals, from their figures (migrations 0022 and 0027): name,
+ * closed and terminated deals, GP and commission are what the summary reads of an agent, and what
+ * the agents and predictive views read of a month outside their period; the rest is left neutral
+ * and never read there.
  */
 function agentsFromFigures(figures: StoredRollup['figures']): AgentRollup[] {
   if (!figures) return [];
-  const count = figures.length / 4;
+  const count = figures.length / 5;
   return Array.from({ length: count }, (_, index) => ({
     name: figures[index] as string,
     type: 'acq' as const,
@@ -102,7 +104,7 @@ function agentsFromFigures(figures: StoredRollup['figures']): AgentRollup[] {
     closed: figures[count + index] as number,
     gp: figures[2 * count + index] as number,
     commission: figures[3 * count + index] as number,
-    terminated: 0,
+    terminated: figures[4 * count + index] as number,
   }));
 }
 
